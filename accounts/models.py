@@ -1,0 +1,94 @@
+"""Organisations (institutions and CPTS associations) and the people who act for them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from territories.models import Departement, Region
+
+
+class OrganisationKind(models.TextChoices):
+    ARS = "ars", "ARS (siège régional)"
+    ARS_DD = "ars_dd", "ARS – délégation départementale"
+    CPAM = "cpam", "CPAM"
+    MSA = "msa", "MSA"
+    URPS = "urps", "URPS"
+    CPTS = "cpts", "Association CPTS"
+
+
+# Which territory each kind of institution acts on (domain.md §1).
+REGIONAL_KINDS = {OrganisationKind.ARS, OrganisationKind.URPS}
+DEPARTEMENTAL_KINDS = {OrganisationKind.ARS_DD, OrganisationKind.CPAM, OrganisationKind.MSA}
+ARS_KINDS = {OrganisationKind.ARS, OrganisationKind.ARS_DD}
+ASSURANCE_MALADIE_KINDS = {OrganisationKind.CPAM, OrganisationKind.MSA}
+
+
+class Organisation(models.Model):
+    kind = models.CharField("type", max_length=10, choices=OrganisationKind.choices)
+    name = models.CharField("nom", max_length=200)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
+    )
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
+    )
+    profession = models.CharField("profession (URPS)", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = "organisation"
+        constraints = [
+            models.CheckConstraint(
+                name="regional_org_has_region",
+                condition=~Q(kind__in=["ars", "urps"]) | Q(region__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="departemental_org_has_departement",
+                condition=~Q(kind__in=["ars_dd", "cpam", "msa"]) | Q(departement__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def project_scope(self) -> Q | None:
+        """Lookup (relative to a Project) of the projects this institution acts on; None if none."""
+        if self.kind in REGIONAL_KINDS:
+            return Q(departement__region_id=self.region_id)
+        if self.kind in DEPARTEMENTAL_KINDS:
+            return Q(departement_id=self.departement_id)
+        return None
+
+    def covers(self, departement: Departement) -> bool:
+        if self.kind in REGIONAL_KINDS:
+            return departement.region_id == self.region_id
+        if self.kind in DEPARTEMENTAL_KINDS:
+            return departement.pk == self.departement_id
+        return False
+
+
+class User(AbstractUser):
+    """A person. Institution staff belong to an organisation; project leaders may not (yet)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    @property
+    def kind(self) -> str | None:
+        return self.organisation.kind if self.organisation_id else None
+
+    @property
+    def is_institution(self) -> bool:
+        return self.organisation_id is not None and self.kind != OrganisationKind.CPTS
+
+    @property
+    def is_ars(self) -> bool:
+        return self.kind in ARS_KINDS
+
+    @property
+    def is_assurance_maladie(self) -> bool:
+        return self.kind in ASSURANCE_MALADIE_KINDS

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import include, path
+
+from projects.views import home
+
+
+def healthz(request):
+    """Liveness for the orchestrator: the app answers and reaches its database."""
+    connection.ensure_connection()
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("projets/", include("projects.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Funding grids, entitlements and payments: see issue 4/7."""

@@ -1,0 +1,57 @@
+"""Dates that carry legal weight for a projet de santé (domain.md §3). One function each."""
+
+import calendar
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+
+PARIS = ZoneInfo("Europe/Paris")
+OPPOSITION_MONTHS = 2  # article L.1434-12 CSP
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Date to date (de quantième à quantième); the month's last day when the day is missing."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)
+
+
+@lru_cache(maxsize=64)
+def _french_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.France(years=year)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _french_holidays(day.year)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def opposition_deadline(received: dt.date, extend_to_working_day: bool | None = None) -> dt.date:
+    """Last day on which the DG ARS may oppose a projet de santé received complete on `received`.
+
+    Two months date to date. Pushing a weekend/holiday end to the next working day is not settled
+    law for implicit decisions: the CPTS_EXTEND_DEADLINE_TO_WORKING_DAY setting, off by default.
+    """
+    if extend_to_working_day is None:
+        extend_to_working_day = settings.CPTS_EXTEND_DEADLINE_TO_WORKING_DAY
+    deadline = add_months(received, OPPOSITION_MONTHS)
+    return next_working_day(deadline) if extend_to_working_day else deadline
+
+
+def implicit_validation_date(deadline: dt.date) -> dt.date:
+    """The PS is deemed validated from the day after the deadline."""
+    return deadline + dt.timedelta(days=1)
+
+
+def implicit_validation_start(deadline: dt.date) -> dt.datetime:
+    """The instant the implicit validation arises: the day after the deadline, 00:00 Paris."""
+    return dt.datetime.combine(implicit_validation_date(deadline), dt.time(0, 0), tzinfo=PARIS)

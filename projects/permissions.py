@@ -1,0 +1,58 @@
+"""Who may act on a project: role and territory. Used by transitions, views, API and admin."""
+
+from accounts.models import ARS_KINDS, ASSURANCE_MALADIE_KINDS, OrganisationKind
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_leader(project, user) -> bool:
+    if not _active(user):
+        return False
+    return project.members.filter(user=user).exists()
+
+
+def _institution_covers(project, user, kinds) -> bool:
+    if not _active(user) or user.organisation_id is None:
+        return False
+    org = user.organisation
+    return org.kind in kinds and org.covers(project.departement)
+
+
+def is_ars_of(project, user) -> bool:
+    return _institution_covers(project, user, ARS_KINDS)
+
+
+def is_assurance_maladie_of(project, user) -> bool:
+    return _institution_covers(project, user, ASSURANCE_MALADIE_KINDS)
+
+
+def is_urps_of(project, user) -> bool:
+    return _institution_covers(project, user, {OrganisationKind.URPS})
+
+
+def can_view(project, user) -> bool:
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        is_leader(project, user)
+        or is_ars_of(project, user)
+        or is_assurance_maladie_of(project, user)
+        or is_urps_of(project, user)
+    )
+
+
+def is_system(project, user) -> bool:
+    """Only the scheduler (no person) applies the implicit validation."""
+    return user is None
+
+
+def leader_or_ars(project, user) -> bool:
+    return is_leader(project, user) or is_ars_of(project, user)
+
+
+def ars_or_assurance_maladie(project, user) -> bool:
+    return is_ars_of(project, user) or is_assurance_maladie_of(project, user)

@@ -1,0 +1,43 @@
+"""The states of a CPTS project (domain.md §2)."""
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    EMERGENCE = "emergence", "Émergence"
+    LI_DEPOSEE = "li_deposee", "Lettre d'intention déposée"
+    LI_A_MODIFIER = "li_a_modifier", "Lettre d'intention à modifier"
+    LI_REJETEE = "li_rejetee", "Lettre d'intention rejetée"
+    LI_VALIDEE = "li_validee", "Lettre d'intention validée"
+    ASSOCIATION_CONSTITUEE = "association_constituee", "Association constituée"
+    PS_DEPOSE = "ps_depose", "Projet de santé déposé"
+    PS_INCOMPLET = "ps_incomplet", "Projet de santé incomplet (pièces demandées)"
+    PS_VALIDE = "ps_valide", "Projet de santé validé"
+    PS_REPUTE_VALIDE = "ps_repute_valide", "Projet de santé réputé validé"
+    PS_OPPOSE = "ps_oppose", "Opposition au projet de santé"
+    ACI_PREPARATION = "aci_preparation", "ACI en préparation"
+    ACI_SIGNE = "aci_signe", "ACI signé"
+    ABANDONNE = "abandonne", "Abandonné"
+
+
+FINAL_STATES = {State.LI_REJETEE, State.ACI_SIGNE, State.ABANDONNE}
+# Projects whose territory counts (overlap rules): LI deposited or later, not abandoned/rejected.
+ACTIVE_STATES = [s for s in State if s not in {State.EMERGENCE, State.LI_REJETEE, State.ABANDONNE}]
+PS_VALIDATED_STATES = [
+    State.PS_VALIDE,
+    State.PS_REPUTE_VALIDE,
+    State.ACI_PREPARATION,
+    State.ACI_SIGNE,
+]
+
+
+class OppositionGround(models.TextChoices):
+    """The only two grounds on which the DG ARS may oppose a PS (L.1434-12 CSP)."""
+
+    PRS = "prs", "Le projet ne respecte pas les objectifs du projet régional de santé"
+    TERRITORY = "territoire", "Le territoire d'action n'est pas pertinent"
+
+
+class DecisionKind(models.TextChoices):
+    EXPLICIT = "explicit", "Explicite"
+    IMPLICIT = "implicit", "Implicite (silence de l'administration)"

