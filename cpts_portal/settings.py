@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dsfr",
     "django_tables2",
     "django_filters",
+    "django_fsm",
     "accounts",
     "territories",
     "projects",
@@ -78,7 +79,6 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -121,6 +121,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing folder
 # Uploaded files are private: never under STATIC_ROOT, served only by permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("CPTS_MEDIA_ROOT", VAR_DIR / "private-media"))
 

@@ -67,11 +67,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide-42")
+    password = factory.django.Password("mot-de-passe-solide-42")
 
 
 def institution_user(kind, departement=None, region=None, **kwargs):
