@@ -15,7 +15,9 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("projets/", include("projects.urls")),
+    path("territoires/", include("territories.urls")),
     path("admin/", admin.site.urls),
 ]

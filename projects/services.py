@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
@@ -117,7 +117,11 @@ def create_project(user, name: str, departement) -> Project:
 
 
 def submit_letter(project, user) -> Project:
-    return perform(project, "submit_li", user)
+    from territories.services import ensure_no_overlap_for_submission  # (import cycle)
+
+    with transaction.atomic():  # the overlap check's locks hold until the LI is filed
+        ensure_no_overlap_for_submission(project)
+        return perform(project, "submit_li", user)
 
 
 def constitute_association(
@@ -226,48 +230,59 @@ def abandon(project, user, reason: str) -> Project:
 # --- The scheduler: implicit validation (L.1434-12 CSP) -------------------------------------
 
 
+def _log_implicit_validations(ids: list[int]) -> None:
+    """History rows for a batch, written by one INSERT ... SELECT (no per-row Python objects)."""
+    event, project = ProjectEvent._meta, Project._meta
+    created_at = event.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"INSERT INTO {event.db_table} (project_id, transition, source, target, decision_kind,"
+        " legal_ground, reason, effective_on, created_at)"
+        f" SELECT id, %s, %s, %s, %s, %s, '', ps_implicit_on, %s FROM {project.db_table}"
+        f" WHERE id IN ({placeholders})"
+    )
+    params = [
+        "deem_ps_validated",
+        State.PS_DEPOSE.value,
+        State.PS_REPUTE_VALIDE.value,
+        DecisionKind.IMPLICIT.value,
+        f"{LEGAL_GROUND_PS} – silence gardé pendant deux mois",
+        created_at,
+        *ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def apply_implicit_validations(today: dt.date | None = None, batch_size: int | None = None) -> int:
     """Deem validated every PS whose opposition deadline has passed with no decision.
 
     Idempotent and safe to run concurrently with ARS decisions: rows an ARS agent holds are
     skipped (SKIP LOCKED) and the agent's own transition re-checks the state under its lock.
-    Works in bounded batches with a constant number of queries per batch (no per-row save,
-    hence the deliberate queryset update guarded by the source state).
+    Works in bounded batches with a constant number of queries per batch: no per-row save, so
+    a deliberate queryset update guarded by the source state, and one INSERT for the history.
     """
     today = today or timezone.localdate()
     batch_size = batch_size or settings.CPTS_IMPLICIT_SWEEP_BATCH_SIZE
-    done = 0
+    done, after = 0, 0
     while True:
         with transaction.atomic():
-            due = list(
-                Project.objects.filter(state=State.PS_DEPOSE, ps_deadline__lt=today)
+            ids = list(
+                # Keyset on pk: each batch starts where the last one ended (no rescans).
+                Project.objects.filter(state=State.PS_DEPOSE, ps_deadline__lt=today, pk__gt=after)
                 .order_by("pk")
                 .select_for_update(of=("self",), skip_locked=True)
-                .values_list("pk", "ps_implicit_on")[:batch_size]
+                .values_list("pk", flat=True)[:batch_size]
             )
-            if not due:
+            if not ids:
                 return done
-            ids = [pk for pk, _ in due]
             Project.objects.filter(pk__in=ids, state=State.PS_DEPOSE).update(
                 state=State.PS_REPUTE_VALIDE, ps_decided_on=F("ps_implicit_on")
             )
-            now = timezone.now()
-            ProjectEvent.objects.bulk_create(
-                ProjectEvent(
-                    project_id=pk,
-                    transition="deem_ps_validated",
-                    source=State.PS_DEPOSE,
-                    target=State.PS_REPUTE_VALIDE,
-                    decision_kind=DecisionKind.IMPLICIT,
-                    legal_ground=f"{LEGAL_GROUND_PS} – silence gardé pendant deux mois",
-                    effective_on=implicit_on,
-                    created_at=now,
-                )
-                for pk, implicit_on in due
-            )
-        done += len(due)
-        logger.info("implicit validation: %s projects deemed validated", len(due))
-        if len(due) < batch_size:
+            _log_implicit_validations(ids)
+        done, after = done + len(ids), ids[-1]
+        logger.info("implicit validation: %s projects deemed validated", len(ids))
+        if len(ids) < batch_size:
             return done
 
 

@@ -53,10 +53,34 @@ class Commune(models.Model):
     postal_codes = models.CharField("codes postaux", max_length=200, blank=True)
     # Which package version the population comes from: a later refresh must be visible.
     source = models.CharField("source", max_length=50)
+    # Lower-case, unaccented, punctuation as spaces ("saint etienne"): what the search matches.
+    search_name = models.CharField("nom normalisé", max_length=200, blank=True, default="")
+    # Simplified boundary as SVG path data in (longitude, latitude) degrees, for server-side
+    # maps: `outline` for a few dozen communes, `outline_coarse` for a whole région.
+    # "" when the package ships no geometry (8 communes).
+    outline = models.TextField("contour simplifié", blank=True, default="")
+    outline_coarse = models.TextField("contour grossier", blank=True, default="")
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "commune"
+        indexes = [
+            # Prefix search (LIKE 'q%') on PostgreSQL needs the pattern operator class;
+            # other backends ignore opclasses. Trigram indexes are added by a migration.
+            models.Index(
+                fields=["search_name"],
+                name="commune_search_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["insee"], name="commune_insee_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["min_lon", "max_lon"], name="commune_bbox_lon"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.insee})"

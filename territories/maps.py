@@ -1,0 +1,258 @@
+"""Server-rendered SVG maps from the simplified commune outlines (no tile server, works offline).
+
+Outlines are stored in degrees (see `outlines.py`); one group transform projects them
+(equirectangular, longitude shrunk by cos(latitude): right at the scale of a département).
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from projects.states import ACTIVE_STATES, State
+
+from .models import Commune
+
+WIDTH = 900
+MAX_HEIGHT = 760
+LEGEND_ROW = 22
+BACKGROUND = "#f6f6f6"
+NEIGHBOUR = "#e3e3fd"
+OUTSIDE = "#dddddd"
+TERRITORY = "#000091"
+OTHER_CPTS = "#e4794a"
+OVERLAP = "#e1000f"
+# One colour per state, light to dark along the pipeline; problem states stand out.
+STATE_COLOURS = {
+    State.EMERGENCE: "#a6cee3",
+    State.LI_DEPOSEE: "#fdbf6f",
+    State.LI_A_MODIFIER: "#ff7f00",
+    State.LI_VALIDEE: "#b2df8a",
+    State.ASSOCIATION_CONSTITUEE: "#33a02c",
+    State.PS_DEPOSE: "#1f78b4",
+    State.PS_INCOMPLET: "#cab2d6",
+    State.PS_OPPOSE: "#6a3d9a",
+    State.PS_VALIDE: "#17becf",
+    State.PS_REPUTE_VALIDE: "#0e7c86",
+    State.ACI_PREPARATION: "#8c564b",
+    State.ACI_SIGNE: "#000091",
+}
+MAP_FIELDS = ("pk", "insee", "name", "population", "min_lon", "min_lat", "max_lon", "max_lat")
+
+
+@dataclass
+class Layer:
+    """Shapes drawn with one fill; `legend` "" keeps it out of the legend."""
+
+    fill: str
+    legend: str = ""
+    shapes: list = field(default_factory=list)  # (tooltip or "", path data)
+    group_title: str = ""  # one tooltip for the whole layer (a CPTS)
+
+
+def _bbox(communes, margin=0.04):
+    boxes = [c for c in communes if c.min_lon is not None]
+    if not boxes:
+        return None
+    x1, y1 = min(c.min_lon for c in boxes), min(c.min_lat for c in boxes)
+    x2, y2 = max(c.max_lon for c in boxes), max(c.max_lat for c in boxes)
+    mx, my = max((x2 - x1) * margin, 0.005), max((y2 - y1) * margin, 0.005)
+    return x1 - mx, y1 - my, x2 + mx, y2 + my
+
+
+def _landscape(bbox, ratio=1.25):
+    """Widen (or heighten) a box so the map is about `ratio` wide per 1 high: more context."""
+    x1, y1, x2, y2 = bbox
+    shrink = math.cos(math.radians((y1 + y2) / 2))
+    width, height = (x2 - x1) * shrink, y2 - y1
+    if width < height * ratio:
+        pad = (height * ratio - width) / shrink / 2
+        return x1 - pad, y1, x2 + pad, y2
+    pad = (width / ratio - height) / 2
+    return x1, y1 - pad, x2, y2 + pad
+
+
+def render(layers: list[Layer], bbox, title: str, note: str = "", legend=()) -> SafeString:
+    """An SVG document: the layers in order (last on top), then the legend below the map."""
+    x1, y1, x2, y2 = bbox
+    shrink = math.cos(math.radians((y1 + y2) / 2))
+    scale = WIDTH / ((x2 - x1) * shrink)
+    if (y2 - y1) * scale > MAX_HEIGHT:
+        scale = MAX_HEIGHT / (y2 - y1)
+    width = round((x2 - x1) * shrink * scale)
+    map_height = round((y2 - y1) * scale)
+    entries = [(layer.fill, layer.legend) for layer in layers if layer.legend and layer.shapes]
+    entries += list(legend)
+    legend_width = max(width, 600)
+    per_row = 2
+    rows = math.ceil(len(entries) / per_row) + (1 if note else 0)
+    height = map_height + 34 + rows * LEGEND_ROW + 8
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {legend_width} {height}" '
+        f'class="cpts-map" role="img" aria-label="{escape(title)}" '
+        'font-family="Marianne, Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{legend_width}" height="{height}" fill="#ffffff"/>',
+        f'<g transform="translate({(legend_width - width) / 2:.0f} 0)">',
+        f'<clipPath id="map-frame"><rect width="{width}" height="{map_height}"/></clipPath>',
+        f'<rect width="{width}" height="{map_height}" fill="{BACKGROUND}"/>',
+        '<g clip-path="url(#map-frame)">',
+        f'<g transform="matrix({shrink * scale:.6f} 0 0 {-scale:.6f} '
+        f'{-x1 * shrink * scale:.3f} {y2 * scale:.3f})" stroke="#ffffff" '
+        'stroke-width="0.6" stroke-linejoin="round" fill-rule="evenodd">',
+    ]
+    for layer in layers:
+        if not layer.shapes:
+            continue
+        group_title = f"<title>{escape(layer.group_title)}</title>" if layer.group_title else ""
+        out.append(f'<g fill="{layer.fill}">{group_title}')
+        untitled = "".join(path for tip, path in layer.shapes if not tip)
+        if untitled:
+            out.append(f'<path vector-effect="non-scaling-stroke" d="{untitled}"/>')
+        for tip, path in layer.shapes:
+            if tip and path:
+                out.append(
+                    f'<path vector-effect="non-scaling-stroke" d="{path}">'
+                    f"<title>{escape(tip)}</title></path>"
+                )
+        out.append("</g>")
+    out.append("</g></g>")
+    out.append(f'<rect width="{width}" height="{map_height}" fill="none" stroke="#929292"/></g>')
+    y = map_height + 22
+    out.append(f'<text x="8" y="{y}" font-size="15" font-weight="700">{escape(title)}</text>')
+    column = legend_width / per_row
+    for i, (fill, label) in enumerate(entries):
+        top = y + 10 + (i // per_row) * LEGEND_ROW
+        left = 8 + (i % per_row) * column
+        out.append(
+            f'<rect x="{left:.0f}" y="{top}" width="16" height="14" fill="{fill}" '
+            f'stroke="#666" stroke-width="0.5"/><text x="{left + 22:.0f}" y="{top + 12}" '
+            f'font-size="13">{escape(label)}</text>'
+        )
+    if note:
+        top = y + 10 + math.ceil(len(entries) / per_row) * LEGEND_ROW
+        out.append(f'<text x="8" y="{top + 12}" font-size="12" fill="#555">{escape(note)}</text>')
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every text piece above is escaped
+
+
+def _tip(commune, extra=""):
+    return f"{commune.name} ({commune.insee}) – {commune.population:,} hab.{extra}".replace(
+        ",", "\u202f"
+    )
+
+
+def _active_memberships(commune_ids, exclude_project=None):
+    """commune id -> active projects (other than `exclude_project`) holding it."""
+    from projects.models import Project
+
+    through = Project.communes.through
+    rows = through.objects.filter(
+        commune_id__in=commune_ids, project__state__in=ACTIVE_STATES
+    ).select_related("project")
+    if exclude_project is not None:
+        rows = rows.exclude(project_id=exclude_project.pk)
+    found = {}
+    for row in rows:
+        found.setdefault(row.commune_id, []).append(row.project)
+    return found
+
+
+def project_map(project, communes=None) -> SafeString:
+    """The territory (saved, or `communes` being edited) with its neighbours and other CPTS."""
+    if communes is None:
+        communes = list(project.communes.only(*MAP_FIELDS, "outline"))
+    territory_ids = {c.pk for c in communes}
+    bbox = _bbox(communes, margin=0.25)
+    bbox = bbox and _landscape(bbox)
+    title = f"Territoire de « {project.name} »"
+    if bbox is None:  # nothing chosen yet: show the département to start from
+        neighbours = list(
+            Commune.objects.filter(departement_id=project.departement_id).only(
+                *MAP_FIELDS, "outline"
+            )
+        )
+        bbox = _bbox(neighbours)
+        if bbox is None:
+            return mark_safe("")
+        bbox = _landscape(bbox)
+        title += " – aucune commune choisie"
+    else:
+        x1, y1, x2, y2 = bbox
+        neighbours = list(
+            Commune.objects.filter(
+                min_lon__lte=x2, max_lon__gte=x1, min_lat__lte=y2, max_lat__gte=y1
+            )
+            .exclude(pk__in=territory_ids)
+            .only(*MAP_FIELDS, "outline")
+        )
+    memberships = _active_memberships(
+        [c.pk for c in neighbours] + list(territory_ids), exclude_project=project
+    )
+    layers = {
+        "neighbour": Layer(NEIGHBOUR, "Commune voisine"),
+        "other": Layer(OTHER_CPTS, "Autre CPTS active"),
+        "territory": Layer(TERRITORY, "Territoire du projet"),
+        "overlap": Layer(OVERLAP, "Chevauchement avec une autre CPTS active"),
+    }
+    for commune in neighbours:
+        others = memberships.get(commune.pk)
+        if others:
+            names = ", ".join(p.name for p in others)
+            layers["other"].shapes.append((_tip(commune, f" – {names}"), commune.outline))
+        else:
+            layers["neighbour"].shapes.append((_tip(commune), commune.outline))
+    for commune in communes:
+        others = memberships.get(commune.pk)
+        if others:
+            names = ", ".join(p.name for p in others)
+            layers["overlap"].shapes.append(
+                (_tip(commune, f" – aussi dans {names}"), commune.outline)
+            )
+        else:
+            layers["territory"].shapes.append((_tip(commune), commune.outline))
+    return render(list(layers.values()), bbox, title)
+
+
+def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
+    """Every CPTS of a département or région, coloured by state; overlaps in red."""
+    outline = "outline_coarse" if coarse else "outline"
+    communes = list(communes.only(*MAP_FIELDS, outline))
+    bbox = _bbox(communes, margin=0.02)
+    if bbox is None:
+        return mark_safe("")
+    projects = [p for p in projects if p.state in STATE_COLOURS]
+    through = projects[0].communes.through if projects else None
+    by_commune = {}
+    if through is not None:
+        for project_id, commune_id in through.objects.filter(
+            project_id__in=[p.pk for p in projects]
+        ).values_list("project_id", "commune_id"):
+            by_commune.setdefault(commune_id, []).append(project_id)
+    by_id = {p.pk: p for p in projects}
+    background = Layer(OUTSIDE, "Commune hors CPTS")
+    per_project = {
+        p.pk: Layer(STATE_COLOURS[p.state], "", group_title=f"{p.name} – {p.get_state_display()}")
+        for p in projects
+    }
+    overlap = Layer(OVERLAP, "Chevauchement entre CPTS actives")
+    for commune in communes:
+        path = getattr(commune, outline)
+        holders = [by_id[pk] for pk in by_commune.get(commune.pk, [])]
+        active = [p for p in holders if p.state in ACTIVE_STATES]
+        if len(active) > 1:
+            names = ", ".join(p.name for p in active)
+            overlap.shapes.append((_tip(commune, f" – {names}"), path))
+        elif holders:
+            project = active[0] if active else holders[0]
+            per_project[project.pk].shapes.append((_tip(commune), path))
+        else:
+            background.shapes.append(("", path))
+    # Legend: one entry per state present, then the background and overlaps.
+    present = [s for s in STATE_COLOURS if any(p.state == s for p in projects)]
+    legend = [(STATE_COLOURS[s], State(s).label) for s in present]
+    layers = [background, *per_project.values(), overlap]
+    return render(
+        layers, bbox, title, note="Survolez une commune pour voir sa CPTS.", legend=legend
+    )
