@@ -1,0 +1,89 @@
+"""Benchmark: the implicit-validation sweep over 100 000 due projects on PostgreSQL.
+
+Creates a throw-away database next to DATABASE_URL's, migrates it, inserts the projects in bulk,
+then times one sweep and counts its queries. Target: < 2 s, queries bounded per batch (not per
+project). Usage: DATABASE_URL=postgres://... python benchmarks/implicit_sweep.py [N]
+"""
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+BENCH_DB = "cpts_bench_sweep"
+
+
+def bench_database_url() -> str:
+    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    if url.scheme not in ("postgres", "postgresql"):
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL.")
+    admin = urlunparse(url._replace(scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return urlunparse(url._replace(path=f"/{BENCH_DB}"))
+
+
+def main(count: int) -> None:
+    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpts_portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import Project, ProjectEvent
+    from projects.services import apply_implicit_validations
+    from projects.states import State
+    from territories.models import Departement, Region
+
+    call_command("migrate", verbosity=0)
+    dept = Departement.objects.create(
+        code="33", name="Gironde", region=Region.objects.create(code="75", name="NA")
+    )
+    received = dt.date(2025, 1, 15)
+    deadline = dt.date(2025, 3, 15)
+    Project.objects.bulk_create(
+        (
+            Project(
+                name=f"CPTS {i}",
+                departement=dept,
+                state=State.PS_DEPOSE,
+                ps_received_on=received,
+                ps_deadline=deadline,
+                ps_implicit_on=deadline + dt.timedelta(days=1),
+            )
+            for i in range(count)
+        ),
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        done = apply_implicit_validations()
+        elapsed = time.perf_counter() - started
+
+    assert done == count, (done, count)
+    assert ProjectEvent.objects.count() == count
+    batch = django.conf.settings.CPTS_IMPLICIT_SWEEP_BATCH_SIZE
+    batches = -(-count // batch)
+    print(f"implicit sweep: {count} projects deemed validated in {elapsed:.3f} s")
+    print(
+        f"queries: {len(queries)} for {batches} batches of {batch} (per batch: "
+        f"{len(queries) / batches:.1f}; per project: {len(queries) / count:.4f})"
+    )
+    print(f"target < 2 s: {'OK' if elapsed < 2 else 'MISSED'}")
+    connection.close()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
