@@ -1,0 +1,79 @@
+"""Who sees and acts on funding: role AND territory, through the project's checks."""
+
+from django.db.models import Q
+
+from accounts.models import (
+    ASSURANCE_MALADIE_KINDS,
+    DEPARTEMENTAL_KINDS,
+    REGIONAL_KINDS,
+    OrganisationKind,
+)
+from projects import permissions as project_perms
+
+from .models import Contract, CrisisDeclaration
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def may_use_contracts(user) -> bool:
+    """Roles with funding pages at all (others get 403): AM, ARS, project leaders, superusers."""
+    if not _active(user):
+        return False
+    if user.is_superuser or user.is_assurance_maladie or user.is_ars:
+        return True
+    return user.organisation_id is None or user.kind == OrganisationKind.CPTS
+
+
+def can_view_contract(contract, user) -> bool:
+    project = contract.project
+    return _active(user) and (
+        user.is_superuser
+        or project_perms.is_assurance_maladie_of(project, user)
+        or project_perms.is_ars_of(project, user)
+        or project_perms.is_leader(project, user)
+    )
+
+
+def can_manage_contract(contract, user) -> bool:
+    """Indicators, results, mission starts, termination: the Assurance Maladie of the territory."""
+    return project_perms.is_assurance_maladie_of(contract.project, user)
+
+
+def visible_contracts(user):
+    qs = Contract.objects.select_related("project__departement__region", "grid")
+    if not may_use_contracts(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    org = user.organisation
+    if org is not None and org.kind in REGIONAL_KINDS:
+        return qs.filter(project__departement__region_id=org.region_id)
+    if org is not None and org.kind in DEPARTEMENTAL_KINDS:
+        return qs.filter(project__departement_id=org.departement_id)
+    return qs.filter(project__members__user=user)
+
+
+def can_declare_crisis(user) -> bool:
+    return _active(user) and user.is_ars
+
+
+def visible_crises(user):
+    qs = CrisisDeclaration.objects.select_related("region", "declared_by").prefetch_related(
+        "departements"
+    )
+    if not can_declare_crisis(user):
+        return qs.none()
+    org = user.organisation
+    if org.kind == OrganisationKind.ARS:
+        return qs.filter(
+            Q(region_id=org.region_id) | Q(departements__region_id=org.region_id)
+        ).distinct()
+    return qs.filter(
+        Q(region_id=org.departement.region_id) | Q(departements=org.departement_id)
+    ).distinct()
+
+
+def is_assurance_maladie(user) -> bool:
+    return _active(user) and user.kind in ASSURANCE_MALADIE_KINDS

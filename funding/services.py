@@ -1,0 +1,309 @@
+"""Funding actions (writes) and the bridge from stored contracts to `funding.calc`.
+
+Every action checks role and territory, then writes in one transaction.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from projects import permissions as project_perms
+from projects import services as project_services
+from projects.deadlines import add_months
+from projects.states import State
+
+from . import calc
+from .grid_store import load_grid_set
+from .models import (
+    Contract,
+    ContractMission,
+    CrisisDeclaration,
+    FirGrant,
+    GridVersion,
+    Indicator,
+    IndicatorResult,
+    PreAciSupport,
+)
+from .permissions import can_manage_contract
+
+PRE_ACI_PS_MONTHS = 9  # avenant 2, annexe 6: projet de santé deposited within 9 months
+PARTIES = ("cpts", "cpam", "ars")
+PRE_ACI_STATES = {
+    State.ASSOCIATION_CONSTITUEE,
+    State.PS_DEPOSE,
+    State.PS_INCOMPLET,
+    State.PS_VALIDE,
+    State.PS_REPUTE_VALIDE,
+    State.ACI_PREPARATION,
+}
+
+
+class FundingError(Exception):
+    """An action the contract or project does not allow; the message is for the user."""
+
+
+def _deny_unless(allowed: bool):
+    if not allowed:
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+
+
+# --- Contracts ------------------------------------------------------------------------------
+
+
+def create_contract(project, user, *, members: int, optional=(), snp_dispositif=False):
+    """The ACI contract being prepared: socle missions always, optional ones by choice."""
+    _deny_unless(project_perms.ars_or_assurance_maladie(project, user))
+    if project.state != State.ACI_PREPARATION:
+        raise FundingError("Le contrat se prépare quand le projet est à l'étape « ACI en préparation ».")
+    if not project.taille:
+        raise FundingError("La taille de la CPTS n'est pas connue (territoire sans population).")
+    grid = load_grid_set().in_force(dt.date.today())
+    unknown = set(optional) - set(grid.optional_missions)
+    if unknown:
+        raise FundingError(f"Missions optionnelles inconnues : {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        contract = Contract.objects.create(
+            project=project,
+            size=project.taille,
+            members=members,
+            snp_dispositif=snp_dispositif,
+            grid=GridVersion.objects.get(code=grid.code),
+        )
+        chosen = [*grid.socle_missions, *(m for m in grid.optional_missions if m in optional)]
+        ContractMission.objects.bulk_create(
+            ContractMission(contract=contract, mission=code) for code in chosen
+        )
+    return contract
+
+
+def _may_sign_for(contract, user, party: str) -> bool:
+    project = contract.project
+    if party == "cpam":
+        return project_perms.is_assurance_maladie_of(project, user)
+    if party == "ars":
+        return project_perms.is_ars_of(project, user)
+    # The CPTS signs on paper; the institution collecting the contract records the date
+    # (the project transition to "ACI signé" must be fired by the ARS or the Assurance Maladie).
+    return project_perms.ars_or_assurance_maladie(project, user)
+
+
+def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract:
+    """Record one party's signature; with all three, the contract is signed under the grid in
+    force on the last signature date and the project moves to "ACI signé"."""
+    if party not in PARTIES:
+        raise FundingError("Signataire inconnu.")
+    _deny_unless(_may_sign_for(contract, user, party))
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().select_related("project").get(pk=contract.pk)
+        if locked.is_signed:
+            raise FundingError("Le contrat est déjà signé par les trois parties.")
+        setattr(locked, f"{party}_signed_on", signed_on)
+        dates = [getattr(locked, f"{p}_signed_on") for p in PARTIES]
+        if all(dates):
+            locked.signed_on = max(dates)
+            grid = load_grid_set().in_force(locked.signed_on)
+            locked.grid = GridVersion.objects.get(code=grid.code)
+            locked.size = locked.project.taille or locked.size
+            project_services.sign_aci(locked.project, user, locked.signed_on)
+        locked.save()
+    return locked
+
+
+def start_mission(contract, user, mission: str, started_on: dt.date) -> ContractMission:
+    _deny_unless(can_manage_contract(contract, user))
+    if not contract.is_signed or started_on < contract.signed_on:
+        raise FundingError("Une mission démarre après la signature du contrat.")
+    row = contract.missions.filter(mission=mission).first()
+    if row is None:
+        raise FundingError("Cette mission n'est pas au contrat.")
+    row.started_on = started_on
+    row.save(update_fields=["started_on"])
+    return row
+
+
+def add_indicator(contract_mission, user, *, label, thresholds, weight=1, higher_is_better=True):
+    """`thresholds`: [(level, value, rate)], e.g. socle / intermédiaire / objectif."""
+    _deny_unless(can_manage_contract(contract_mission.contract, user))
+    rows = [
+        {"level": level, "value": str(Decimal(str(value))), "rate": str(Decimal(str(rate)))}
+        for level, value, rate in thresholds
+    ]
+    if any(not Decimal(0) <= Decimal(r["rate"]) <= 1 for r in rows):
+        raise FundingError("Un palier donne une part de l'enveloppe entre 0 et 1.")
+    return Indicator.objects.create(
+        mission=contract_mission,
+        label=label,
+        weight=Decimal(str(weight)),
+        higher_is_better=higher_is_better,
+        thresholds=rows,
+    )
+
+
+def enter_result(indicator, user, year: int, value) -> IndicatorResult:
+    _deny_unless(can_manage_contract(indicator.mission.contract, user))
+    if not 1 <= year <= calc.CONTRACT_YEARS:
+        raise FundingError("L'année du contrat va de 1 à 5.")
+    result, _ = IndicatorResult.objects.update_or_create(
+        indicator=indicator, year=year, defaults={"value": value, "entered_by": user}
+    )
+    return result
+
+
+def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> Contract:
+    _deny_unless(can_manage_contract(contract, user))
+    if not contract.is_signed or terminated_on < contract.signed_on:
+        raise FundingError("Seul un contrat signé peut être résilié, après sa signature.")
+    contract.terminated_on = terminated_on
+    contract.termination_reason = reason
+    contract.save(update_fields=["terminated_on", "termination_reason"])
+    return contract
+
+
+# --- ARS: crises, FIR ---------------------------------------------------------------------
+
+
+def declare_crisis(user, *, declared_on, label, region=None, departements=()):
+    """A serious crisis characterised by the ARS: a siège on its région (whole or some
+    départements), a délégation départementale on its own département only."""
+    if not (user and user.is_authenticated and user.is_ars):
+        raise PermissionDenied("Seule l'ARS caractérise une crise sanitaire grave.")
+    org = user.organisation
+    if region is None and not departements:
+        raise FundingError("Indiquez la région ou les départements concernés.")
+    if org.kind == "ars":
+        allowed = (region is None or region.pk == org.region_id) and all(
+            d.region_id == org.region_id for d in departements
+        )
+    else:
+        allowed = region is None and all(d.pk == org.departement_id for d in departements)
+    _deny_unless(allowed)
+    with transaction.atomic():
+        crisis = CrisisDeclaration.objects.create(
+            declared_on=declared_on, label=label, region=region, declared_by=user
+        )
+        crisis.departements.set(departements)
+    return crisis
+
+
+def record_fir_grant(project, user, *, amount, granted_on, note=""):
+    _deny_unless(project_perms.is_ars_of(project, user))
+    if Decimal(amount) <= 0:
+        raise FundingError("Le montant doit être positif.")
+    return FirGrant.objects.create(
+        project=project, amount=amount, granted_on=granted_on, note=note, granted_by=user
+    )
+
+
+# --- Pre-ACI accompaniment ------------------------------------------------------------------
+
+
+def grant_pre_aci_support(project, user, granted_on: dt.date) -> PreAciSupport:
+    _deny_unless(project_perms.is_assurance_maladie_of(project, user))
+    if project.state not in PRE_ACI_STATES:
+        raise FundingError("Réservé aux associations dont la LI est validée, sans contrat ACI.")
+    if not project.taille:
+        raise FundingError("La taille de la CPTS n'est pas connue.")
+    one_off = load_grid_set().in_force(granted_on).one_off(calc.PRE_ACI)
+    if one_off is None:
+        raise FundingError("La grille en vigueur ne prévoit pas d'accompagnement pré-ACI.")
+    return PreAciSupport.objects.create(
+        project=project,
+        granted_on=granted_on,
+        amount=one_off.amounts[project.taille],
+        ps_due_on=add_months(granted_on, PRE_ACI_PS_MONTHS),
+        granted_by=user,
+    )
+
+
+def overdue_pre_aci(today: dt.date):
+    """Supports whose projet de santé was not deposited in time: flagged to the CPAM (what
+    follows is to confirm, domain.md §4)."""
+    return PreAciSupport.objects.select_related("project").filter(
+        ps_due_on__lt=today, project__ps_submitted_at__isnull=True
+    )
+
+
+# --- From stored contracts to calc ----------------------------------------------------------
+
+
+def crisis_dates_by_departement(departement_ids=None) -> dict[int, list[dt.date]]:
+    """Crisis declarations per département (région-wide ones included), in two queries."""
+    from territories.models import Departement
+
+    by_region = defaultdict(list)
+    dates = defaultdict(list)
+    crises = CrisisDeclaration.objects.prefetch_related("departements")
+    for crisis in crises:
+        if crisis.region_id:
+            by_region[crisis.region_id].append(crisis.declared_on)
+        for dep in crisis.departements.all():
+            dates[dep.pk].append(crisis.declared_on)
+    if by_region:
+        deps = Departement.objects.filter(region_id__in=by_region)
+        if departement_ids is not None:
+            deps = deps.filter(pk__in=departement_ids)
+        for dep_id, region_id in deps.values_list("pk", "region_id"):
+            dates[dep_id].extend(by_region[region_id])
+    return dates
+
+
+def contract_terms(contract, grid_set: calc.GridSet, crisis_dates=None) -> calc.ContractTerms:
+    """Plain inputs of a signed contract. Expects missions→indicators→results prefetched
+    when called in bulk (see `contracts_with_inputs`)."""
+    grid = grid_set.by_code(contract.grid.code)
+    starts: dict[str, dt.date | None] = {}
+    weighted = defaultdict(lambda: defaultdict(list))  # year → mission → [(weight, rate)]
+    for mission in contract.missions.all():
+        starts[mission.mission] = mission.started_on
+        for indicator in mission.indicators.all():
+            pairs = indicator.threshold_pairs()
+            for result in indicator.results.all():
+                rate = calc.indicator_rate(result.value, pairs, indicator.higher_is_better)
+                weighted[result.year][mission.mission].append((indicator.weight, rate))
+    shares = {
+        year: {code: calc.variable_share(pairs) for code, pairs in missions.items()}
+        for year, missions in weighted.items()
+    }
+    if crisis_dates is None:
+        crisis_dates = crisis_dates_by_departement([contract.project.departement_id])
+    extra = grid_set.additional_fonctionnement(contract.size, contract.signed_on)
+    return calc.ContractTerms(
+        grid=grid,
+        size=contract.size,
+        members=contract.members,
+        signed_on=contract.signed_on,
+        starts=starts,
+        snp_dispositif=contract.snp_dispositif,
+        shares_by_year=shares,
+        crisis_dates=[
+            d
+            for d in crisis_dates.get(contract.project.departement_id, ())
+            if d >= contract.signed_on
+        ],
+        one_offs=[(calc.ADDITIONNEL, extra[0], extra[1])] if extra else [],
+        terminated_on=contract.terminated_on,
+    )
+
+
+def contracts_with_inputs(queryset):
+    return queryset.filter(signed_on__isnull=False).select_related("project", "grid").prefetch_related(
+        "missions__indicators__results"
+    )
+
+
+def entitlements(contracts) -> dict[int, dict[int, list[calc.Line]]]:
+    """Contract pk → year → entitlement lines, for many contracts with bounded queries."""
+    grid_set = load_grid_set()
+    crises = crisis_dates_by_departement()
+    out = {}
+    for contract in contracts:
+        terms = contract_terms(contract, grid_set, crises)
+        triggers = calc.crisis_triggers(terms.crisis_dates)
+        out[contract.pk] = {
+            year: calc.year_entitlement(terms, year, triggers)
+            for year in range(1, terms.years + 1)
+        }
+    return out
