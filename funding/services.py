@@ -57,7 +57,7 @@ def create_contract(project, user, *, members: int, optional=(), snp_dispositif=
     """The ACI contract being prepared: socle missions always, optional ones by choice."""
     _deny_unless(project_perms.ars_or_assurance_maladie(project, user))
     if project.state != State.ACI_PREPARATION:
-        raise FundingError("Le contrat se prépare quand le projet est à l'étape « ACI en préparation ».")
+        raise FundingError("Le contrat se prépare à l'étape « ACI en préparation » du projet.")
     if not project.taille:
         raise FundingError("La taille de la CPTS n'est pas connue (territoire sans population).")
     grid = load_grid_set().in_force(dt.date.today())
@@ -289,9 +289,8 @@ def contract_terms(contract, grid_set: calc.GridSet, crisis_dates=None) -> calc.
 
 
 def contracts_with_inputs(queryset):
-    return queryset.filter(signed_on__isnull=False).select_related("project", "grid").prefetch_related(
-        "missions__indicators__results"
-    )
+    signed = queryset.filter(signed_on__isnull=False).select_related("project", "grid")
+    return signed.prefetch_related("missions__indicators__results")
 
 
 def entitlements(contracts) -> dict[int, dict[int, list[calc.Line]]]:
@@ -303,7 +302,6 @@ def entitlements(contracts) -> dict[int, dict[int, list[calc.Line]]]:
         terms = contract_terms(contract, grid_set, crises)
         triggers = calc.crisis_triggers(terms.crisis_dates)
         out[contract.pk] = {
-            year: calc.year_entitlement(terms, year, triggers)
-            for year in range(1, terms.years + 1)
+            year: calc.year_entitlement(terms, year, triggers) for year in range(1, terms.years + 1)
         }
     return out

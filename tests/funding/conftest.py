@@ -18,3 +18,18 @@ def aci_2019(grid_set):
 @pytest.fixture(scope="session")
 def avenant_2(grid_set):
     return grid_set.by_code("avenant_2")
+
+
+@pytest.fixture
+def aci_project(db):
+    """A project at "ACI en préparation", taille 2, with its leader and ARS DD user."""
+    from projects import services
+    from projects.models import Project
+    from projects.states import State
+    from tests.factories import project_in_state
+
+    project, leader, ars = project_in_state(State.PS_DEPOSE)
+    services.validate_health_project(project, ars)
+    services.start_aci(project, ars)
+    Project.objects.filter(pk=project.pk).update(taille=2, population=50_000)
+    return Project.objects.get(pk=project.pk), leader, ars
