@@ -1,4 +1,9 @@
+import datetime as dt
+
 import django_filters
+from django.utils import timezone
+
+from territories.models import Departement
 
 from .models import Project
 from .states import State
@@ -7,8 +12,38 @@ from .states import State
 class ProjectFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label="Nom")
     state = django_filters.ChoiceFilter(choices=State.choices, label="État")
+    departement = django_filters.ModelChoiceFilter(
+        queryset=Departement.objects.none(), label="Département"
+    )
     taille = django_filters.ChoiceFilter(choices=[(i, i) for i in range(1, 5)], label="Taille")
+    deadline_within = django_filters.NumberFilter(
+        method="filter_deadline_within",
+        label="Échéance d'opposition sous (jours)",
+        min_value=0,
+    )
 
     class Meta:
         model = Project
         fields = ["name", "state", "departement", "taille"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the départements the person acts on (no list of the whole of France).
+        qs = Departement.objects.order_by("code")
+        if user is not None and not user.is_superuser:
+            if user.is_institution:
+                org = user.organisation
+                if org.departement_id:
+                    qs = qs.filter(pk=org.departement_id)
+                else:
+                    qs = qs.filter(region_id=org.region_id)
+            else:
+                qs = qs.filter(projects__members__user=user).distinct()
+        self.filters["departement"].queryset = qs
+
+    def filter_deadline_within(self, queryset, name, value):
+        """PS awaiting a decision whose opposition deadline falls within N days (or is past)."""
+        if value is None:
+            return queryset
+        limit = timezone.localdate() + dt.timedelta(days=int(value))
+        return queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)

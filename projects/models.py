@@ -383,3 +383,13 @@ class ProjectEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("L'historique ne se supprime pas.")
+
+
+# Committees, opinions, messages, attachments, invitations live in their own module.
+from .collaboration import (  # noqa: E402, F401
+    Attachment,
+    Committee,
+    Invitation,
+    Message,
+    Opinion,
+)

@@ -1,14 +1,57 @@
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Project
+from .progress import NEAR_DAYS, who_has_the_hand
+from .states import State
+
+
+def _row_class(record) -> str:
+    """Overdue and near-deadline PS stand out (colour and a text badge, not colour alone)."""
+    if record.state != State.PS_DEPOSE or record.ps_deadline is None:
+        return ""
+    days = (record.ps_deadline - timezone.localdate()).days
+    if days < 0:
+        return "cpts-row--overdue"
+    if days <= NEAR_DAYS:
+        return "cpts-row--near"
+    return ""
+
+
+class DeadlineColumn(tables.Column):
+    def render(self, value, record):
+        text = date_format(value, "d/m/Y")
+        css = _row_class(record)
+        if css == "cpts-row--overdue":
+            return f"{text} — dépassée"
+        if css == "cpts-row--near":
+            return f"{text} — proche"
+        return text
+
+    def value(self, value, record):
+        return value
 
 
 class ProjectTable(tables.Table):
-    name = tables.Column(linkify=("projects:detail", {"pk": tables.A("pk")}))
+    name = tables.Column(linkify=("projects:detail", {"pk": tables.A("pk")}), verbose_name="Nom")
     departement = tables.Column(accessor="departement__code", verbose_name="Dépt.")
+    ps_deadline = DeadlineColumn(verbose_name="Date limite d'opposition")
+    hand = tables.Column(
+        empty_values=(), orderable=False, verbose_name="A la main", exclude_from_export=False
+    )
 
     class Meta:
         model = Project
         fields = ("name", "departement", "state", "taille", "population", "ps_deadline")
+        sequence = ("name", "departement", "state", "taille", "population", "ps_deadline", "hand")
         attrs = {"class": "fr-table"}
+        row_attrs = {"class": _row_class}
         template_name = "django_tables2/table.html"
+        order_by = ("ps_deadline",)
+
+    def render_hand(self, record):
+        return who_has_the_hand(record)
+
+    def value_hand(self, record):
+        return who_has_the_hand(record)

@@ -1,13 +1,62 @@
+"""Web pages. Thin: every check of role and territory and every write goes through services.
+
+A project outside the person's territory does not exist for them (404); a project they see but
+may not act on answers 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
-from django.views.generic import DetailView
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
+from django_fsm import has_transition_perm
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
+from territories.models import Departement
+
+from . import committees as committee_services
+from . import documents, exchanges, notifications, services  # noqa: F401 (signal receiver)
+from . import permissions as perms
+from .collaboration import Attachment, Institution, Opinion
 from .filters import ProjectFilter
+from .forms import (
+    ActionForm,
+    AssociationForm,
+    AttachmentForm,
+    CommitteeForm,
+    HealthProjectForm,
+    InvitationForm,
+    LetterForm,
+    MessageForm,
+    OpinionForm,
+    ProjectCreateForm,
+)
+from .models import HealthProject, LetterOfIntent, ProjectEvent
+from .progress import next_deadline, who_has_the_hand
 from .selectors import visible_projects
+from .services import WorkflowError
+from .states import State
 from .tables import ProjectTable
+
+# Decisions taken from the project page, each behind a confirmation step.
+ACTIONS = {
+    "validate_li": ("Valider la lettre d'intention", ""),
+    "request_li_changes": ("Demander des modifications de la LI", "fr-btn--secondary"),
+    "reject_li": ("Rejeter la lettre d'intention", "fr-btn--tertiary"),
+    "request_ps_items": ("Demander des pièces manquantes", "fr-btn--secondary"),
+    "validate_ps": ("Valider le projet de santé", ""),
+    "oppose_ps": ("S'opposer au projet de santé", "fr-btn--tertiary"),
+    "start_aci": ("Engager la préparation de l'ACI", "fr-btn--secondary"),
+    "abandon": ("Abandonner le projet", "fr-btn--tertiary"),
+}
+IRREVERSIBLE = {"validate_li", "reject_li", "validate_ps", "oppose_ps", "abandon"}
 
 
 def home(request):
@@ -16,26 +65,540 @@ def home(request):
     return redirect("projects:list")
 
 
+def _project(request, pk):
+    """The project if it is in the person's territory (or theirs), else 404."""
+    return get_object_or_404(visible_projects(request.user), pk=pk)
+
+
+def _leader_project(request, pk):
+    project = _project(request, pk)
+    if not perms.is_leader(project, request.user):
+        raise PermissionDenied("Réservé aux porteurs du projet.")
+    return project
+
+
+def _attempt(request, action) -> bool:
+    """Run a service; turn refusals into messages the person can act on."""
+    try:
+        action()
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return False
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "Vous n'avez pas le droit d'effectuer cette action.")
+        return False
+    return True
+
+
+def _pdf(content: bytes | None, filename: str) -> HttpResponse:
+    if content is None:
+        raise Http404("Document indisponible.")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _file(field, filename: str) -> FileResponse:
+    if not field:
+        raise Http404("Aucun fichier.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
+
+
+# --- Dashboard and project page ----------------------------------------------------------
+
+
 class ProjectListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     paginate_by = 25
     export_name = "projets-cpts"
+    export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
-        return visible_projects(self.request.user)
+        return visible_projects(self.request.user).select_related("departement")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
 
 
-class ProjectDetailView(LoginRequiredMixin, DetailView):
-    template_name = "projects/project_detail.html"
-    context_object_name = "project"
+@login_required
+def project_create(request):
+    if request.user.is_institution:
+        raise PermissionDenied("Les institutions ne créent pas de projet.")
+    form = ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = services.create_project(
+            request.user, form.cleaned_data["name"], form.cleaned_data["departement"]
+        )
+        messages.success(request, "Projet créé. Rédigez maintenant la lettre d'intention.")
+        return redirect("projects:letter", pk=project.pk)
+    return render(request, "projects/project_create.html", {"form": form})
 
-    def get_queryset(self):
-        # Outside the person's territory the project does not exist for them: 404, no data.
-        return visible_projects(self.request.user)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["events"] = self.object.events.select_related("actor", "organisation")
-        return ctx
+@login_required
+def project_detail(request, pk):
+    project = _project(request, pk)
+    user = request.user
+    is_leader = perms.is_leader(project, user)
+    available = {t.name for t in project.get_available_user_state_transitions(user)}
+    actions = [
+        (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
+    ]
+    events = ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
+    committees = project.committees.prefetch_related(
+        Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "is_leader": is_leader,
+            "can_message": exchanges.can_use_thread(project, user),
+            "actions": actions,
+            "leader_can": available,
+            "events": events,
+            "hand": who_has_the_hand(project),
+            "deadline": next_deadline(project),
+            "letter": getattr(project, "letter", None),
+            "association": getattr(project, "association", None),
+            "health_project": getattr(project, "health_project", None),
+            "attachments": project.attachments.select_related("uploaded_by"),
+            "committees": committees,
+            "item_requests": project.item_requests.all(),
+            "members": project.members.select_related("user"),
+            "implicit": documents.implicit_event(project) is not None,
+            "State": State,
+        },
+    )
+
+
+# --- Leader: lettre d'intention, association, projet de santé ------------------------------
+
+
+def _edit_file(request, project, model, form_class, template, submit_url, title):
+    """Draft save and completeness check for the LI and the PS (same shape)."""
+    instance = model.objects.get_or_create(project=project)[0]
+    editable = request.method == "POST"
+    form = form_class(request.POST or None, instance=instance)
+    if editable and form.is_valid():
+        form.save()
+        if "check" in request.POST:
+            missing = instance.missing_sections()
+            if missing:
+                messages.warning(request, "Sections à compléter : " + ", ".join(missing) + ".")
+            else:
+                messages.success(request, "Toutes les sections sont remplies.")
+        else:
+            messages.success(request, "Brouillon enregistré.")
+        if "submit" in request.POST:
+            return redirect(submit_url)
+        return redirect(request.path)
+    return render(
+        request,
+        template,
+        {
+            "project": project,
+            "form": form,
+            "missing": instance.missing_sections(),
+            "submit_url": submit_url,
+            "title": title,
+        },
+    )
+
+
+@login_required
+def letter_edit(request, pk):
+    project = _leader_project(request, pk)
+    if project.state not in (State.EMERGENCE, State.LI_A_MODIFIER):
+        messages.info(request, "La lettre d'intention a été déposée : elle n'est plus modifiable.")
+        return redirect("projects:detail", pk=pk)
+    return _edit_file(
+        request,
+        project,
+        LetterOfIntent,
+        LetterForm,
+        "projects/file_edit.html",
+        reverse("projects:letter_submit", args=[pk]),
+        "Lettre d'intention",
+    )
+
+
+@login_required
+def letter_submit(request, pk):
+    project = _leader_project(request, pk)
+    letter = LetterOfIntent.objects.get_or_create(project=project)[0]
+    if request.method == "POST" and _attempt(
+        request, lambda: services.run_action(project, "submit_li", request.user)
+    ):
+        messages.success(request, "Lettre d'intention déposée.")
+        return redirect("projects:acknowledgment", pk=pk, kind="li")
+    return render(
+        request,
+        "projects/file_confirm.html",
+        {
+            "project": project,
+            "file": letter,
+            "form": LetterForm(instance=letter),
+            "missing": letter.missing_sections(),
+            "title": "Déposer la lettre d'intention",
+            "edit_url": reverse("projects:letter", args=[pk]),
+        },
+    )
+
+
+@login_required
+def association_edit(request, pk):
+    project = _leader_project(request, pk)
+    if project.state != State.LI_VALIDEE:
+        messages.info(request, "L'association se déclare une fois la lettre d'intention validée.")
+        return redirect("projects:detail", pk=pk)
+    existing = getattr(project, "association", None)
+    form = AssociationForm(
+        request.POST or None,
+        request.FILES or None,
+        statutes_required=not (existing and existing.statutes),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            request,
+            lambda: services.constitute_association(
+                project,
+                request.user,
+                name=data["name"],
+                rna=data["rna"],
+                siret=data["siret"],
+                general_assembly_on=data["general_assembly_on"],
+                statutes=data["statutes"],
+            ),
+        ):
+            messages.success(request, "Association enregistrée.")
+            return redirect("projects:detail", pk=pk)
+    return render(request, "projects/association_form.html", {"project": project, "form": form})
+
+
+PS_EDITABLE = (State.ASSOCIATION_CONSTITUEE, State.PS_INCOMPLET, State.PS_OPPOSE)
+
+
+@login_required
+def health_project_edit(request, pk):
+    project = _leader_project(request, pk)
+    if project.state not in PS_EDITABLE:
+        messages.info(request, "Le projet de santé n'est pas modifiable à cette étape.")
+        return redirect("projects:detail", pk=pk)
+    return _edit_file(
+        request,
+        project,
+        HealthProject,
+        HealthProjectForm,
+        "projects/file_edit.html",
+        reverse("projects:health_project_submit", args=[pk]),
+        "Projet de santé",
+    )
+
+
+@login_required
+def health_project_submit(request, pk):
+    project = _leader_project(request, pk)
+    ps = HealthProject.objects.get_or_create(project=project)[0]
+    action = "complete_ps" if project.state == State.PS_INCOMPLET else "submit_ps"
+    if request.method == "POST" and _attempt(
+        request, lambda: services.run_action(project, action, request.user)
+    ):
+        messages.success(request, "Projet de santé déposé.")
+        return redirect("projects:acknowledgment", pk=pk, kind="ps")
+    return render(
+        request,
+        "projects/file_confirm.html",
+        {
+            "project": project,
+            "file": ps,
+            "form": HealthProjectForm(instance=ps),
+            "missing": ps.missing_sections(),
+            "title": "Transmettre les pièces demandées"
+            if action == "complete_ps"
+            else "Déposer le projet de santé",
+            "edit_url": reverse("projects:health_project", args=[pk]),
+            "item_request": project.item_requests.first() if action == "complete_ps" else None,
+        },
+    )
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+@login_required
+def acknowledgment(request, pk, kind):
+    project = _project(request, pk)
+    context = documents.acknowledgment_context(project, kind)
+    if context is None:
+        raise Http404("Rien n'a encore été reçu.")
+    return render(request, "projects/acknowledgment.html", context)
+
+
+@login_required
+def acknowledgment_pdf(request, pk, kind):
+    project = _project(request, pk)
+    return _pdf(documents.acknowledgment_pdf(project, kind), f"accuse-reception-{kind}-{pk}.pdf")
+
+
+@login_required
+def implicit_attestation_pdf(request, pk):
+    project = _project(request, pk)
+    return _pdf(documents.implicit_attestation_pdf(project), f"attestation-{pk}.pdf")
+
+
+@login_required
+def statutes_download(request, pk):
+    project = _project(request, pk)
+    association = getattr(project, "association", None)
+    return _file(association and association.statutes, f"statuts-{pk}.pdf")
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    project = _project(request, pk)
+    attachment = get_object_or_404(Attachment, project=project, pk=attachment_pk)
+    return _file(attachment.file, f"piece-{attachment.pk}.pdf")
+
+
+@login_required
+def attachment_add(request, pk):
+    project = _leader_project(request, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            request,
+            lambda: exchanges.add_attachment(project, request.user, **form.cleaned_data),
+        ):
+            messages.success(request, "Pièce jointe ajoutée.")
+            return redirect("projects:detail", pk=pk)
+    return render(request, "projects/attachment_form.html", {"project": project, "form": form})
+
+
+# --- ARS decisions ---------------------------------------------------------------------------
+
+
+@login_required
+def project_action(request, pk, name):
+    project = _project(request, pk)
+    if name not in ACTIONS:
+        raise Http404("Action inconnue.")
+    if not has_transition_perm(getattr(project, name), request.user):
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+    label = ACTIONS[name][0]
+    form = ActionForm(request.POST or None, action=name)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirmed"):
+            if _attempt(
+                request,
+                lambda: services.run_action(project, name, request.user, **form.cleaned_data),
+            ):
+                messages.success(request, f"{label} : c'est fait.")
+                return redirect("projects:detail", pk=pk)
+        else:
+            return render(
+                request,
+                "projects/action_confirm.html",
+                {
+                    "project": project,
+                    "form": form,
+                    "label": label,
+                    "irreversible": name in IRREVERSIBLE,
+                    "summary": [
+                        (form.fields[f].label, _display(form, f)) for f in form.cleaned_data
+                    ],
+                },
+            )
+    return render(
+        request, "projects/action_form.html", {"project": project, "form": form, "label": label}
+    )
+
+
+def _display(form, field):
+    value = form.cleaned_data[field]
+    choices = dict(getattr(form.fields[field], "choices", []) or [])
+    return choices.get(value, value)
+
+
+# --- Messages and co-leaders --------------------------------------------------------------
+
+
+@login_required
+def message_thread(request, pk):
+    project = _project(request, pk)
+    if not exchanges.can_use_thread(project, request.user):
+        raise PermissionDenied("Le fil d'échanges réunit les porteurs et l'ARS.")
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            request,
+            lambda: exchanges.post_message(project, request.user, form.cleaned_data["body"]),
+        ):
+            messages.success(request, "Message envoyé.")
+            return redirect("projects:messages", pk=pk)
+    thread = project.messages.select_related("author__organisation")
+    return render(
+        request,
+        "projects/messages.html",
+        {"project": project, "thread": thread, "form": form},
+    )
+
+
+@login_required
+def invite(request, pk):
+    project = _leader_project(request, pk)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def accept_url(invitation):
+            return request.build_absolute_uri(
+                reverse("projects:invitation", args=[invitation.token])
+            )
+
+        if _attempt(
+            request,
+            lambda: exchanges.invite_coleader(
+                project, request.user, form.cleaned_data["email"], accept_url
+            ),
+        ):
+            messages.success(request, "Invitation envoyée.")
+            return redirect("projects:detail", pk=pk)
+    return render(
+        request,
+        "projects/invite.html",
+        {"project": project, "form": form, "invitations": project.invitations.all()},
+    )
+
+
+@login_required
+def invitation_accept(request, token):
+    if request.method == "POST":
+        invitation = None
+
+        def accept():
+            nonlocal invitation
+            invitation = exchanges.accept_invitation(token, request.user)
+
+        if _attempt(request, accept):
+            messages.success(request, "Vous êtes maintenant co-porteur du projet.")
+            return redirect("projects:detail", pk=invitation.project_id)
+        return redirect("projects:list")
+    return render(request, "projects/invitation_accept.html", {"token": token})
+
+
+# --- Committees -------------------------------------------------------------------------------
+
+
+@login_required
+def committee_list(request):
+    committees = committee_services.visible_committees(request.user).prefetch_related("projects")
+    return render(
+        request,
+        "projects/committee_list.html",
+        {
+            "committees": committees,
+            "can_create": request.user.is_ars,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def committee_create(request):
+    if not request.user.is_ars:
+        raise PermissionDenied("Seule l'ARS organise les comités.")
+    departements = Departement.objects.filter(
+        committee_services.scope_q_for_departement(request.user)
+    ).order_by("code")
+    projects = visible_projects(request.user).filter(
+        state__in=[s for states in committee_services.AGENDA_STATES.values() for s in states]
+    )
+    form = CommitteeForm(request.POST or None, departements=departements, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        committee = None
+
+        def create():
+            nonlocal committee
+            committee = committee_services.create_committee(request.user, **form.cleaned_data)
+
+        if _attempt(request, create):
+            messages.success(request, "Comité créé.")
+            return redirect("projects:committee", pk=committee.pk)
+    return render(request, "projects/committee_form.html", {"form": form})
+
+
+def _committee(request, pk):
+    return get_object_or_404(committee_services.visible_committees(request.user), pk=pk)
+
+
+@login_required
+def committee_detail(request, pk):
+    committee = _committee(request, pk)
+    institutions = committee_services.institutions_for(request.user, committee)
+    choices = [(i, Institution(i).label) for i in institutions]
+    opinions = list(committee.opinions.select_related("author"))
+    decisions = committee_services.DECISIONS[committee.kind]
+    items = []
+    for project in committee.projects.select_related("departement"):
+        items.append(
+            {
+                "project": project,
+                "opinions": [o for o in opinions if o.project_id == project.pk],
+                "form": OpinionForm(institutions=choices, prefix=f"p{project.pk}")
+                if choices
+                else None,
+                "decisions": [
+                    (name, ACTIONS[name][0])
+                    for name in decisions
+                    if has_transition_perm(getattr(project, name), request.user)
+                ],
+            }
+        )
+    return render(
+        request, "projects/committee_detail.html", {"committee": committee, "items": items}
+    )
+
+
+@login_required
+@require_POST
+def committee_opinion(request, pk, project_pk):
+    committee = _committee(request, pk)
+    project = get_object_or_404(committee.projects.all(), pk=project_pk)
+    institutions = committee_services.institutions_for(request.user, committee)
+    if not institutions:
+        raise PermissionDenied("Vous ne rendez pas d'avis dans ce comité.")
+    choices = [(i, i) for i in institutions]
+    form = OpinionForm(request.POST, institutions=choices, prefix=f"p{project.pk}")
+    if form.is_valid():
+        if _attempt(
+            request,
+            lambda: committee_services.record_opinion(
+                committee, project, request.user, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, "Avis enregistré.")
+    else:
+        messages.error(request, "Avis incomplet : choisissez un avis.")
+    return redirect("projects:committee", pk=pk)
+
+
+@login_required
+def committee_minutes_pdf(request, pk):
+    committee = _committee(request, pk)
+    return _pdf(documents.minutes_pdf(committee), f"compte-rendu-comite-{pk}.pdf")
+
+
+@login_required
+def committee_ics(request):
+    committees = committee_services.visible_committees(request.user).prefetch_related("projects")
+    response = HttpResponse(
+        committee_services.to_ics(committees, host=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="comites-cpts.ics"'
+    return response

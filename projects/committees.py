@@ -1,0 +1,183 @@
+"""Committees (LI or PS): who organises them, who gives opinions, the ICS calendar."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS, OrganisationKind
+
+from . import notifications
+from .collaboration import Committee, CommitteeKind, Institution, Opinion
+from .services import WorkflowError
+from .states import State
+
+# Which projects may sit on the agenda of each kind of committee.
+AGENDA_STATES = {
+    CommitteeKind.LI: [State.LI_DEPOSEE],
+    CommitteeKind.PS: [State.PS_DEPOSE, State.PS_INCOMPLET],
+}
+# The decisions the ARS takes after each kind of committee (transition names).
+DECISIONS = {
+    CommitteeKind.LI: ["validate_li", "request_li_changes", "reject_li"],
+    CommitteeKind.PS: ["request_ps_items", "validate_ps", "oppose_ps"],
+}
+INSTITUTION_OF_KIND = {
+    OrganisationKind.ARS: Institution.ARS,
+    OrganisationKind.ARS_DD: Institution.ARS,
+    OrganisationKind.CPAM: Institution.CPAM,
+    OrganisationKind.MSA: Institution.MSA,
+    OrganisationKind.URPS: Institution.URPS,
+}
+
+
+def _org(user):
+    return user.organisation if user.is_authenticated and user.organisation_id else None
+
+
+def is_ars_for(user, departement) -> bool:
+    org = _org(user)
+    return org is not None and org.kind in ARS_KINDS and org.covers(departement)
+
+
+def visible_committees(user):
+    qs = Committee.objects.select_related("departement")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    org = _org(user)
+    if org is not None and org.kind in REGIONAL_KINDS:
+        return qs.filter(departement__region_id=org.region_id)
+    if org is not None and org.kind in DEPARTEMENTAL_KINDS:
+        return qs.filter(departement_id=org.departement_id)
+    # Project leaders see the committees where their projects are on the agenda.
+    return qs.filter(projects__members__user=user).distinct()
+
+
+def agenda_candidates(departement, kind):
+    from .models import Project
+
+    return Project.objects.filter(departement=departement, state__in=AGENDA_STATES[kind])
+
+
+def create_committee(user, *, kind, departement, meets_at, place, members, projects=()):
+    if not is_ars_for(user, departement):
+        raise PermissionDenied("Seule l'ARS du territoire organise ses comités.")
+    allowed = set(agenda_candidates(departement, kind).values_list("pk", flat=True))
+    if any(p.pk not in allowed for p in projects):
+        raise WorkflowError("Un projet inscrit à l'ordre du jour n'est pas à ce stade.")
+    with transaction.atomic():
+        committee = Committee.objects.create(
+            kind=kind,
+            departement=departement,
+            meets_at=meets_at,
+            place=place,
+            members=members,
+            created_by=user,
+        )
+        committee.projects.set(projects)
+    return committee
+
+
+def institutions_for(user, committee) -> list[str]:
+    """The institutions on whose behalf this person records opinions in this committee."""
+    org = _org(user)
+    if org is None or not org.covers(committee.departement):
+        return []
+    institution = INSTITUTION_OF_KIND.get(org.kind)
+    if institution is None:
+        return []
+    if institution == Institution.ARS and committee.kind == CommitteeKind.PS:
+        # The user representative has no account: the ARS records their opinion.
+        return [Institution.ARS, Institution.USAGERS]
+    return [institution]
+
+
+def record_opinion(committee, project, user, *, institution, value, comment="") -> Opinion:
+    if institution not in institutions_for(user, committee):
+        raise PermissionDenied("Vous ne pouvez pas rendre cet avis.")
+    if not committee.projects.filter(pk=project.pk).exists():
+        raise WorkflowError("Ce projet n'est pas à l'ordre du jour de ce comité.")
+    with transaction.atomic():
+        opinion, _ = Opinion.objects.update_or_create(
+            committee=committee,
+            project=project,
+            institution=institution,
+            defaults={
+                "value": value,
+                "comment": comment,
+                "author": user,
+                "organisation": user.organisation,
+                "recorded_at": timezone.now(),
+            },
+        )
+        notifications.notify_opinion(opinion)
+    return opinion
+
+
+def decisions_after(committee, project):
+    """The ARS decisions taken on the project since the committee met (for the minutes)."""
+    return project.events.filter(
+        transition__in=DECISIONS[committee.kind],
+        created_at__gte=committee.meets_at - dt.timedelta(days=1),
+    ).select_related("actor", "organisation")
+
+
+def _ics_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def to_ics(committees, host: str = "cpts.local") -> str:
+    """An iCalendar feed (RFC 5545), one 2-hour event per committee."""
+    stamp = _ics_time(timezone.now())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Portail CPTS//Comites//FR",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Comités CPTS",
+    ]
+    for c in committees:
+        agenda = ", ".join(p.name for p in c.projects.all())
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:committee-{c.pk}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ics_time(c.meets_at)}",
+            f"DTEND:{_ics_time(c.meets_at + dt.timedelta(hours=2))}",
+            f"SUMMARY:{_ics_escape(c.get_kind_display())} – {_ics_escape(c.departement.name)}",
+            f"LOCATION:{_ics_escape(c.place)}",
+            f"DESCRIPTION:{_ics_escape('Ordre du jour : ' + agenda)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1: lines longer than 75 octets continue on lines starting with a space."""
+    out, current = [], ""
+    for ch in line:
+        if len((current + ch).encode()) > 75:
+            out.append(current)
+            current = " "
+        current += ch
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def scope_q_for_departement(user):
+    """Départements where this ARS person may open a committee."""
+    org = _org(user)
+    if org is None or org.kind not in ARS_KINDS:
+        return Q(pk__in=[])
+    if org.kind == OrganisationKind.ARS:
+        return Q(region_id=org.region_id)
+    return Q(pk=org.departement_id)

@@ -1,0 +1,73 @@
+"""Services around the workflow: the message thread, attachments, co-leader invitations."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import notifications
+from . import permissions as perms
+from .collaboration import Attachment, Invitation, Message
+from .models import ProjectMember
+from .services import WorkflowError
+
+
+def can_use_thread(project, user) -> bool:
+    """The thread is between the project leaders and the ARS."""
+    return user.is_superuser or perms.is_leader(project, user) or perms.is_ars_of(project, user)
+
+
+def post_message(project, user, body: str) -> Message:
+    if not can_use_thread(project, user):
+        raise PermissionDenied("Seuls les porteurs et l'ARS échangent sur ce projet.")
+    if not body.strip():
+        raise WorkflowError("Le message est vide.")
+    with transaction.atomic():
+        message = Message.objects.create(project=project, author=user, body=body.strip())
+        notifications.notify_message(message)
+    return message
+
+
+def add_attachment(project, user, *, kind: str, title: str, file) -> Attachment:
+    if not perms.is_leader(project, user):
+        raise PermissionDenied("Seuls les porteurs du projet déposent des pièces.")
+    return Attachment.objects.create(
+        project=project, uploaded_by=user, kind=kind, title=title, file=file
+    )
+
+
+def invite_coleader(project, user, email: str, accept_url_for) -> Invitation:
+    """`accept_url_for(invitation)` builds the absolute link sent by e-mail."""
+    if not perms.is_leader(project, user):
+        raise PermissionDenied("Seuls les porteurs du projet invitent des co-porteurs.")
+    email = email.strip().lower()
+    if project.members.filter(user__email__iexact=email).exists():
+        raise WorkflowError("Cette personne porte déjà le projet.")
+    with transaction.atomic():
+        invitation = Invitation.objects.create(project=project, email=email, invited_by=user)
+        notifications.notify_invitation(invitation, accept_url_for(invitation))
+    return invitation
+
+
+def accept_invitation(token: str, user) -> Invitation:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("project")
+            .filter(token=token, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            raise WorkflowError("Cette invitation n'existe pas ou a déjà été utilisée.")
+        if user.is_institution:
+            raise PermissionDenied("Un compte d'institution ne peut pas porter un projet.")
+        if user.email.lower() != invitation.email:
+            raise PermissionDenied("Cette invitation a été envoyée à une autre adresse.")
+        try:
+            with transaction.atomic():
+                ProjectMember.objects.create(project=invitation.project, user=user)
+        except IntegrityError:
+            pass  # Already a member: accepting twice changes nothing.
+        invitation.accepted_by = user
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return invitation

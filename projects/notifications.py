@@ -1,0 +1,132 @@
+"""E-mail notifications to the people concerned by a project.
+
+Mails are sent by a Celery task queued on commit, so a rolled-back action never mails anyone and
+the request never waits for the mail server. Task arguments are plain text: a re-delivered or
+late task needs no database row.
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_fsm.signals import post_transition
+
+from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification(subject: str, body: str, recipients: list[str]) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def queue_mail(subject: str, body: str, recipients) -> None:
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return
+    subject = f"[Portail CPTS] {subject}"
+    transaction.on_commit(lambda: send_notification.delay(subject, body, recipients))
+
+
+def leader_emails(project) -> set[str]:
+    return set(
+        get_user_model()
+        .objects.filter(memberships__project=project, is_active=True)
+        .values_list("email", flat=True)
+    )
+
+
+def institution_emails(project, kinds=None) -> set[str]:
+    """People of the institutions that act on the project's territory (optionally some kinds)."""
+    dept = project.departement
+    scope = Q(organisation__kind__in=REGIONAL_KINDS, organisation__region_id=dept.region_id) | Q(
+        organisation__kind__in=DEPARTEMENTAL_KINDS, organisation__departement_id=dept.pk
+    )
+    qs = get_user_model().objects.filter(scope, is_active=True)
+    if kinds is not None:
+        qs = qs.filter(organisation__kind__in=kinds)
+    return set(qs.values_list("email", flat=True))
+
+
+def ars_emails(project) -> set[str]:
+    return institution_emails(project, ARS_KINDS)
+
+
+def project_url(project) -> str:
+    return reverse("projects:detail", args=[project.pk])
+
+
+def notify_transition(project, name: str, source: str, target: str) -> None:
+    from .states import State
+
+    body = render_to_string(
+        "emails/transition.txt",
+        {
+            "project": project,
+            "source": State(source).label,
+            "target": State(target).label,
+            "url": project_url(project),
+        },
+    )
+    queue_mail(
+        f"{project.name} : {State(target).label}",
+        body,
+        leader_emails(project) | institution_emails(project),
+    )
+
+
+@receiver(post_transition, dispatch_uid="projects.notifications.transition")
+def _on_transition(sender, instance, name, source, target, **kwargs):
+    from .models import Project
+
+    if sender is Project and source != target:
+        notify_transition(instance, name, source, target)
+
+
+def notify_opinion(opinion) -> None:
+    project = opinion.project
+    body = render_to_string(
+        "emails/opinion.txt", {"opinion": opinion, "project": project, "url": project_url(project)}
+    )
+    queue_mail(
+        f"{project.name} : avis {opinion.get_institution_display()}",
+        body,
+        leader_emails(project) | ars_emails(project),
+    )
+
+
+def notify_message(message) -> None:
+    project = message.project
+    leaders = leader_emails(project)
+    # The other side of the thread is told: leaders when the ARS writes, the ARS otherwise.
+    to = ars_emails(project) if message.author.email in leaders else leaders
+    body = render_to_string(
+        "emails/message.txt",
+        {
+            "message": message,
+            "project": project,
+            "url": reverse("projects:messages", args=[project.pk]),
+        },
+    )
+    queue_mail(f"{project.name} : nouveau message", body, to - {message.author.email})
+
+
+def notify_invitation(invitation, accept_url: str) -> None:
+    body = render_to_string(
+        "emails/invitation.txt", {"invitation": invitation, "accept_url": accept_url}
+    )
+    queue_mail(f"Invitation à co-porter {invitation.project.name}", body, [invitation.email])

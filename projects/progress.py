@@ -1,0 +1,71 @@
+"""Where a project stands: who has the hand and the next deadline (shown to everyone)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .deadlines import add_months
+from .states import State
+
+LEADERS = "Les porteurs du projet"
+ARS = "L'ARS (délégation départementale)"
+ARS_AM = "L'ARS et l'Assurance Maladie"
+
+HAND = {
+    State.EMERGENCE: LEADERS,
+    State.LI_A_MODIFIER: LEADERS,
+    State.LI_VALIDEE: LEADERS,
+    State.ASSOCIATION_CONSTITUEE: LEADERS,
+    State.PS_INCOMPLET: LEADERS,
+    State.PS_OPPOSE: LEADERS,
+    State.LI_DEPOSEE: ARS,
+    State.PS_DEPOSE: ARS,
+    State.PS_VALIDE: ARS_AM,
+    State.PS_REPUTE_VALIDE: ARS_AM,
+    State.ACI_PREPARATION: ARS_AM,
+}
+# Annexe 6 of avenant 2: the PS is to be deposited within 9 months of the pre-ACI support.
+PRE_ACI_PS_MONTHS = 9
+NEAR_DAYS = 15
+
+
+@dataclass
+class Deadline:
+    label: str
+    on: dt.date
+    legal: bool
+
+    @property
+    def days_left(self) -> int:
+        return (self.on - timezone.localdate()).days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def near(self) -> bool:
+        return 0 <= self.days_left <= NEAR_DAYS
+
+
+def who_has_the_hand(project) -> str:
+    return HAND.get(project.state, "Personne : le dossier est clos")
+
+
+def next_deadline(project) -> Deadline | None:
+    if project.state == State.PS_DEPOSE and project.ps_deadline:
+        return Deadline(
+            "Date limite d'opposition de l'ARS (au-delà, le projet est réputé validé)",
+            project.ps_deadline,
+            legal=True,
+        )
+    if project.state == State.ASSOCIATION_CONSTITUEE and project.li_decided_at:
+        # Indicative only: counted from the LI validation, pending the pre-ACI support date.
+        start = timezone.localtime(project.li_decided_at).date()
+        return Deadline(
+            "Dépôt du projet de santé (indicatif : 9 mois, avenant 2 annexe 6)",
+            add_months(start, PRE_ACI_PS_MONTHS),
+            legal=False,
+        )
+    return None
