@@ -156,6 +156,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Task modules outside the autodiscovered `tasks.py` (e-mail notifications).
+CELERY_IMPORTS = ("projects.notifications",)
 CELERY_BEAT_SCHEDULE = {
     # Idempotent sweep: every PS whose opposition deadline has passed becomes "réputé validé".
     "implicit-validation-sweep": {
