@@ -1,0 +1,34 @@
+"""Communes with square outlines, so territory maps and overlaps run without the real data."""
+
+from projects.models import Project
+from tests.factories import CommuneFactory
+
+
+def square(lon, lat, size=0.05):
+    """SVG path data of a square outline in degrees, as the loader stores them."""
+    return (
+        f"M{lon} {lat} {lon + size} {lat} {lon + size} {lat + size} {lon} {lat + size} {lon} {lat}Z"
+    )
+
+
+def commune(departement, lon=0.0, lat=45.0, **kwargs):
+    return CommuneFactory(
+        departement=departement,
+        outline=square(lon, lat),
+        outline_coarse=square(lon, lat),
+        min_lon=lon,
+        min_lat=lat,
+        max_lon=lon + 0.05,
+        max_lat=lat + 0.05,
+        **kwargs,
+    )
+
+
+def row_of_communes(departement, n, **kwargs):
+    return [commune(departement, lon=i * 0.05, **kwargs) for i in range(n)]
+
+
+def force_state(project, state):
+    """Put a project in `state` directly (the workflow itself is tested in tests/test_workflow)."""
+    Project.objects.filter(pk=project.pk).update(state=state)
+    return Project.objects.get(pk=project.pk)
