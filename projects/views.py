@@ -388,7 +388,7 @@ def project_action(request, pk, name):
     project = _project(request, pk)
     if name not in ACTIONS:
         raise Http404("Action inconnue.")
-    if not has_transition_perm(getattr(project, name), request.user):
+    if not _may_attempt(project, name, request.user):
         raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
     label = ACTIONS[name][0]
     form = ActionForm(request.POST or None, action=name)
@@ -416,6 +416,15 @@ def project_action(request, pk, name):
             )
     return render(
         request, "projects/action_form.html", {"project": project, "form": form, "label": label}
+    )
+
+
+def _may_attempt(project, name, user) -> bool:
+    """Right role and territory for a transition from this state; its conditions (deadline,
+    completeness) are left to the service, whose refusal the person then reads."""
+    meta = getattr(project, name)._django_fsm
+    return meta.has_transition(project.state) and meta.has_transition_perm(
+        project, project.state, user
     )
 
 
