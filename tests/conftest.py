@@ -36,7 +36,9 @@ def celery_worker_parameters():
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
+def test_settings(settings):
+    # Login throttling needs the request in authenticate(); tests/test_security.py enables it.
+    settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
