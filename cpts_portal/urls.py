@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("projets/", include("projects.urls")),
+    path("financement/", include("funding.urls")),
     path("territoires/", include("territories.urls")),
     path("admin/", admin.site.urls),
 ]

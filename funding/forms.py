@@ -1,0 +1,96 @@
+import datetime as dt
+
+from django import forms
+
+from accounts.models import OrganisationKind
+from territories.models import Departement, Region
+
+from .models import SIZES
+
+OPTIONAL_CHOICES = [
+    ("qualite", "Qualité et pertinence des soins"),
+    ("accompagnement", "Accompagnement des professionnels de santé"),
+]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SimulatorForm(forms.Form):
+    size = forms.TypedChoiceField(label="Taille de la CPTS", choices=SIZES, coerce=int, initial=2)
+    members = forms.IntegerField(label="Nombre de membres adhérents", min_value=0, initial=30)
+    signature_date = forms.DateField(
+        label="Date de signature envisagée", widget=DATE_INPUT, initial=dt.date.today
+    )
+    optional = forms.MultipleChoiceField(
+        label="Missions optionnelles",
+        choices=OPTIONAL_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    snp_dispositif = forms.BooleanField(
+        label="Dispositif de traitement et d’orientation des SNP (enveloppe fléchée)",
+        required=False,
+    )
+    crisis = forms.BooleanField(
+        label="Une crise sanitaire grave est déclarée par l'ARS dans l'année", required=False
+    )
+
+
+class ContractForm(forms.Form):
+    members = forms.IntegerField(label="Nombre de membres adhérents", min_value=0)
+    optional = SimulatorForm.base_fields["optional"]
+    snp_dispositif = SimulatorForm.base_fields["snp_dispositif"]
+
+
+class SignatureForm(forms.Form):
+    party = forms.ChoiceField(
+        label="Signataire",
+        choices=[("cpts", "CPTS"), ("cpam", "CPAM"), ("ars", "ARS")],
+    )
+    signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT)
+
+
+class MissionStartForm(forms.Form):
+    mission = forms.CharField(widget=forms.HiddenInput)
+    started_on = forms.DateField(label="Démarrée le", widget=DATE_INPUT)
+
+
+class IndicatorForm(forms.Form):
+    mission = forms.CharField(widget=forms.HiddenInput)
+    label = forms.CharField(label="Indicateur", max_length=300)
+    weight = forms.DecimalField(label="Poids dans l'enveloppe", min_value=0, max_value=1, initial=1)
+    higher_is_better = forms.BooleanField(label="Plus haut est mieux", required=False, initial=True)
+    socle = forms.DecimalField(label="Palier socle (valeur)")
+    socle_rate = forms.DecimalField(label="part", min_value=0, max_value=1, initial="0.25")
+    intermediaire = forms.DecimalField(label="Palier intermédiaire (valeur)")
+    intermediaire_rate = forms.DecimalField(label="part", min_value=0, max_value=1, initial="0.6")
+    objectif = forms.DecimalField(label="Objectif (valeur)")
+    objectif_rate = forms.DecimalField(label="part", min_value=0, max_value=1, initial=1)
+
+    @staticmethod
+    def thresholds_from(d):
+        return [(lvl, d[lvl], d[f"{lvl}_rate"]) for lvl in ("socle", "intermediaire", "objectif")]
+
+
+class TerminationForm(forms.Form):
+    terminated_on = forms.DateField(label="Résilié le", widget=DATE_INPUT)
+    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CrisisForm(forms.Form):
+    declared_on = forms.DateField(label="Crise caractérisée le", widget=DATE_INPUT)
+    label = forms.CharField(label="Crise", max_length=200)
+    whole_region = forms.BooleanField(label="Toute la région", required=False)
+    departements = forms.ModelMultipleChoiceField(
+        label="Départements", queryset=Departement.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = user.organisation
+        if org.kind == OrganisationKind.ARS:
+            self.region = Region.objects.get(pk=org.region_id)
+            self.fields["departements"].queryset = Departement.objects.filter(region=self.region)
+        else:
+            self.region = None
+            del self.fields["whole_region"]
+            self.fields["departements"].queryset = Departement.objects.filter(pk=org.departement_id)

@@ -1,0 +1,194 @@
+"""Funding pages: role AND territory on every object; public simulator and grids."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import OrganisationKind
+from funding import services
+from funding.models import Contract, CrisisDeclaration, IndicatorResult
+from projects.models import Project
+from projects.states import State
+from tests.factories import DepartementFactory, UserFactory, institution_user
+
+pytestmark = pytest.mark.django_db
+SIGNED = dt.date(2023, 2, 6)
+
+
+@pytest.fixture
+def signed(aci_project):
+    project, leader, ars = aci_project
+    cpam = institution_user(OrganisationKind.CPAM, project.departement)
+    contract = services.create_contract(project, cpam, members=30)
+    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+        contract = services.record_signature(contract, user, party, SIGNED)
+    services.start_mission(contract, cpam, "acces_soins", dt.date(2023, 8, 1))
+    return contract, cpam, ars, leader
+
+
+def _others(project):
+    other_dep = DepartementFactory()
+    return {
+        "cpam_other": institution_user(OrganisationKind.CPAM, other_dep),
+        "urps": institution_user(OrganisationKind.URPS, project.departement),
+        "other_leader": UserFactory(),
+    }
+
+
+def test_simulator_is_public(client):
+    response = client.get(reverse("funding:simulator"))
+    assert response.status_code == 200
+    response = client.get(
+        reverse("funding:simulator"),
+        {
+            "size": 4,
+            "members": 50,
+            "signature_date": "2022-10-03",
+            "optional": ["qualite", "accompagnement"],
+            "snp_dispositif": "on",
+            "crisis": "on",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["result"]["total"] == Decimal("580000.00")
+    assert "à confirmer" in html and "Diagramme en barres" in html
+    labels = [bar["label"] for bar in response.context["result"]["bars"]]
+    assert "Accès aux soins" in labels and len(labels) == 7  # SNP lines grouped under accès
+
+
+def test_simulator_rejects_a_date_without_grid(client):
+    response = client.get(
+        reverse("funding:simulator"), {"size": 1, "members": 1, "signature_date": "2018-01-01"}
+    )
+    assert response.context["result"] is None
+    assert "Aucune grille" in response.content.decode()
+
+
+def test_grids_page_shows_sources_and_flags(client):
+    html = client.get(reverse("funding:grids")).content.decode()
+    assert "avenant 2" in html and "Seed 001" in html and "à confirmer" in html
+
+
+def test_contract_list_by_role(client, signed):
+    contract, cpam, ars, leader = signed
+    url = reverse("funding:contracts")
+    assert client.get(url).status_code == 302  # login
+    others = _others(contract.project)
+    for user, visible in ((cpam, True), (ars, True), (leader, True), (others["cpam_other"], False)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert (contract in response.context["contracts"]) is visible
+    client.force_login(others["urps"])
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("cpam", 200),
+        ("ars", 200),
+        ("leader", 200),
+        ("cpam_other", 404),
+        ("urps", 403),
+        ("other_leader", 404),
+    ],
+)
+def test_contract_detail_role_and_territory(client, signed, who, status):
+    contract, cpam, ars, leader = signed
+    users = {"cpam": cpam, "ars": ars, "leader": leader, **_others(contract.project)}
+    client.force_login(users[who])
+    response = client.get(reverse("funding:contract", args=[contract.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert response.context["payments"][0].amount == 60_000
+        assert response.context["can_manage"] is (who == "cpam")
+
+
+def test_schedule_exports(client, signed):
+    contract, cpam, *_ = signed
+    client.force_login(cpam)
+    url = reverse("funding:contract", args=[contract.pk])
+    csv = client.get(url, {"_export": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    assert lines[0].startswith("Date,Année du contrat") and "2023-02-06" in lines[1]
+    xlsx = client.get(url, {"_export": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
+    listing = client.get(reverse("funding:contracts"), {"_export": "csv"})
+    assert contract.project.name in listing.content.decode()
+
+
+def test_results_entry_by_cpam_of_the_territory_only(client, signed):
+    contract, cpam, ars, leader = signed
+    mission = contract.missions.get(mission="acces_soins")
+    indicator = services.add_indicator(
+        mission, cpam, label="Demandes SAS abouties", thresholds=[("objectif", 100, 1)]
+    )
+    url = reverse("funding:results", args=[contract.pk, 1])
+    for user, status in ((ars, 403), (leader, 403), (_others(contract.project)["cpam_other"], 404)):
+        client.force_login(user)
+        assert client.post(url, {f"ind-{indicator.pk}": "120"}).status_code == status
+    assert not IndicatorResult.objects.exists()
+    client.force_login(cpam)
+    assert client.get(url).status_code == 200
+    client.post(url, {f"ind-{indicator.pk}": "120,5"})
+    assert IndicatorResult.objects.get().value == Decimal("120.5")
+    detail = client.get(reverse("funding:contract", args=[contract.pk]))
+    year_1 = detail.context["years"][0]
+    variable = next(
+        r for r in year_1["rows"] if r["mission"] == "acces_soins" and "variable" in r["part"]
+    )
+    assert variable["amount"] == variable["maximum"] == Decimal("25500.00")
+
+
+def test_signature_and_creation_through_the_pages(client, aci_project):
+    project, leader, ars = aci_project
+    cpam = institution_user(OrganisationKind.CPAM, project.departement)
+    client.force_login(leader)
+    url = reverse("funding:contract_create", args=[project.pk])
+    assert client.post(url, {"members": 10}).status_code == 403
+    client.force_login(cpam)
+    response = client.post(url, {"members": 12, "optional": ["qualite"], "snp_dispositif": "on"})
+    contract = Contract.objects.get(project=project)
+    assert response.status_code == 302 and contract.snp_dispositif
+    sign = reverse("funding:contract_sign", args=[contract.pk])
+    client.post(sign, {"party": "cpts", "signed_on": "2023-03-01"})
+    client.post(sign, {"party": "cpam", "signed_on": "2023-03-02"})
+    client.post(sign, {"party": "ars", "signed_on": "2023-03-03"})  # not the CPAM's to sign
+    assert not Contract.objects.get(pk=contract.pk).is_signed
+    client.force_login(ars)
+    client.post(sign, {"party": "ars", "signed_on": "2023-03-03"})
+    assert Contract.objects.get(pk=contract.pk).signed_on == dt.date(2023, 3, 3)
+    assert Project.objects.get(pk=project.pk).state == State.ACI_SIGNE
+
+
+def test_crisis_declarations_page_for_ars_only(client, signed):
+    contract, cpam, ars, leader = signed
+    url = reverse("funding:crises")
+    assert client.get(url).status_code == 302
+    client.force_login(cpam)
+    assert client.get(url).status_code == 403
+    client.force_login(ars)
+    data = {
+        "declared_on": "2023-11-06",
+        "label": "Épidémie",
+        "departements": [ars.organisation.departement_id],
+    }
+    assert client.post(url, data).status_code == 302
+    assert CrisisDeclaration.objects.get().label == "Épidémie"
+    detail = client.get(reverse("funding:contract", args=[contract.pk]))
+    assert any(p.kind == "crise" for p in detail.context["payments"])
+    other = DepartementFactory()
+    client.post(url, {"declared_on": "2023-11-07", "label": "x", "departements": [other.pk]})
+    assert CrisisDeclaration.objects.count() == 1  # not in the form's choices
+
+
+def test_contract_list_queries_are_bounded(client, signed, django_assert_max_num_queries):
+    contract, cpam, *_ = signed
+    client.force_login(cpam)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("funding:contracts"))
