@@ -38,7 +38,7 @@ class ProjectTable(tables.Table):
     departement = tables.Column(accessor="departement__code", verbose_name="Dépt.")
     ps_deadline = DeadlineColumn(verbose_name="Date limite d'opposition")
     hand = tables.Column(
-        empty_values=(), orderable=False, verbose_name="A la main", exclude_from_export=False
+        empty_values=(), orderable=False, verbose_name="À la main", exclude_from_export=False
     )
 
     class Meta:

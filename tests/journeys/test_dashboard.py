@@ -1,0 +1,92 @@
+"""The ARS dashboard: scoped, filtered, sortable, paginated, exported, in bounded queries."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from projects.states import State
+from tests.factories import backdate_receipt, new_project, project_in_state, today
+
+pytestmark = pytest.mark.django_db
+URL = reverse("projects:list")
+
+
+@pytest.fixture
+def board(world):
+    overdue, _, _ = project_in_state(State.PS_DEPOSE, world.dept)
+    backdate_receipt(overdue, today() - dt.timedelta(days=70))
+    near, _, _ = project_in_state(State.PS_DEPOSE, world.dept)
+    backdate_receipt(near, today() - dt.timedelta(days=55))
+    far, _, _ = project_in_state(State.PS_DEPOSE, world.dept)
+    letter, _, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    elsewhere, _, _ = project_in_state(State.PS_DEPOSE, world.other_dept)
+    for p, name in ((overdue, "A-retard"), (near, "B-proche"), (far, "C-loin"), (letter, "D-li")):
+        type(p).objects.filter(pk=p.pk).update(name=name)
+    type(elsewhere).objects.filter(pk=elsewhere.pk).update(name="Z-ailleurs")
+    return world
+
+
+def rows(response):
+    return [str(r.record.name) for r in response.context["table"].page.object_list]
+
+
+def test_scoped_to_the_territory_and_sorted_by_deadline(board, login):
+    response = login(board.ars_dd).get(URL)
+    assert rows(response)[:3] == ["A-retard", "B-proche", "C-loin"]
+    assert "Z-ailleurs" not in rows(response)
+    assert "Z-ailleurs" in rows(login(board.ars_dd_other).get(URL))
+
+
+def test_overdue_and_near_rows_stand_out(board, login):
+    html = login(board.ars_dd).get(URL).content.decode()
+    assert html.count('class="cpts-row--overdue ') == 1
+    assert html.count('class="cpts-row--near ') == 1
+    assert "— dépassée" in html and "— proche" in html
+
+
+def test_filters_state_and_deadline_within(board, login):
+    client = login(board.ars_dd)
+    assert rows(client.get(URL, {"state": State.LI_DEPOSEE})) == ["D-li"]
+    assert rows(client.get(URL, {"deadline_within": 10, "sort": "name"})) == [
+        "A-retard",
+        "B-proche",
+    ]
+    assert rows(client.get(URL, {"sort": "-name"}))[0] == "D-li"
+
+
+def test_departement_filter_offers_only_the_territory(board, login):
+    response = login(board.ars_dd).get(URL)
+    choices = list(response.context["filter"].form.fields["departement"].queryset)
+    assert choices == [board.dept]
+
+
+def test_csv_and_xlsx_exports_hold_every_filtered_row(board, login):
+    client = login(board.ars_dd)
+    csv = client.get(URL, {"_export": "csv", "state": State.PS_DEPOSE}).content.decode()
+    assert "A-retard" in csv and "C-loin" in csv and "D-li" not in csv
+    assert "Z-ailleurs" not in csv
+    xlsx = client.get(URL, {"_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {"A-retard", "B-proche", "C-loin", "D-li"}
+
+
+def test_paginated(world, login):
+    for i in range(30):
+        new_project(world.dept, name=f"P{i:02d}")
+    client = login(world.ars_dd)
+    assert len(rows(client.get(URL))) == 25
+    assert len(rows(client.get(URL, {"page": 2}))) == 5
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_query_count_does_not_grow_with_rows(world, login, count, django_assert_max_num_queries):
+    for i in range(count):
+        new_project(world.dept, name=f"P{i:02d}")
+    client = login(world.ars_dd)
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert response.status_code == 200
