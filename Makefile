@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: install run test lint format bench bench-sweep check-system compose-check clean
+.PHONY: install run test lint format bench bench-sweep check-system compose-check clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench: bench-sweep
 
 bench-sweep: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/implicit_sweep.py
+
+backup:
+	scripts/backup.sh
+
+restore:
+	scripts/restore.sh $(FILE)
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q
