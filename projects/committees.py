@@ -119,10 +119,9 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
 
 
 def decisions_after(committee, project):
-    """The ARS decisions taken on the project since the committee met (for the minutes)."""
+    """The ARS decisions taken on the project since the committee was convened (minutes)."""
     return project.events.filter(
-        transition__in=DECISIONS[committee.kind],
-        created_at__gte=committee.meets_at - dt.timedelta(days=1),
+        transition__in=DECISIONS[committee.kind], created_at__gte=committee.created_at
     ).select_related("actor", "organisation")
 
 

@@ -1,0 +1,104 @@
+"""Committees: organised by the ARS, opinions per institution, decision, minutes, ICS."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.collaboration import Committee, Opinion
+from projects.states import State
+from tests.factories import project_in_state
+
+from .test_leader import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def create_committee(client, world, project, kind="li"):
+    meets = timezone.localtime() + dt.timedelta(days=7)
+    return client.post(
+        reverse("projects:committee_create"),
+        {
+            "kind": kind,
+            "departement": world.dept.pk,
+            "meets_at": meets.strftime("%Y-%m-%dT%H:%M"),
+            "place": "DD ARS, salle 2",
+            "members": "ARS DD\nCPAM\nMSA\nURPS médecins",
+            "projects": [project.pk],
+        },
+    )
+
+
+@pytest.fixture
+def committee(world, login):
+    project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    response = create_committee(login(world.ars_dd), world, project)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Committee.objects.get(), project, leader
+
+
+def test_only_the_ars_of_the_territory_creates_a_committee(world, login):
+    project, _, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    assert create_committee(login(world.cpam), world, project).status_code == 403
+    # Another territory's ARS: the département and the project are not offered to them.
+    response = create_committee(login(world.ars_dd_other), world, project)
+    assert response.status_code == 200 and not Committee.objects.exists()
+
+
+def test_each_institution_records_its_own_opinion(committee, world, login, mail_on_commit):
+    committee_obj, project, leader = committee
+    url = reverse("projects:committee_opinion", args=[committee_obj.pk, project.pk])
+    prefix = f"p{project.pk}"
+    with mail_on_commit(execute=True):
+        for user, institution in ((world.cpam, "cpam"), (world.msa, "msa"), (world.urps, "urps")):
+            login(user).post(
+                url, {f"{prefix}-institution": institution, f"{prefix}-value": "favorable"}
+            )
+    assert set(Opinion.objects.values_list("institution", flat=True)) == {"cpam", "msa", "urps"}
+    assert any(leader.email in m.to and "avis CPAM" in m.subject for m in mail.outbox)
+    # A CPAM cannot speak for the URPS; another territory cannot speak at all.
+    login(world.cpam).post(url, {f"{prefix}-institution": "urps", f"{prefix}-value": "defavorable"})
+    assert Opinion.objects.get(institution="urps").value == "favorable"
+    assert login(world.cpam_other).post(url, {}).status_code == 404
+
+
+def test_decision_from_the_committee_then_minutes(committee, world, login):
+    committee_obj, project, _ = committee
+    client = login(world.ars_dd)
+    page = client.get(reverse("projects:committee", args=[committee_obj.pk])).content.decode()
+    assert reverse("projects:action", args=[project.pk, "validate_li"]) in page
+    url = reverse("projects:committee_opinion", args=[committee_obj.pk, project.pk])
+    client.post(url, {f"p{project.pk}-institution": "ars", f"p{project.pk}-value": "favorable"})
+    action = reverse("projects:action", args=[project.pk, "validate_li"])
+    client.post(action, {"reason": "Avis favorables", "confirmed": "1"})
+    project.refresh_from_db()
+    assert project.state == State.LI_VALIDEE
+    pdf = client.get(reverse("projects:committee_minutes", args=[committee_obj.pk]))
+    text = " ".join(pdf_text(pdf.content).split())
+    assert "Compte rendu" in text
+    assert "Favorable" in text and "Lettre d'intention validée" in text
+
+
+def test_ics_feed_lists_the_territory_committees(committee, world, login):
+    committee_obj, _, _ = committee
+    ics = login(world.cpam).get(reverse("projects:committee_ics"))
+    assert ics["Content-Type"].startswith("text/calendar")
+    body = ics.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert f"UID:committee-{committee_obj.pk}@" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert (
+        "UID:committee"
+        not in login(world.cpam_other).get(reverse("projects:committee_ics")).content.decode()
+    )
+
+
+def test_leaders_see_the_committees_of_their_projects_only(committee, world, login):
+    committee_obj, _, leader = committee
+    assert (
+        login(leader).get(reverse("projects:committee", args=[committee_obj.pk])).status_code == 200
+    )
+    other = login(world.leader).get(reverse("projects:committee", args=[committee_obj.pk]))
+    assert other.status_code == 404

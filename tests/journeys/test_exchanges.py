@@ -1,0 +1,111 @@
+"""Messages leader ↔ ARS, attachments, co-leader invitations, sign-up, password reset."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import User
+from projects.collaboration import Attachment, Message
+from projects.models import ProjectMember
+from projects.states import State
+from tests.factories import UserFactory, project_in_state
+
+from .conftest import MINIMAL_PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def test_thread_between_leader_and_ars_with_mail(world, login, mail_on_commit):
+    project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    url = reverse("projects:messages", args=[project.pk])
+    with mail_on_commit(execute=True):
+        login(leader).post(url, {"body": "Bonjour, où en est notre LI ?"})
+    assert world.ars_dd.email in mail.outbox[-1].to and leader.email not in mail.outbox[-1].to
+    with mail_on_commit(execute=True):
+        login(world.ars_dd).post(url, {"body": "Comité le 12."})
+    assert mail.outbox[-1].to == [leader.email]
+    page = login(leader).get(url).content.decode()
+    assert "où en est notre LI" in page and "Comité le 12." in page
+    # CPAM and URPS see the project but not the thread; another territory gets 404.
+    assert login(world.cpam).get(url).status_code == 403
+    assert login(world.ars_dd_other).get(url).status_code == 404
+    assert Message.objects.count() == 2
+
+
+def test_mail_is_not_sent_when_the_transaction_rolls_back(world, login, mail_on_commit):
+    project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    with mail_on_commit(execute=False) as callbacks:
+        login(leader).post(reverse("projects:messages", args=[project.pk]), {"body": "x"})
+    assert len(callbacks) == 1 and mail.outbox == []  # queued, only sent on commit
+
+
+def test_attachments_are_pdf_only_and_private(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    url = reverse("projects:attachment_add", args=[project.pk])
+    bad = SimpleUploadedFile("x.pdf", b"MZ\x90\x00", "application/pdf")
+    response = login(leader).post(url, {"kind": "li", "title": "Carte", "file": bad})
+    assert "doit être un PDF" in response.content.decode()
+    good = SimpleUploadedFile("carte.pdf", MINIMAL_PDF, "application/pdf")
+    login(leader).post(url, {"kind": "li", "title": "Carte", "file": good})
+    attachment = Attachment.objects.get()
+    download = reverse("projects:attachment", args=[project.pk, attachment.pk])
+    assert b"".join(login(world.cpam).get(download).streaming_content) == MINIMAL_PDF
+    assert login(world.cpam_other).get(download).status_code == 404
+    assert login(world.ars_dd).post(url, {}).status_code == 403
+
+
+def test_co_leader_invitation(world, login, mail_on_commit):
+    project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    with mail_on_commit(execute=True):
+        login(leader).post(
+            reverse("projects:invite", args=[project.pk]), {"email": "Co@Example.org"}
+        )
+    link = re.search(r"https?://\S+/invitation/\S+/", mail.outbox[-1].body).group(0)
+    path = link.split("testserver", 1)[1]
+    stranger = UserFactory(email="someone@example.org")
+    login(stranger).post(path)
+    assert not ProjectMember.objects.filter(user=stranger).exists()
+    co = UserFactory(email="co@example.org")
+    response = login(co).post(path)
+    assert response.url == reverse("projects:detail", args=[project.pk])
+    assert ProjectMember.objects.filter(project=project, user=co, is_lead=False).exists()
+    assert login(co).post(path).url == reverse("projects:list")  # used once
+    assert login(world.ars_dd).get(reverse("projects:invite", args=[project.pk])).status_code == 403
+
+
+def test_signup_creates_a_leader_account_and_logs_in(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "jdupont",
+            "first_name": "Jeanne",
+            "last_name": "Dupont",
+            "email": "jeanne@example.org",
+            "password1": "un-mot-de-passe-long-2026",
+            "password2": "un-mot-de-passe-long-2026",
+        },
+    )
+    assert response.url == reverse("projects:list")
+    user = User.objects.get(username="jdupont")
+    assert user.organisation is None and not user.is_staff
+    assert client.get(reverse("projects:create")).status_code == 200
+
+
+def test_password_reset_sends_a_working_link(client, world):
+    world.leader.email = "leader@example.org"
+    world.leader.save()
+    client.post(reverse("password_reset"), {"email": "leader@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    assert "Choisir un nouveau mot de passe" in response.content.decode()
+    client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "nouveau-mot-de-passe-77", "new_password2": "nouveau-mot-de-passe-77"},
+    )
+    world.leader.refresh_from_db()
+    assert world.leader.check_password("nouveau-mot-de-passe-77")
