@@ -230,6 +230,9 @@ def letter_edit(request, pk):
 @login_required
 def letter_submit(request, pk):
     project = _leader_project(request, pk)
+    if project.state not in (State.EMERGENCE, State.LI_A_MODIFIER):
+        messages.info(request, "La lettre d'intention a déjà été déposée.")
+        return redirect("projects:detail", pk=pk)
     letter = LetterOfIntent.objects.get_or_create(project=project)[0]
     if request.method == "POST" and _attempt(
         request, lambda: services.run_action(project, "submit_li", request.user)
@@ -304,6 +307,9 @@ def health_project_edit(request, pk):
 @login_required
 def health_project_submit(request, pk):
     project = _leader_project(request, pk)
+    if project.state not in PS_EDITABLE:
+        messages.info(request, "Le projet de santé n'est pas à déposer à cette étape.")
+        return redirect("projects:detail", pk=pk)
     ps = HealthProject.objects.get_or_create(project=project)[0]
     action = "complete_ps" if project.state == State.PS_INCOMPLET else "submit_ps"
     if request.method == "POST" and _attempt(
