@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from projects.deadlines import add_months
 
@@ -218,8 +219,7 @@ class GridSet:
 # --- Entitlements ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: built by the thousand in bulk computations
     mission: str
     part: str
     amount: Decimal
@@ -246,9 +246,9 @@ def indicator_rate(value, thresholds: Iterable[tuple], higher_is_better: bool = 
     best = ZERO
     for threshold, rate in thresholds:
         reached = value >= threshold if higher_is_better else value <= threshold
-        if reached and Decimal(rate) > best:
-            best = Decimal(rate)
-    return best
+        if reached and rate > best:
+            best = rate
+    return Decimal(best)
 
 
 def variable_share(weighted_rates: Iterable[tuple]) -> Decimal:
@@ -367,8 +367,7 @@ def annual_maximum(
 # --- Payment schedule -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(NamedTuple):
     due_on: dt.date
     year: int
     kind: str

@@ -225,9 +225,7 @@ def contract_detail(request, pk):
     grid_set = load_grid_set()
     ctx = {"contract": contract, "can_manage": can_manage_contract(contract, request.user)}
     if contract.is_signed:
-        terms = services.contract_terms(
-            services.contracts_with_inputs(type(contract).objects.filter(pk=pk)).get(), grid_set
-        )
+        terms = services.contract_terms(type(contract).objects.filter(pk=pk), grid_set)[pk]
         grid = terms.grid
         triggers = calc.crisis_triggers(terms.crisis_dates)
         years = []

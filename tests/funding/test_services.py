@@ -128,7 +128,7 @@ def test_indicator_results_drive_variable_part(aci_project):
     services.enter_result(second, cpam, 1, Decimal(3))
     with pytest.raises(PermissionDenied):
         services.enter_result(first, ars, 1, Decimal(90))
-    lines = services.entitlements(services.contracts_with_inputs(Contract.objects.all()))
+    lines = services.entitlements(Contract.objects.all())
     year_1 = {(x.mission, x.part): x.amount for x in lines[contract.pk][1]}
     assert year_1["parcours", "variable"] == Decimal("28000.00")  # (0.5x0.6 + 0.5x1) x 35 000
     assert year_1["parcours", "fixed"] == 35_000
@@ -153,7 +153,7 @@ def test_crisis_declarations_by_territory(aci_project):
     services.declare_crisis(
         ars, declared_on=dt.date(2024, 4, 2), label="Épidémie", departements=[dep]
     )
-    lines = services.entitlements(services.contracts_with_inputs(Contract.objects.all()))
+    lines = services.entitlements(Contract.objects.all())
     crisis = [
         next(
             x.amount
@@ -170,7 +170,7 @@ def test_termination(aci_project):
     with pytest.raises(PermissionDenied):
         services.terminate_contract(contract, ars, dt.date(2024, 7, 1), "Dissolution")
     services.terminate_contract(contract, cpam, dt.date(2024, 7, 1), "Dissolution")
-    terms = services.contract_terms(Contract.objects.get(pk=contract.pk), load_grid_set())
+    terms = services.contract_terms(Contract.objects.filter(pk=contract.pk))[contract.pk]
     payments = calc.schedule(terms)
     assert payments[-1].kind == "recuperation" and payments[-1].amount < 0
 
