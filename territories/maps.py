@@ -16,7 +16,7 @@ from .models import Commune
 
 WIDTH = 900
 MAX_HEIGHT = 760
-LEGEND_ROW = 22
+LEGEND_ROW = 28
 BACKGROUND = "#f6f6f6"
 NEIGHBOUR = "#e3e3fd"
 OUTSIDE = "#dddddd"
@@ -87,10 +87,10 @@ def render(layers: list[Layer], bbox, title: str, note: str = "", legend=()) -> 
     legend_width = max(width, 600)
     per_row = 2
     rows = math.ceil(len(entries) / per_row) + (1 if note else 0)
-    height = map_height + 34 + rows * LEGEND_ROW + 8
+    height = map_height + 40 + rows * LEGEND_ROW + 8
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {legend_width} {height}" '
-        f'class="cpts-map" role="img" aria-label="{escape(title)}" '
+        f'class="cpts-map" width="100%" role="img" aria-label="{escape(title)}" '
         'font-family="Marianne, Arial, sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{legend_width}" height="{height}" fill="#ffffff"/>',
@@ -119,20 +119,20 @@ def render(layers: list[Layer], bbox, title: str, note: str = "", legend=()) -> 
         out.append("</g>")
     out.append("</g></g>")
     out.append(f'<rect width="{width}" height="{map_height}" fill="none" stroke="#929292"/></g>')
-    y = map_height + 22
-    out.append(f'<text x="8" y="{y}" font-size="15" font-weight="700">{escape(title)}</text>')
+    y = map_height + 26
+    out.append(f'<text x="8" y="{y}" font-size="19" font-weight="700">{escape(title)}</text>')
     column = legend_width / per_row
     for i, (fill, label) in enumerate(entries):
         top = y + 10 + (i // per_row) * LEGEND_ROW
         left = 8 + (i % per_row) * column
         out.append(
-            f'<rect x="{left:.0f}" y="{top}" width="16" height="14" fill="{fill}" '
-            f'stroke="#666" stroke-width="0.5"/><text x="{left + 22:.0f}" y="{top + 12}" '
-            f'font-size="13">{escape(label)}</text>'
+            f'<rect x="{left:.0f}" y="{top}" width="20" height="18" fill="{fill}" '
+            f'stroke="#666" stroke-width="0.5"/><text x="{left + 28:.0f}" y="{top + 15}" '
+            f'font-size="17">{escape(label)}</text>'
         )
     if note:
         top = y + 10 + math.ceil(len(entries) / per_row) * LEGEND_ROW
-        out.append(f'<text x="8" y="{top + 12}" font-size="12" fill="#555">{escape(note)}</text>')
+        out.append(f'<text x="8" y="{top + 15}" font-size="15" fill="#555">{escape(note)}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))  # every text piece above is escaped
 

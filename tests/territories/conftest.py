@@ -1,7 +1,8 @@
 import pytest
+from django.db.models import ProtectedError
 
 from territories.loader import load_reference_data
-from territories.models import Commune, Epci
+from territories.models import Commune, Departement, Epci, Region
 
 
 @pytest.fixture(scope="module")
@@ -13,3 +14,8 @@ def real_communes(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         Commune.objects.all().delete()
         Epci.objects.all().delete()
+        try:
+            Departement.objects.all().delete()
+            Region.objects.all().delete()
+        except ProtectedError:  # still used by rows another module keeps
+            pass

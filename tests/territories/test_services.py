@@ -10,22 +10,20 @@ from projects.states import State
 from territories import services
 from territories.models import Commune
 from tests.factories import (
-    DepartementFactory,
-    RegionFactory,
     UserFactory,
     fill_letter,
     institution_user,
     new_project,
 )
 
-from .helpers import force_state, row_of_communes
+from .helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def dept():
-    return DepartementFactory(region=RegionFactory())
+    return fresh_departement()
 
 
 def codes(communes):
@@ -72,7 +70,7 @@ def test_empty_territory_is_refused(dept):
 def test_commune_of_another_region_is_refused_and_named(dept):
     project, leader = new_project(dept)
     mine = row_of_communes(dept, 1)[0]
-    elsewhere = row_of_communes(DepartementFactory(region=RegionFactory()), 1, name="Ailleurs")[0]
+    elsewhere = row_of_communes(fresh_departement(), 1, name="Ailleurs")[0]
     with pytest.raises(services.TerritoryError, match=r"hors de la région.*Ailleurs"):
         services.save_territory(project, leader, [mine.insee, elsewhere.insee])
     assert project.communes.count() == 0
@@ -169,16 +167,14 @@ def test_ars_sees_overlaps_across_its_territory(dept):
     assert [(r["commune"], {p.pk for p in r["projects"]}) for r in rows] == [
         (communes[1], {mine.pk, other.pk})
     ]
-    other_region_ars = institution_user(
-        OrganisationKind.ARS, DepartementFactory(region=RegionFactory())
-    )
+    other_region_ars = institution_user(OrganisationKind.ARS, fresh_departement())
     assert services.overlaps_in_scope(other_region_ars) == []
 
 
 def test_preview_keeps_usable_communes_and_reports_the_rest(dept):
     project, _ = new_project(dept)
     mine = row_of_communes(dept, 1)[0]
-    elsewhere = row_of_communes(DepartementFactory(region=RegionFactory()), 1)[0]
+    elsewhere = row_of_communes(fresh_departement(), 1)[0]
     communes, errors = services.preview_selection(project, [mine.insee, "00XYZ", elsewhere.insee])
     assert communes == [mine]
     assert len(errors) == 2 and "00XYZ" in errors[0] and elsewhere.insee in errors[1]

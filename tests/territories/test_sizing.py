@@ -4,7 +4,9 @@ import pytest
 
 from territories import services
 from territories.sizing import SIZE_80K_BOUNDARY_TO_CONFIRM, taille_for_population
-from tests.factories import CommuneFactory, DepartementFactory, new_project
+from tests.factories import CommuneFactory, new_project
+
+from .helpers import fresh_departement
 
 BOUNDARIES = [
     (0, 1),
@@ -36,7 +38,7 @@ def test_80k_boundary_is_flagged_to_confirm():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("population", "taille"), [b for b in BOUNDARIES if b[0]])
 def test_saved_territory_stores_population_taille_and_source(population, taille):
-    departement = DepartementFactory()
+    departement = fresh_departement()
     project, leader = new_project(departement)
     # Two communes whose populations add up to the boundary exactly.
     first = CommuneFactory(departement=departement, population=population // 2)

@@ -6,21 +6,19 @@ from django.urls import reverse
 from accounts.models import OrganisationKind
 from projects.states import State
 from tests.factories import (
-    DepartementFactory,
-    RegionFactory,
     UserFactory,
     institution_user,
     new_project,
 )
 
-from .helpers import force_state, row_of_communes
+from .helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def setup():
-    dept = DepartementFactory(region=RegionFactory())
+    dept = fresh_departement()
     project, leader = new_project(dept, name="CPTS du Val")
     communes = row_of_communes(dept, 3)
     return dept, project, leader, communes
@@ -89,7 +87,7 @@ def test_institutions_of_the_territory_view_but_do_not_edit(client, setup, kind)
 @pytest.mark.parametrize("kind", [OrganisationKind.ARS_DD, OrganisationKind.ARS, None])
 def test_outside_the_territory_the_project_does_not_exist(client, setup, kind):
     _, project, _, communes = setup
-    other_dept = DepartementFactory(region=RegionFactory())
+    other_dept = fresh_departement()
     client.force_login(institution_user(kind, other_dept) if kind else UserFactory())
     for name in ("project", "preview", "project_map"):
         assert client.get(url(name, project)).status_code == 404
@@ -116,7 +114,7 @@ def test_frozen_territory_is_read_only_for_its_leader(client, setup):
 
 def test_live_preview(client, setup):
     dept, project, leader, communes = setup
-    elsewhere = row_of_communes(DepartementFactory(region=RegionFactory()), 1)[0]
+    elsewhere = row_of_communes(fresh_departement(), 1)[0]
     client.force_login(leader)
     data = client.get(
         url("preview", project),
@@ -152,7 +150,7 @@ def test_institution_map_by_role(client, setup):
         assert ("Chevauchements entre CPTS actives" in text) == (kind != OrganisationKind.CPAM)
     client.force_login(leader)
     assert client.get(map_url).status_code == 403
-    client.force_login(institution_user(OrganisationKind.ARS_DD, DepartementFactory()))
+    client.force_login(institution_user(OrganisationKind.ARS_DD, fresh_departement()))
     assert "CPTS du Val" not in client.get(map_url).content.decode()
 
 
@@ -161,5 +159,5 @@ def test_regional_map_zooms_only_on_its_own_departements(client, setup):
     client.force_login(institution_user(OrganisationKind.ARS, dept))
     map_url = reverse("territories:institution_map")
     assert client.get(map_url, {"departement": dept.code}).status_code == 200
-    other = DepartementFactory(region=RegionFactory())
+    other = fresh_departement()
     assert client.get(map_url, {"departement": other.code}).status_code == 404

