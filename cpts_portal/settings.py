@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "territories",
     "projects",
     "funding",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.sweep_implicit_validations",
         "schedule": crontab(minute="*/5"),
     },
+    "deadline-reminders": {
+        "task": "reminders.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Business settings ---------------------------------------------------------------------
@@ -219,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
 CPTS_EXTEND_DEADLINE_TO_WORKING_DAY = (
     os.environ.get("CPTS_EXTEND_DEADLINE_TO_WORKING_DAY", "0") == "1"
 )
+# Reminders are e-mailed this many days before each deadline.
+CPTS_REMINDER_OFFSETS = [
+    int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
+]
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "2000"))
 
 LOGGING = {

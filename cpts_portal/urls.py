@@ -20,5 +20,6 @@ urlpatterns = [
     path("projets/", include("projects.urls")),
     path("financement/", include("funding.urls")),
     path("territoires/", include("territories.urls")),
+    path("echeances/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,7 +26,7 @@ def celery_config():
 
 @pytest.fixture(scope="session")
 def celery_includes():
-    return ["projects.tasks"]
+    return ["projects.tasks", "reminders.tasks"]
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def institution_user(kind, departement=None, region=None, **kwargs):
+    """A person of an institution of `kind`; a new département when none is given."""
+    departement = departement or DepartementFactory()
     if kind in (OrganisationKind.ARS, OrganisationKind.URPS):
         org = OrganisationFactory(kind=kind, departement=None, region=region or departement.region)
     else:

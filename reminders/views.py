@@ -1,0 +1,87 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from projects.committees import visible_committees
+from projects.selectors import visible_projects
+
+from . import ics
+from .collect import current, deadlines_for
+from .models import CalendarFeed, new_secret
+
+HORIZONS = (30, 90, 365)
+
+
+def _horizon(request) -> int:
+    try:
+        value = int(request.GET.get("horizon", 90))
+    except ValueError:
+        return 90
+    return value if value in HORIZONS else 90
+
+
+@login_required
+def deadline_list(request):
+    today = timezone.localdate()
+    horizon = _horizon(request)
+    items = current(deadlines_for(visible_projects(request.user)), today, horizon)
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("reminders:feed", args=[feed.secret]))
+    rows = [(d, d.days_left(today), d.is_overdue(today)) for d in items]
+    return render(
+        request,
+        "reminders/deadline_list.html",
+        {
+            "rows": rows,
+            "overdue_count": sum(1 for _, _, late in rows if late),
+            "horizon": horizon,
+            "horizons": HORIZONS,
+            "feed_url": feed_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def regenerate_feed(request):
+    """A new secret address; the old one stops working at once."""
+    CalendarFeed.objects.update_or_create(user=request.user, defaults={"secret": new_secret()})
+    return redirect("reminders:list")
+
+
+def calendar_feed(request, secret):
+    """Private iCalendar feed: committees and deadlines of the feed owner's projects."""
+    feed = CalendarFeed.objects.select_related("user__organisation").filter(secret=secret).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    user, today = feed.user, timezone.localdate()
+    host = request.get_host()
+    events = [
+        ics.all_day_event(
+            f"{d.key}@{host}",
+            d.due,
+            f"{d.label} – {d.project_name}",
+            f"À la main : {d.holder_label}",
+        )
+        for d in deadlines_for(visible_projects(user))
+        if d.due >= today - dt.timedelta(days=365)
+    ]
+    for committee in visible_committees(user).prefetch_related("projects"):
+        agenda = ", ".join(p.name for p in committee.projects.all())
+        events.append(
+            ics.timed_event(
+                f"committee-{committee.pk}@{host}",
+                committee.meets_at,
+                committee.meets_at + dt.timedelta(hours=2),
+                f"{committee.get_kind_display()} – {committee.departement.name}",
+                committee.place,
+                f"Ordre du jour : {agenda}",
+            )
+        )
+    body = ics.calendar("Portail CPTS – échéances et comités", events)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
