@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Organisation, User
+from .models import ApiToken, Organisation, User
 
 
 @admin.register(Organisation)
@@ -17,3 +17,17 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("organisation__kind", "is_staff", "is_active")
     fieldsets = (*BaseUserAdmin.fieldsets, ("Organisation", {"fields": ("organisation",)}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Organisation", {"fields": ("organisation",)}))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Keys are created with `manage.py create_api_token` (shown once); here they are revoked."""
+
+    list_display = ("name", "organisation", "prefix", "created_at", "last_used_on", "revoked_at")
+    list_filter = ("organisation__kind",)
+    search_fields = ("name", "organisation__name", "prefix")
+    readonly_fields = ("organisation", "prefix", "created_by", "created_at", "last_used_on")
+    fields = ("name", *readonly_fields, "revoked_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -92,3 +92,31 @@ class User(AbstractUser):
     @property
     def is_assurance_maladie(self) -> bool:
         return self.kind in ASSURANCE_MALADIE_KINDS
+
+
+class ApiToken(models.Model):
+    """A key for the JSON API: it acts for an organisation, on that organisation's territory.
+
+    Only a SHA-256 of the key is stored (the key is random, so no salt or slow hash is needed);
+    the key itself is shown once, when created."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("usage", max_length=100)
+    prefix = models.CharField("début de la clé", max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    last_used_on = models.DateField("dernière utilisation", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = "clé d'API"
+        verbose_name_plural = "clés d'API"
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation}, {self.prefix}…)"

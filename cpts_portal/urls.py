@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
+from cpts_portal.api import api
 from projects.views import home
 
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("territoires/", include("territories.urls")),
     path("echeances/", include("reminders.urls")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

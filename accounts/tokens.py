@@ -1,0 +1,50 @@
+"""API keys: creation (the key is returned once) and lookup by hash."""
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+
+from .models import ApiToken
+
+PREFIX = "cpts_"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_token(organisation, name: str, created_by=None) -> tuple[ApiToken, str]:
+    """A new key for `organisation`; the clear key is returned here and never stored."""
+    key = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name,
+        prefix=key[: len(PREFIX) + 6],
+        key_hash=hash_key(key),
+        created_by=created_by,
+    )
+    return token, key
+
+
+def authenticate(key: str) -> ApiToken | None:
+    """The live token for `key`, with its organisation loaded; None if unknown or revoked."""
+    if not key or not key.startswith(PREFIX) or len(key) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("organisation")
+        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    today = timezone.localdate()
+    if token.last_used_on != today:
+        # One write per key and day at most: enough to spot unused keys, cheap under load.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        token.last_used_on = today
+    return token
+
+
+def revoke(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

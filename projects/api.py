@@ -1,0 +1,196 @@
+"""API routers for projects and committees, limited to the key's organisation territory."""
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from cpts_portal.api_base import CommuneOut, DepartementOut, Pages, acting_organisation
+from territories.models import Commune
+
+from .collaboration import Committee, CommitteeKind, Institution, Opinion, OpinionValue
+from .models import Project
+from .states import OppositionGround, State
+
+projects_router = Router(tags=["projets"])
+committees_router = Router(tags=["comités"])
+
+# Communes carry their outlines (kilobytes each): load only what the API shows.
+COMMUNE_FIELDS = ("id", "insee", "name")
+
+
+def organisation_projects(org):
+    """The projects an organisation acts on (as `visible_projects` does for its members)."""
+    qs = Project.objects.select_related("departement")
+    scope = org.project_scope()
+    return qs.filter(scope) if scope is not None else qs.none()
+
+
+def with_communes(queryset):
+    return queryset.prefetch_related(
+        Prefetch("communes", queryset=Commune.objects.only(*COMMUNE_FIELDS).order_by("insee"))
+    )
+
+
+# --- Projects -----------------------------------------------------------------------------
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    state: State
+    state_label: str
+    departement: DepartementOut
+    communes: list[CommuneOut]
+    population: int | None
+    taille: int | None
+    li_submitted_at: dt.datetime | None
+    li_decided_at: dt.datetime | None
+    ps_submitted_at: dt.datetime | None
+    ps_received_on: dt.date | None = Field(..., description="PS reçu complet : départ du délai")
+    ps_deadline: dt.date | None = Field(..., description="Dernier jour pour s'opposer")
+    ps_implicit_on: dt.date | None = Field(..., description="Réputé validé à compter du")
+    ps_decided_on: dt.date | None
+    opposition_ground: OppositionGround | None
+    aci_signed_on: dt.date | None
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_opposition_ground(obj):
+        return obj.opposition_ground or None
+
+
+class ProjectFilters(Schema):
+    """The dashboard's filters."""
+
+    state: State | None = None
+    departement: str | None = Field(None, pattern=r"^[0-9][0-9AB][0-9]?$", description="code")
+    taille: int | None = Field(None, ge=1, le=4)
+    deadline_within: int | None = Field(
+        None,
+        ge=0,
+        le=3650,
+        description="PS déposés dont l'échéance d'opposition tombe sous N jours",
+    )
+    name: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$")
+
+
+def filter_projects(queryset, filters: ProjectFilters):
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.departement:
+        queryset = queryset.filter(departement__code=filters.departement)
+    if filters.taille:
+        queryset = queryset.filter(taille=filters.taille)
+    if filters.deadline_within is not None:
+        # Same rule as the dashboard (ProjectFilter.filter_deadline_within): overdue included.
+        limit = timezone.localdate() + dt.timedelta(days=filters.deadline_within)
+        queryset = queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)
+    if filters.name:
+        queryset = queryset.filter(name__icontains=filters.name)
+    return queryset
+
+
+@projects_router.get("", response=list[ProjectOut], summary="Projets du territoire")
+@paginate(Pages)
+def project_list(request, filters: Query[ProjectFilters]):
+    queryset = organisation_projects(acting_organisation(request))
+    return with_communes(filter_projects(queryset, filters)).order_by("name", "pk")
+
+
+@projects_router.get("/{int:project_id}", response=ProjectOut, summary="Un projet")
+def project_detail(request, project_id: int):
+    queryset = with_communes(organisation_projects(acting_organisation(request)))
+    return get_object_or_404(queryset, pk=project_id)
+
+
+# --- Committees ---------------------------------------------------------------------------
+
+
+class AgendaItemOut(Schema):
+    id: int
+    name: str
+
+
+class OpinionOut(Schema):
+    project_id: int
+    institution: Institution
+    value: OpinionValue
+    value_label: str
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_value_label(obj):
+        return obj.get_value_display()
+
+
+class CommitteeOut(Schema):
+    id: int
+    kind: CommitteeKind
+    kind_label: str
+    departement: DepartementOut
+    meets_at: dt.datetime
+    place: str
+    agenda: list[AgendaItemOut]
+    opinions: list[OpinionOut]
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_agenda(obj):
+        return obj.projects.all()
+
+    @staticmethod
+    def resolve_opinions(obj):
+        return obj.opinions.all()
+
+
+def organisation_committees(org):
+    scope = org.project_scope()  # a Committee has a `departement` too: the same lookup applies
+    if scope is None:
+        return Committee.objects.none()
+    # Only opinions and agenda items on projects of the territory (never another one's).
+    projects = organisation_projects(org)
+    return (
+        Committee.objects.filter(scope)
+        .select_related("departement")
+        .prefetch_related(
+            Prefetch(
+                "projects",
+                queryset=projects.select_related(None).only("id", "name").order_by("name"),
+            ),
+            Prefetch("opinions", queryset=Opinion.objects.filter(project__in=projects)),
+        )
+    )
+
+
+class CommitteeFilters(Schema):
+    kind: CommitteeKind | None = None
+    departement: str | None = Field(None, pattern=r"^[0-9][0-9AB][0-9]?$", description="code")
+    after: dt.date | None = Field(None, description="comités se tenant à partir de cette date")
+
+
+@committees_router.get("", response=list[CommitteeOut], summary="Comités du territoire")
+@paginate(Pages)
+def committee_list(request, filters: Query[CommitteeFilters]):
+    queryset = organisation_committees(acting_organisation(request))
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.departement:
+        queryset = queryset.filter(departement__code=filters.departement)
+    if filters.after:
+        queryset = queryset.filter(meets_at__date__gte=filters.after)
+    return queryset.order_by("-meets_at", "pk")
+
+
+@committees_router.get("/{int:committee_id}", response=CommitteeOut, summary="Un comité")
+def committee_detail(request, committee_id: int):
+    return get_object_or_404(organisation_committees(acting_organisation(request)), pk=committee_id)
