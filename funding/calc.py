@@ -232,6 +232,14 @@ def contract_year_bounds(signed_on: dt.date, year: int) -> tuple[dt.date, dt.dat
     return add_months(signed_on, 12 * (year - 1)), add_months(signed_on, 12 * year)
 
 
+def start_deadline(grid: Grid, mission: str, signed_on: dt.date | None) -> dt.date | None:
+    """Latest start of a socle mission (6 or 12 months after signature); None when free."""
+    info = grid.missions.get(mission)
+    if signed_on is None or info is None or info.start_within_months is None:
+        return None
+    return add_months(signed_on, info.start_within_months)
+
+
 def prorata(amount: Decimal, start: dt.date | None, year_start: dt.date, year_end: dt.date):
     """Share of an annual amount for a mission started on `start` (None: not started)."""
     if start is None or start >= year_end:

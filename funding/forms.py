@@ -94,3 +94,13 @@ class CrisisForm(forms.Form):
             self.region = None
             del self.fields["whole_region"]
             self.fields["departements"].queryset = Departement.objects.filter(pk=org.departement_id)
+
+
+class PreAciForm(forms.Form):
+    granted_on = forms.DateField(label="Accordé le", widget=DATE_INPUT)
+
+
+class FirGrantForm(forms.Form):
+    granted_on = forms.DateField(label="Accordée le", widget=DATE_INPUT)
+    amount = forms.DecimalField(label="Montant (€)", min_value=0, decimal_places=2)
+    note = forms.CharField(label="Objet", max_length=300, required=False)

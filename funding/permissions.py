@@ -3,7 +3,6 @@
 from django.db.models import Q
 
 from accounts.models import (
-    ASSURANCE_MALADIE_KINDS,
     DEPARTEMENTAL_KINDS,
     REGIONAL_KINDS,
     OrganisationKind,
@@ -73,7 +72,3 @@ def visible_crises(user):
     return qs.filter(
         Q(region_id=org.departement.region_id) | Q(departements=org.departement_id)
     ).distinct()
-
-
-def is_assurance_maladie(user) -> bool:
-    return _active(user) and user.kind in ASSURANCE_MALADIE_KINDS

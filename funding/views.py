@@ -16,19 +16,22 @@ from django.views.decorators.http import require_POST
 
 from projects import permissions as project_perms
 from projects.selectors import visible_projects
+from projects.states import State
 
 from . import calc, services
 from .forms import (
     ContractForm,
     CrisisForm,
+    FirGrantForm,
     IndicatorForm,
     MissionStartForm,
+    PreAciForm,
     SignatureForm,
     SimulatorForm,
     TerminationForm,
 )
 from .grid_store import load_grid_set
-from .models import Indicator, IndicatorResult
+from .models import FirGrant, Indicator, IndicatorResult, PreAciSupport
 from .permissions import (
     can_declare_crisis,
     can_manage_contract,
@@ -44,8 +47,8 @@ EXPORT_TYPES = {
 }
 
 
-def _export(request, dataset: tablib.Dataset, name: str):
-    fmt = request.GET.get("_export")
+def _export(request, dataset: tablib.Dataset, name: str, default=None):
+    fmt = request.GET.get("_export", default)
     if fmt not in EXPORT_TYPES:
         return None
     response = HttpResponse(dataset.export(fmt), content_type=EXPORT_TYPES[fmt])
@@ -174,16 +177,67 @@ def contract_list(request):
     exported = _export(request, data, "contrats-aci")
     if exported:
         return exported
-    projects = []
-    if request.user.is_assurance_maladie or request.user.is_ars:
-        projects = visible_projects(request.user).filter(
-            state="aci_preparation", aci_contract__isnull=True
+    ctx = {"contracts": contracts}
+    user = request.user
+    if user.is_assurance_maladie or user.is_ars:
+        projects = visible_projects(user)
+        ctx["projects_to_contract"] = projects.filter(
+            state=State.ACI_PREPARATION, aci_contract__isnull=True
         )
-    return render(
-        request,
-        "funding/contract_list.html",
-        {"contracts": contracts, "projects_to_contract": projects},
+        ctx["supports"] = PreAciSupport.objects.filter(project__in=projects).select_related(
+            "project"
+        )
+        ctx["overdue"] = set(
+            services.overdue_pre_aci(dt.date.today())
+            .filter(project__in=projects)
+            .values_list("pk", flat=True)
+        )
+        ctx["fir_grants"] = FirGrant.objects.filter(project__in=projects).select_related("project")
+        eligible = projects.filter(state__in=services.PRE_ACI_STATES)
+        ctx["fir_eligible"] = eligible
+        ctx["pre_aci_eligible"] = eligible.filter(pre_aci_support__isnull=True)
+    return render(request, "funding/contract_list.html", ctx)
+
+
+@login_required
+def entitlements_export(request):
+    """Every visible contract's entitlement lines per contract year (CSV/XLSX)."""
+    _require_funding_role(request.user)
+    contracts = {c.pk: c for c in visible_contracts(request.user)}  # names, départements
+    data = tablib.Dataset(
+        headers=[
+            "Projet",
+            "Département",
+            "Année du contrat",
+            "Ligne",
+            "Part",
+            "Montant (€)",
+            "Maximum (€)",
+            "À confirmer",
+        ]
     )
+    grid_set = load_grid_set()
+    terms = services.contract_terms(
+        visible_contracts(request.user).order_by("project__name"), grid_set
+    )
+    for pk, contract_terms in terms.items():
+        contract = contracts[pk]
+        triggers = calc.crisis_triggers(contract_terms.crisis_dates)
+        for year in range(1, contract_terms.years + 1):
+            for line in calc.year_entitlement(contract_terms, year, triggers):
+                data.append(
+                    [
+                        contract.project.name,
+                        contract.project.departement.code,
+                        year,
+                        mission_label(contract_terms.grid, line.mission),
+                        PART_LABELS[line.part],
+                        str(line.amount),
+                        str(line.maximum),
+                        "oui" if line.to_confirm else "",
+                    ]
+                )
+    return _export(request, data, "droits-aci", default="csv")
 
 
 @login_required
@@ -263,6 +317,7 @@ def contract_detail(request, pk):
             "row": m,
             "label": mission_label(grid, m.mission),
             "indicators": list(m.indicators.all()),
+            "start_by": calc.start_deadline(grid, m.mission, contract.signed_on),
         }
         for m in contract.missions.prefetch_related("indicators")
     ]
@@ -387,6 +442,48 @@ def results(request, pk, year):
         request,
         "funding/results_form.html",
         {"contract": contract, "year": year, "rows": rows},
+    )
+
+
+def _project_action(request, project_pk, form_class, action, done):
+    _require_funding_role(request.user)
+    project = get_object_or_404(visible_projects(request.user), pk=project_pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Formulaire incomplet : " + form.errors.as_text())
+    else:
+        try:
+            action(project, form.cleaned_data)
+        except services.FundingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+    return redirect("funding:contracts")
+
+
+@login_required
+@require_POST
+def pre_aci_grant(request, project_pk):
+    return _project_action(
+        request,
+        project_pk,
+        PreAciForm,
+        lambda p, d: services.grant_pre_aci_support(p, request.user, d["granted_on"]),
+        "Accompagnement pré-ACI accordé.",
+    )
+
+
+@login_required
+@require_POST
+def fir_grant(request, project_pk):
+    return _project_action(
+        request,
+        project_pk,
+        FirGrantForm,
+        lambda p, d: services.record_fir_grant(
+            p, request.user, amount=d["amount"], granted_on=d["granted_on"], note=d["note"]
+        ),
+        "Subvention FIR enregistrée.",
     )
 
 

@@ -20,16 +20,20 @@ def avenant_2(grid_set):
     return grid_set.by_code("avenant_2")
 
 
-@pytest.fixture
-def aci_project(db):
-    """A project at "ACI en préparation", taille 2, with its leader and ARS DD user."""
+def make_aci_project(departement=None, taille=2):
+    """A project at "ACI en préparation" with its leader and ARS DD user."""
     from projects import services
     from projects.models import Project
     from projects.states import State
     from tests.factories import project_in_state
 
-    project, leader, ars = project_in_state(State.PS_DEPOSE)
+    project, leader, ars = project_in_state(State.PS_DEPOSE, departement=departement)
     services.validate_health_project(project, ars)
     services.start_aci(project, ars)
-    Project.objects.filter(pk=project.pk).update(taille=2, population=50_000)
+    Project.objects.filter(pk=project.pk).update(taille=taille, population=50_000)
     return Project.objects.get(pk=project.pk), leader, ars
+
+
+@pytest.fixture
+def aci_project(db):
+    return make_aci_project()

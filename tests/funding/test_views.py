@@ -187,8 +187,28 @@ def test_crisis_declarations_page_for_ars_only(client, signed):
     assert CrisisDeclaration.objects.count() == 1  # not in the form's choices
 
 
-def test_contract_list_queries_are_bounded(client, signed, django_assert_max_num_queries):
+def _sign(project, ars, cpam):
+    contract = services.create_contract(project, cpam, members=10)
+    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+        services.record_signature(contract, user, party, SIGNED)
+
+
+@pytest.mark.parametrize("url", ["funding:contracts", "funding:entitlements_export"])
+def test_list_and_export_queries_do_not_grow_with_contracts(client, signed, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.funding.conftest import make_aci_project
+
     contract, cpam, *_ = signed
     client.force_login(cpam)
-    with django_assert_max_num_queries(10):
-        client.get(reverse("funding:contracts"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(url))
+    for _ in range(3):
+        project, leader, ars = make_aci_project(contract.project.departement)
+        _sign(project, ars, cpam)
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(reverse(url))
+    assert len(four) == len(one)
+    if url == "funding:contracts":
+        assert len(response.context["contracts"]) == 4
