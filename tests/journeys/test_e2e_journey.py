@@ -1,0 +1,246 @@
+"""The whole journey in Debian's Chromium, each role logging in through the login form.
+
+Leader submits the LI → LI committee (opinions of ARS, CPAM, MSA, URPS) → LI validated →
+association → PS submitted → the ARS asks for an item → the leader completes → two months pass →
+the PS is deemed validated by the Celery task on a real worker (Redis broker). Screenshots of
+each role's main page go to test-artifacts/.
+"""
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import mail
+from django.db import connections
+
+from accounts.models import OrganisationKind
+from projects.models import Project
+from projects.states import State
+from projects.tasks import sweep_implicit_validations
+from tests.factories import (
+    LI_SECTIONS,
+    PS_SECTIONS,
+    DepartementFactory,
+    RegionFactory,
+    UserFactory,
+    backdate_receipt,
+    institution_user,
+    today,
+)
+
+from .conftest import MINIMAL_PDF, PASSWORD
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        context.close()
+        chromium.close()
+        connections.close_all()  # the greenlet's own connection must not outlive the test DB
+
+
+class Journey:
+    def __init__(self, page, base_url):
+        self.page, self.base = page, base_url
+
+    def go(self, path):
+        self.page.goto(self.base + path)
+
+    def login(self, user):
+        self.page.context.clear_cookies()
+        self.go("/accounts/login/")
+        self.page.fill("#id_username", user.username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button:has-text('Se connecter')")
+        self.page.wait_for_url(re.compile(r".*/projets/.*"))
+
+    def shot(self, name):
+        self.page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+
+    def click(self, text):
+        self.page.get_by_role("link", name=text).first.click()
+
+    def submit(self, text):
+        self.page.get_by_role("button", name=text).first.click()
+
+    def fetch(self, link) -> bytes:
+        """A document behind a link, with the person's session (PDFs open inline)."""
+        return self.page.request.get(self.base + link.get_attribute("href")).body()
+
+    def state(self):
+        return self.page.locator("#project-state").text_content().strip()
+
+    def decide(self, project, action, **fields):
+        """Open a decision from the project page, fill it, continue, confirm."""
+        self.go(f"/projets/{project.pk}/")
+        self.page.locator(f"a[href='/projets/{project.pk}/action/{action}/']").click()
+        for name, value in fields.items():
+            self.page.fill(f"#id_{name}", value)
+        self.submit("Continuer")
+        self.page.locator("#confirm-action").click()
+        self.page.wait_for_url(f"**/projets/{project.pk}/")
+
+    def opinion(self, committee_url, project, institution, value="favorable"):
+        self.go(committee_url)
+        prefix = f"#id_p{project.pk}"
+        self.page.select_option(f"{prefix}-institution", institution)
+        self.page.select_option(f"{prefix}-value", value)
+        self.submit("Enregistrer l'avis")
+        self.page.get_by_text("Avis enregistré.").wait_for()
+
+
+@pytest.mark.e2e
+def test_the_whole_journey_for_every_role(browser, live_server, celery_app, celery_worker):
+    region = RegionFactory(code="75", name="Nouvelle-Aquitaine")
+    gironde = DepartementFactory(code="33", name="Gironde", region=region)
+    people = {
+        "porteur": UserFactory(username="porteur", first_name="Paul", last_name="Porteur"),
+        "ars-dd-33": institution_user(OrganisationKind.ARS_DD, gironde, username="ars-dd-33"),
+        "ars-na": institution_user(OrganisationKind.ARS, gironde, username="ars-na"),
+        "cpam-33": institution_user(OrganisationKind.CPAM, gironde, username="cpam-33"),
+        "msa-33": institution_user(OrganisationKind.MSA, gironde, username="msa-33"),
+        "urps-na": institution_user(OrganisationKind.URPS, gironde, username="urps-na"),
+    }
+    j = Journey(browser, live_server.url)
+    page = browser
+
+    # --- The leader creates the project and submits the LI -----------------------------
+    j.login(people["porteur"])
+    j.click("Créer un projet")
+    page.fill("#id_name", "CPTS Entre-deux-Mers")
+    page.select_option("#id_departement", str(gironde.pk))
+    j.submit("Créer le projet")
+    page.fill("#id_territory", LI_SECTIONS["territory"])
+    j.submit("Vérifier la complétude")
+    assert "diagnostic" in page.locator("#missing-sections").inner_text()
+    for name, text in LI_SECTIONS.items():
+        page.fill(f"#id_{name}", text)
+    j.submit("Enregistrer et déposer")
+    page.locator("#confirm-submit").click()
+    assert "Accusé de réception de la lettre d'intention" in page.locator("h1").inner_text()
+    project = Project.objects.get(name="CPTS Entre-deux-Mers")
+    assert project.state == State.LI_DEPOSEE
+    j.go(f"/projets/{project.pk}/")
+    assert "ARS" in page.locator("#hand").inner_text()
+
+    # --- The ARS convenes the LI committee; each institution gives its opinion ---------
+    j.login(people["ars-dd-33"])
+    j.shot("ars-dd-dashboard")
+    page.get_by_role("link", name="Comités").first.click()
+    j.click("Programmer un comité")
+    page.select_option("#id_kind", "li")
+    page.select_option("#id_departement", str(gironde.pk))
+    page.fill("#id_meets_at", (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT10:00"))
+    page.fill("#id_place", "Délégation de la Gironde, salle 2")
+    page.fill("#id_members", "ARS DD 33\nCPAM 33\nMSA 33\nURPS médecins NA")
+    page.check(f"input[name='projects'][value='{project.pk}']", force=True)
+    j.submit("Créer le comité")
+    page.get_by_text("Comité créé.").wait_for()
+    committee_url = page.url.replace(live_server.url, "")
+    j.opinion(committee_url, project, "ars")
+    for username, institution in (("cpam-33", "cpam"), ("msa-33", "msa"), ("urps-na", "urps")):
+        j.login(people[username])
+        j.shot(f"{username}-dashboard")
+        j.opinion(committee_url, project, institution)
+    opinions = page.locator(f"#agenda-{project.pk} li.opinion").all_inner_texts()
+    assert [o.split(" :")[0] for o in opinions] == ["ARS", "CPAM", "MSA", "URPS"]
+
+    # --- The ARS validates the LI from the committee ------------------------------------
+    j.login(people["ars-dd-33"])
+    j.go(committee_url)
+    page.get_by_role("link", name="Valider la lettre d'intention").click()
+    j.submit("Continuer")
+    page.locator("#confirm-action").click()
+    page.wait_for_url(f"**/projets/{project.pk}/")
+    assert j.state() == "Lettre d'intention validée"
+    j.go(committee_url)
+    assert j.fetch(page.get_by_role("link", name="Compte rendu (PDF)")).startswith(b"%PDF-")
+
+    # --- The leader declares the association and submits the PS ------------------------
+    j.login(people["porteur"])
+    j.go(f"/projets/{project.pk}/")
+    j.click("Déclarer l'association")
+    page.fill("#id_name", "Association CPTS Entre-deux-Mers")
+    page.fill("#id_rna", "W331234567")
+    page.fill("#id_siret", "73282932000074")
+    page.fill("#id_general_assembly_on", "2026-09-15")
+    page.set_input_files(
+        "#id_statutes",
+        files=[{"name": "statuts.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}],
+    )
+    page.check("#id_confirm", force=True)
+    j.submit("Enregistrer l'association")
+    assert j.state() == "Association constituée"
+    j.click("Rédiger le projet de santé")
+    for name, text in PS_SECTIONS.items():
+        page.fill(f"#id_{name}", text)
+    j.submit("Enregistrer et déposer")
+    page.locator("#confirm-submit").click()
+    project.refresh_from_db()
+    assert project.state == State.PS_DEPOSE
+    assert page.locator("#ack-implicit").inner_text().endswith(str(project.ps_implicit_on.year))
+
+    # --- The ARS asks for a missing item; the leader completes --------------------------
+    j.login(people["ars-dd-33"])
+    j.decide(project, "request_ps_items", items="Charte d'engagement signée")
+    assert j.state() == "Projet de santé incomplet (pièces demandées)"
+    j.login(people["porteur"])
+    j.go(f"/projets/{project.pk}/")
+    assert "Charte d'engagement signée" in page.content()
+    j.click("Compléter le projet de santé")
+    page.fill("#id_commitments", PS_SECTIONS["commitments"] + " ; charte signée jointe")
+    j.submit("Enregistrer et déposer")
+    page.locator("#confirm-submit").click()
+    project.refresh_from_db()
+    assert project.state == State.PS_DEPOSE and project.ps_received_on == today()
+
+    # --- Two months pass: the Celery task on the real worker deems the PS validated -----
+    backdate_receipt(project, today() - relativedelta(months=2, days=1))
+    assert sweep_implicit_validations.delay().get(timeout=30) == 1
+    project.refresh_from_db()
+    assert project.state == State.PS_REPUTE_VALIDE
+
+    j.go(f"/projets/{project.pk}/")
+    assert j.state() == "Projet de santé réputé validé"
+    assert page.locator("[data-event='deem_ps_validated']").count() == 1
+    assert j.fetch(page.locator("#implicit-attestation")).startswith(b"%PDF-")
+    j.shot("porteur-project")
+
+    # --- The regional ARS and the URPS see it; the URPS cannot decide anything ----------
+    j.login(people["ars-na"])
+    j.shot("ars-na-dashboard")
+    assert "CPTS Entre-deux-Mers" in page.content()
+    j.login(people["urps-na"])
+    j.go(f"/projets/{project.pk}/")
+    assert page.locator("#ars-actions").count() == 0
+    j.shot("urps-na-project")
+
+    # Notifications went through the worker to the leader at each step.
+    leader_mails = [m.subject for m in mail.outbox if people["porteur"].email in m.to]
+    assert any("réputé validé" not in s and "validée" in s for s in leader_mails)
+    assert any("avis CPAM" in s for s in leader_mails)
