@@ -158,6 +158,7 @@ def organisation_committees(org):
     if scope is None:
         return Committee.objects.none()
     # Only opinions and agenda items on projects of the territory (never another one's).
+    # `state` stays loaded: django-fsm reads it when building each project.
     projects = organisation_projects(org)
     return (
         Committee.objects.filter(scope)
@@ -165,7 +166,7 @@ def organisation_committees(org):
         .prefetch_related(
             Prefetch(
                 "projects",
-                queryset=projects.select_related(None).only("id", "name").order_by("name"),
+                queryset=projects.select_related(None).only("id", "name", "state").order_by("name"),
             ),
             Prefetch("opinions", queryset=Opinion.objects.filter(project__in=projects)),
         )
