@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.sweep_implicit_validations",
         "schedule": crontab(minute="*/5"),
     },
+    # Mails each implicit validation once (the sweep writes its history in bulk, no signal).
+    "implicit-validation-notices": {
+        "task": "projects.notifications.notify_implicit_validations",
+        "schedule": crontab(minute="2-59/5"),
+    },
     "deadline-reminders": {
         "task": "reminders.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),

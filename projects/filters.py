@@ -2,6 +2,7 @@ import datetime as dt
 
 import django_filters
 from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
 
 from territories.models import Departement
 
@@ -25,6 +26,7 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["name", "state", "departement", "taille"]
+        form = DsfrBaseForm  # DSFR classes and field groups
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

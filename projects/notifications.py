@@ -130,3 +130,26 @@ def notify_invitation(invitation, accept_url: str) -> None:
         "emails/invitation.txt", {"invitation": invitation, "accept_url": accept_url}
     )
     queue_mail(f"Invitation à co-porter {invitation.project.name}", body, [invitation.email])
+
+
+@shared_task(acks_late=True)
+def notify_implicit_validations(batch_size: int = 500) -> int:
+    """Beat task: mail each implicit validation once (the sweep writes its rows in bulk).
+
+    Idempotent: the notice row is written in the transaction that queues the mails, and rows
+    another run holds are skipped.
+    """
+    from .collaboration import EventNotice
+    from .models import ProjectEvent
+
+    with transaction.atomic():
+        events = list(
+            ProjectEvent.objects.filter(transition="deem_ps_validated", notice__isnull=True)
+            .select_related("project__departement")
+            .select_for_update(of=("self",), skip_locked=True)
+            .order_by("pk")[:batch_size]
+        )
+        for event in events:
+            notify_transition(event.project, event.transition, event.source, event.target)
+        EventNotice.objects.bulk_create([EventNotice(event=e) for e in events])
+    return len(events)

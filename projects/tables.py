@@ -45,7 +45,7 @@ class ProjectTable(tables.Table):
         model = Project
         fields = ("name", "departement", "state", "taille", "population", "ps_deadline")
         sequence = ("name", "departement", "state", "taille", "population", "ps_deadline", "hand")
-        attrs = {"class": "fr-table"}
+        attrs = {"class": "cpts-projects"}
         row_attrs = {"class": _row_class}
         template_name = "django_tables2/table.html"
         order_by = ("ps_deadline",)

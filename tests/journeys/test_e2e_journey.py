@@ -19,6 +19,7 @@ from django.db import connections
 
 from accounts.models import OrganisationKind
 from projects.models import Project
+from projects.notifications import notify_implicit_validations
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
 from tests.factories import (
@@ -224,6 +225,7 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
     assert sweep_implicit_validations.delay().get(timeout=30) == 1
     project.refresh_from_db()
     assert project.state == State.PS_REPUTE_VALIDE
+    assert notify_implicit_validations.delay().get(timeout=30) == 1
 
     j.go(f"/projets/{project.pk}/")
     assert j.state() == "Projet de santé réputé validé"
@@ -244,3 +246,4 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
     leader_mails = [m.subject for m in mail.outbox if people["porteur"].email in m.to]
     assert any("réputé validé" not in s and "validée" in s for s in leader_mails)
     assert any("avis CPAM" in s for s in leader_mails)
+    assert any("réputé validé" in s for s in leader_mails)
