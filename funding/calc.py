@@ -104,9 +104,16 @@ class Grid:
         return next((o for o in self.one_offs if o.code == code), None)
 
     @cached_property
+    def mission_order(self) -> tuple[str, ...]:
+        """Mission codes in the order of the grid's lines (stored JSON may not keep key order)."""
+        seen = dict.fromkeys(c.mission for c in self.cells if c.mission in self.missions)
+        return (*seen, *(code for code in self.missions if code not in seen))
+
+    @cached_property
     def top_missions(self) -> tuple[str, ...]:
         """Missions with their own start date (socle first, then optional), grid order."""
-        tops = [m for m in self.missions.values() if m.kind != "base" and not m.parent]
+        infos = [self.missions[code] for code in self.mission_order]
+        tops = [m for m in infos if m.kind != "base" and not m.parent]
         return tuple(m.code for m in sorted(tops, key=lambda m: m.kind != "socle"))
 
     @cached_property
@@ -266,7 +273,8 @@ def variable_share(weighted_rates: Iterable[tuple]) -> Decimal:
 
 def mission_lines(grid: Grid, size: int, starts: Mapping[str, dt.date | None], snp_dispositif):
     """(mission code, its start) for every chosen mission line, sub-lines following parents."""
-    for code, info in grid.missions.items():
+    for code in grid.mission_order:
+        info = grid.missions[code]
         if info.kind == "base":
             continue
         if code == SNP_DISPOSITIF and not snp_dispositif:

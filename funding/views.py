@@ -78,7 +78,8 @@ def _bars(grid, lines):
         per_mission[mission.parent if mission and mission.parent else line.mission] += line.amount
     top = max(per_mission.values(), default=calc.ZERO) or 1
     return [
-        {"label": mission_label(grid, code), "amount": amount, "pct": int(amount * 100 / top)}
+        # 80 % at most: the amount is written after the bar
+        {"label": mission_label(grid, code), "amount": amount, "pct": int(amount * 80 / top)}
         for code, amount in per_mission.items()
     ]
 

@@ -1,0 +1,86 @@
+"""Debian's Chromium: the public simulator (form, table, bar chart) and a CPAM's contract page."""
+
+import datetime as dt
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import OrganisationKind
+from funding import services
+from tests.factories import institution_user
+
+from .conftest import make_aci_project
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def page(live_server):
+    # live_server flushes tables between tests: the grids of the data migration go too.
+    call_command("load_funding_grids", stdout=StringIO())
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        chromium.close()
+
+
+def test_public_simulator(live_server, page):
+    page.goto(f"{live_server.url}/financement/simulateur/")
+    page.select_option("#id_size", "4")
+    page.fill("#id_members", "150")
+    page.fill("#id_signature_date", "2022-10-03")
+    for box in ("id_optional_0", "id_optional_1", "id_snp_dispositif", "id_crisis"):
+        page.click(f"label[for={box}]")  # DSFR draws the checkbox on its label
+    page.click("button[type=submit]")
+    total = "".join(page.inner_text("#simulation-total").split())  # "629 000,00"
+    # 580 000 + 10 % majoration on the 490 000 of missions (150 members, taille 4)
+    assert total.replace(",", ".") == "629000.00"
+    assert page.locator(".funding-bars .fr-grid-row").count() == 8  # 7 missions + majoration
+    assert page.get_by_text("à confirmer").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "funding-simulator.png"), full_page=True)
+
+
+def test_cpam_contract_page(live_server, page):
+    project, leader, ars = make_aci_project()
+    cpam = institution_user(OrganisationKind.CPAM, project.departement)
+    contract = services.create_contract(project, cpam, members=30)
+    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+        contract = services.record_signature(contract, user, party, dt.date(2023, 2, 6))
+    services.start_mission(contract, cpam, "acces_soins", dt.date(2023, 8, 1))
+    client = Client()
+    client.force_login(cpam)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/financement/contrats/{contract.pk}/")
+    assert page.locator("#contract-signed").is_visible()
+    assert page.locator("#schedule tbody tr").count() > 10
+    page.screenshot(path=str(ARTIFACTS / "funding-contract.png"), full_page=True)
