@@ -1,6 +1,5 @@
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 
 from accounts.models import OrganisationKind
 from territories.models import Departement, Region
@@ -18,7 +17,7 @@ class SimulatorForm(forms.Form):
     size = forms.TypedChoiceField(label="Taille de la CPTS", choices=SIZES, coerce=int, initial=2)
     members = forms.IntegerField(label="Nombre de membres adhérents", min_value=0, initial=30)
     signature_date = forms.DateField(
-        label="Date de signature envisagée", widget=DATE_INPUT, initial=dt.date.today
+        label="Date de signature envisagée", widget=DATE_INPUT, initial=timezone.localdate
     )
     optional = forms.MultipleChoiceField(
         label="Missions optionnelles",

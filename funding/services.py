@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from projects import permissions as project_perms
 from projects import services as project_services
@@ -60,7 +61,7 @@ def create_contract(project, user, *, members: int, optional=(), snp_dispositif=
         raise FundingError("Le contrat se prépare à l'étape « ACI en préparation » du projet.")
     if not project.taille:
         raise FundingError("La taille de la CPTS n'est pas connue (territoire sans population).")
-    grid = load_grid_set().in_force(dt.date.today())
+    grid = load_grid_set().in_force(timezone.localdate())
     unknown = set(optional) - set(grid.optional_missions)
     if unknown:
         raise FundingError(f"Missions optionnelles inconnues : {', '.join(sorted(unknown))}.")

@@ -1,7 +1,6 @@
 """Funding pages: public simulator and grids, contracts (Assurance Maladie, ARS, leaders),
 indicator results, exports, crisis declarations (ARS). Business rules stay in services/calc."""
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects import permissions as project_perms
@@ -189,7 +189,7 @@ def contract_list(request):
             "project"
         )
         ctx["overdue"] = set(
-            services.overdue_pre_aci(dt.date.today())
+            services.overdue_pre_aci(timezone.localdate())
             .filter(project__in=projects)
             .values_list("pk", flat=True)
         )
@@ -311,7 +311,7 @@ def contract_detail(request, pk):
             crisis_dates=terms.crisis_dates,
         )
     else:
-        grid = grid_set.in_force(dt.date.today())
+        grid = grid_set.in_force(timezone.localdate())
         ctx["grid"] = grid
     ctx["missions"] = [
         {
