@@ -12,9 +12,9 @@ from importlib import metadata, resources
 
 from django.db import transaction
 
-from .models import Commune, Departement, Epci, Region
+from .models import Commune, Departement, Epci, Region, SearchKey
 from .outlines import outlines
-from .search import normalise
+from .search import normalise, search_keys
 
 COMMUNE_TYPE = "COM"  # other types are delegated/associated communes and PLM districts
 NULL = r"\N"  # PostgreSQL COPY's NULL, as the package writes it
@@ -53,6 +53,7 @@ def load_reference_data(force: bool = False) -> dict[str, int]:
         not force
         and Commune.objects.filter(source=source).exists()
         and not Commune.objects.filter(search_name="").exists()
+        and SearchKey.objects.exists()
     ):
         return {"communes": 0}
 
@@ -126,6 +127,7 @@ def load_reference_data(force: bool = False) -> dict[str, int]:
             "max_lat",
         ],
     )
+    _store_search_keys()
     return {"regions": len(regions), "departements": len(departements), "communes": len(communes)}
 
 
@@ -137,3 +139,13 @@ def _set_outlines(communes: list[Commune], geometries: dict[int, str]) -> None:
         commune = communes[i]
         commune.outline, commune.outline_coarse = fine, coarse
         commune.min_lon, commune.min_lat, commune.max_lon, commune.max_lat = bbox
+
+
+def _store_search_keys() -> None:
+    """Rebuild every commune's search keys (name, later words, INSEE and postal codes)."""
+    SearchKey.objects.all().delete()
+    communes = Commune.objects.only("pk", "name", "insee", "postal_codes", "population")
+    SearchKey.objects.bulk_create(
+        (key for commune in communes.iterator(chunk_size=5000) for key in search_keys(commune)),
+        batch_size=5000,
+    )

@@ -69,18 +69,42 @@ class Commune(models.Model):
         ordering = ["name"]
         verbose_name = "commune"
         indexes = [
-            # Prefix search (LIKE 'q%') on PostgreSQL needs the pattern operator class;
-            # other backends ignore opclasses. Trigram indexes are added by a migration.
-            models.Index(
-                fields=["search_name"],
-                name="commune_search_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["insee"], name="commune_insee_prefix", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["min_lon", "max_lon"], name="commune_bbox_lon"),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.insee})"
+
+
+class SearchKey(models.Model):
+    """One way to find a commune as you type: its name, its name from any later word
+    ("etienne du rouvray"), its INSEE code, one of its postal codes; normalised (see search.py).
+
+    Every search is then a prefix match on one narrow indexed column, ranked by kind and
+    population copied here, without reading the (wide) commune rows until the last 20.
+    """
+
+    class Kind(models.IntegerChoices):
+        # Ranking order: a whole name or code before a postal code before a word inside a name.
+        NAME = 1, "nom"
+        INSEE = 2, "code INSEE"
+        POSTAL = 3, "code postal"
+        WORD = 4, "mot du nom"
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="search_keys")
+    key = models.CharField("clé", max_length=200)
+    kind = models.PositiveSmallIntegerField("nature", choices=Kind.choices)
+    population = models.PositiveIntegerField("population")
+
+    class Meta:
+        verbose_name = "clé de recherche"
+        indexes = [
+            # LIKE 'q%' on PostgreSQL needs the pattern operator class (non-C collation);
+            # other backends ignore opclasses.
+            models.Index(
+                fields=["key"], name="searchkey_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self):
+        return self.key

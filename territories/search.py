@@ -1,24 +1,24 @@
 """Commune and EPCI search as you type: by name, INSEE code or postal code.
 
-Names are matched on `Commune.search_name` (lower-case, unaccented, punctuation as spaces): a
-prefix of the whole name ("saint e") or of a word inside it ("etienne"). Digits match the start
-of the INSEE code or of one of the postal codes. Results: exact and prefix matches first, then
-the most populated communes. PostgreSQL serves these from a pattern_ops btree and trigram
-indexes (migration 0002).
+Each commune has search keys (`SearchKey`): its normalised name (lower-case, unaccented,
+punctuation as spaces), the same from each later word ("etienne" finds Saint-Étienne), its
+INSEE code and its postal codes. A search is one prefix match on the keys' index, ranked by
+kind (name, INSEE code, postal code, word inside a name), the exact match first within a kind,
+then by population.
 """
 
 import re
 import unicodedata
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Value, When
 
-from .models import Commune, Epci
+from .models import Commune, Epci, SearchKey
 
 DEFAULT_LIMIT = 20
 MIN_NAME_LENGTH = 2
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # What people type for the common abbreviations of commune names.
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
 def normalise(text: str) -> str:
@@ -27,41 +27,40 @@ def normalise(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
+def search_keys(commune: Commune) -> list[SearchKey]:
+    """The keys under which a commune is found (the loader stores them)."""
+    name = normalise(commune.name)
+    words = name.split()
+    keys = {(name, SearchKey.Kind.NAME), (commune.insee.lower(), SearchKey.Kind.INSEE)}
+    keys |= {(" ".join(words[i:]), SearchKey.Kind.WORD) for i in range(1, len(words))}
+    keys |= {(code, SearchKey.Kind.POSTAL) for code in commune.postal_codes.split()}
+    return [
+        SearchKey(commune=commune, key=key, kind=kind, population=commune.population)
+        for key, kind in sorted(keys)
+    ]
+
+
 def search_communes(query: str, limit: int = DEFAULT_LIMIT, region_id=None):
     """Communes matching `query`, best first (a list, at most `limit`)."""
     raw = (query or "").strip()
-    qs = Commune.objects.select_related("departement", "epci")
+    key = raw.lower() if raw.isalnum() and any(c.isdigit() for c in raw) else normalise(raw)
+    if len(key) < MIN_NAME_LENGTH:
+        return []
+    keys = SearchKey.objects.filter(key__startswith=key)
     if region_id is not None:
-        qs = qs.filter(departement__region_id=region_id)
-    if raw.isdigit() or (len(raw) <= 5 and raw[:2].upper() in ("2A", "2B")):
-        code = raw.upper()
-        qs = qs.filter(
-            Q(insee__startswith=code)
-            | Q(postal_codes__startswith=code)
-            | Q(postal_codes__contains=" " + code)
-        ).annotate(
-            rank=Case(
-                When(insee=code, then=Value(0)),
-                When(insee__startswith=code, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-    else:
-        name = normalise(raw)
-        if len(name) < MIN_NAME_LENGTH:
-            return []
-        qs = qs.filter(
-            Q(search_name__startswith=name) | Q(search_name__contains=" " + name)
-        ).annotate(
-            rank=Case(
-                When(search_name=name, then=Value(0)),
-                When(search_name__startswith=name, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-    return list(qs.order_by("rank", "-population", "insee")[:limit])
+        keys = keys.filter(commune__departement__region_id=region_id)
+    ranked = keys.annotate(
+        exact=Case(When(key=key, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("kind", "exact", "-population", "commune_id")
+    # A commune may match by several keys ("saint saturnin" for "sa"): keep its best one.
+    ids = []
+    for commune_id in ranked.values_list("commune_id", flat=True)[: limit * 3]:
+        if commune_id not in ids:
+            ids.append(commune_id)
+            if len(ids) == limit:
+                break
+    communes = Commune.objects.select_related("departement", "epci").in_bulk(ids)
+    return [communes[pk] for pk in ids]
 
 
 def search_epcis(query: str, limit: int = 5):
@@ -69,10 +68,21 @@ def search_epcis(query: str, limit: int = 5):
     name = normalise(query)
     if len(name) < 3 or name.isdigit():
         return []
-    # 1 253 EPCI: matching their normalised names in Python is cheaper than another index.
-    ids = [
-        pk
-        for pk, epci_name in Epci.objects.order_by("name").values_list("pk", "name")
-        if name in normalise(epci_name)
-    ][:limit]
+    ids = [pk for pk, epci_name in _epci_names() if name in epci_name][:limit]
     return list(Epci.objects.filter(pk__in=ids).order_by("name"))
+
+
+_epci_cache: dict = {}
+
+
+def _epci_names() -> list[tuple[int, str]]:
+    """(pk, normalised name) of the 1 253 EPCI, sorted by name; rebuilt when the table changes.
+
+    Matching a few thousand short strings in Python is cheaper than another index. A rename
+    alone (same count, same last id) needs a restart, as after any reference-data refresh."""
+    key = tuple(Epci.objects.aggregate(n=Count("pk"), last=Max("pk")).values())
+    if _epci_cache.get("key") != key:
+        rows = Epci.objects.order_by("name").values_list("pk", "name")
+        _epci_cache["names"] = [(pk, normalise(epci_name)) for pk, epci_name in rows]
+        _epci_cache["key"] = key
+    return _epci_cache["names"]

@@ -3,6 +3,8 @@
 import itertools
 
 from projects.models import Project
+from territories.models import SearchKey
+from territories.search import search_keys
 from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
 
 _codes = itertools.count(1)
@@ -22,7 +24,8 @@ def square(lon, lat, size=0.05):
 
 
 def commune(departement, lon=0.0, lat=45.0, **kwargs):
-    return CommuneFactory(
+    """A commune with an outline and its search keys (as the loader makes them)."""
+    made = CommuneFactory(
         departement=departement,
         outline=square(lon, lat),
         outline_coarse=square(lon, lat),
@@ -32,6 +35,8 @@ def commune(departement, lon=0.0, lat=45.0, **kwargs):
         max_lat=lat + 0.05,
         **kwargs,
     )
+    SearchKey.objects.bulk_create(search_keys(made))
+    return made
 
 
 def row_of_communes(departement, n, **kwargs):
