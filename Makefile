@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: install run test lint format bench bench-sweep bench-funding check-system compose-check clean backup restore
+.PHONY: install run test lint format bench bench-sweep bench-funding bench-search check-system compose-check clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,13 +37,16 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: bench-sweep bench-funding
+bench: bench-sweep bench-funding bench-search
 
 bench-sweep: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/implicit_sweep.py
 
 bench-funding: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/funding_entitlements.py
+
+bench-search: install
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/commune_search.py
 
 backup:
 	scripts/backup.sh
