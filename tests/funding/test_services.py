@@ -203,3 +203,22 @@ def test_fir_grant_by_ars_only(aci_project):
     assert grant.amount == 35_000
     with pytest.raises(PermissionDenied):
         services.record_fir_grant(project, leader, amount=Decimal("1"), granted_on=SIGNED)
+
+
+def test_stored_grid_keeps_the_data_files_line_order():
+    grid = load_grid_set().by_code("avenant_2")
+    assert grid.top_missions == (
+        "acces_soins",
+        "parcours",
+        "prevention",
+        "crise_sanitaire",
+        "qualite",
+        "accompagnement",
+    )
+    assert grid.mission_order[:3] == ("fonctionnement", "acces_soins", "snp_compensation")
+
+
+def test_a_signed_contract_cannot_be_signed_again(aci_project):
+    contract, cpam, ars, leader = _signed_contract(aci_project)
+    with pytest.raises(services.FundingError):
+        services.record_signature(contract, cpam, "cpam", dt.date(2024, 1, 1))
