@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from accounts.models import User
+from projects.management.commands.seed_demo import demo_projects
 from projects.models import Project
 from projects.states import State
 from territories.loader import load_reference_data, source_label
@@ -33,15 +34,15 @@ def test_demo_data_covers_every_state_in_two_regions():
     call_command("load_communes")
     call_command("seed_demo")
     by_state = {}
-    for state, region in Project.objects.values_list("state", "departement__region__code"):
+    for state, region in demo_projects().values_list("state", "departement__region__code"):
         by_state.setdefault(state, set()).add(region)
     assert set(by_state) == set(State.values)
     assert all(regions == {"75", "76"} for regions in by_state.values())
     for username in ("porteur", "ars-dd-33", "ars-dd-24", "cpam-33", "urps-na", "admin"):
         assert User.objects.get(username=username).check_password("cpts-demo-2026")
-    implicit = Project.objects.filter(state=State.PS_REPUTE_VALIDE).first()
+    implicit = demo_projects().filter(state=State.PS_REPUTE_VALIDE).first()
     assert implicit.events.filter(decision_kind="implicit").exists()
-    assert all(p.taille in (1, 2, 3, 4) and p.population for p in Project.objects.all())
+    assert all(p.taille in (1, 2, 3, 4) and p.population for p in demo_projects())
     count = Project.objects.count()
     call_command("seed_demo")  # idempotent
     assert Project.objects.count() == count

@@ -44,13 +44,20 @@ PLAN = [(state, dept, 1) for state in State for dept in ("33", "31")] + [
 ]
 
 
+DEMO_LEADERS = ("porteur", "porteur-31")
+
+
+def demo_projects():
+    return Project.objects.filter(members__user__username__in=DEMO_LEADERS).distinct()
+
+
 class Command(BaseCommand):
     help = "Crée les comptes et projets de démonstration (idempotent)."
 
     def handle(self, *args, **options):
         if not Commune.objects.exists():
             raise CommandError("Chargez d'abord le référentiel : manage.py load_communes")
-        if Project.objects.exists():
+        if demo_projects().exists():
             self.stdout.write("Données de démonstration déjà présentes.")
             return
         with transaction.atomic():
@@ -59,7 +66,7 @@ class Command(BaseCommand):
             for state, dept, count in PLAN:
                 for _ in range(count):
                     self._project(state, dept, users, epcis)
-        self.stdout.write(self.style.SUCCESS(f"{Project.objects.count()} projets créés."))
+        self.stdout.write(self.style.SUCCESS(f"{demo_projects().count()} projets créés."))
 
     def _accounts(self):
         User = get_user_model()
