@@ -27,16 +27,21 @@ def normalise(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
-def search_keys(commune: Commune) -> list[SearchKey]:
-    """The keys under which a commune is found (the loader stores them)."""
-    name = normalise(commune.name)
-    words = name.split()
-    keys = {(name, SearchKey.Kind.NAME), (commune.insee.lower(), SearchKey.Kind.INSEE)}
+def key_pairs(name: str, insee: str, postal_codes: str) -> list[tuple[str, int]]:
+    """(key, kind) under which a commune is found."""
+    normalised = normalise(name)
+    words = normalised.split()
+    keys = {(normalised, SearchKey.Kind.NAME), (insee.lower(), SearchKey.Kind.INSEE)}
     keys |= {(" ".join(words[i:]), SearchKey.Kind.WORD) for i in range(1, len(words))}
-    keys |= {(code, SearchKey.Kind.POSTAL) for code in commune.postal_codes.split()}
+    keys |= {(code, SearchKey.Kind.POSTAL) for code in postal_codes.split()}
+    return sorted(keys)
+
+
+def search_keys(commune: Commune) -> list[SearchKey]:
+    """The keys of one commune, as model instances (the loader writes them in bulk)."""
     return [
         SearchKey(commune=commune, key=key, kind=kind, population=commune.population)
-        for key, kind in sorted(keys)
+        for key, kind in key_pairs(commune.name, commune.insee, commune.postal_codes)
     ]
 
 

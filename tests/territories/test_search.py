@@ -2,12 +2,9 @@
 
 import pytest
 
-from territories.models import Commune, SearchKey
+from territories.models import Commune
 from territories.outlines import wkt_to_path
-from territories.search import normalise, search_communes, search_epcis, search_keys
-from tests.factories import CommuneFactory
-
-from .helpers import commune, fresh_departement
+from territories.search import normalise, search_communes, search_epcis
 
 pytestmark = pytest.mark.django_db
 
@@ -110,27 +107,3 @@ def test_epci_search_to_add_a_whole_intercommunality(real_communes):
     assert epci.name == "Bordeaux Métropole"
     assert epci.communes.count() == 28
     assert search_epcis("bo") == []
-
-
-def test_search_keys_of_a_commune():
-    commune = CommuneFactory.build(
-        name="Saint-Étienne-du-Rouvray", insee="76575", postal_codes="76800", population=28_000
-    )
-    keys = {(k.key, k.kind) for k in search_keys(commune)}
-    assert keys == {
-        ("saint etienne du rouvray", SearchKey.Kind.NAME),
-        ("etienne du rouvray", SearchKey.Kind.WORD),
-        ("du rouvray", SearchKey.Kind.WORD),
-        ("rouvray", SearchKey.Kind.WORD),
-        ("76575", SearchKey.Kind.INSEE),
-        ("76800", SearchKey.Kind.POSTAL),
-    }
-    assert {k.population for k in search_keys(commune)} == {28_000}
-
-
-def test_whole_names_rank_before_words_whatever_the_population():
-    dept = fresh_departement()
-    small = commune(dept, name="Rouvray", population=500)
-    big = commune(dept, name="Saint-Étienne-du-Rouvray", population=28_000)
-    bigger = commune(dept, name="Rouvray-Catillon", population=40_000)
-    assert search_communes("rouvray") == [small, bigger, big]
