@@ -148,7 +148,7 @@ def project_detail(request, pk):
         (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
     ]
     events = ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
-    committees = project.committees.prefetch_related(
+    committees = project.committees.select_related("departement").prefetch_related(
         Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
     )
     return render(

@@ -90,3 +90,37 @@ def test_query_count_does_not_grow_with_rows(world, login, count, django_assert_
     with django_assert_max_num_queries(12):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_project_page_queries_do_not_grow_with_its_file(
+    world, login, count, django_assert_max_num_queries, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    from projects import committees
+    from projects.collaboration import Attachment, CommitteeKind
+
+    project, leader, _ = project_in_state(State.PS_DEPOSE, world.dept)
+    for i in range(count):
+        Attachment.objects.create(
+            project=project, kind="ps", title=f"Pièce {i}", uploaded_by=leader,
+            file=ContentFile(b"%PDF-", name=f"p{i}.pdf"),
+        )  # fmt: skip
+        committee = committees.create_committee(
+            world.ars_dd,
+            kind=CommitteeKind.PS,
+            departement=world.dept,
+            meets_at=project.created_at,
+            place="Salle",
+            members="ARS",
+            projects=[project],
+        )
+        committees.record_opinion(
+            committee, project, world.cpam, institution="cpam", value="favorable"
+        )
+    client = login(world.ars_dd)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("projects:detail", args=[project.pk]))
+    assert response.content.decode().count("Pièce ") == count
