@@ -4,6 +4,7 @@ from . import views
 
 app_name = "territories"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("carte/", views.institution_map, name="institution_map"),
     path("communes/", views.commune_search, name="commune_search"),
     path("communes/epci/<int:pk>/", views.epci_communes, name="epci_communes"),

@@ -6,6 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -143,6 +144,22 @@ def epci_communes(request, pk):
     epci = get_object_or_404(Epci, pk=pk)
     communes = epci.communes.select_related("departement", "epci").order_by("name")
     return JsonResponse({"name": epci.name, "communes": [_commune_json(c) for c in communes]})
+
+
+@login_required
+@require_GET
+def index(request):
+    """The "Territoires" menu: institutions get their map, project leaders their projects."""
+    user = request.user
+    if user.is_institution and user.organisation.kind in REGIONAL_KINDS | DEPARTEMENTAL_KINDS:
+        return redirect("territories:institution_map")
+    projects = (
+        visible_projects(user)
+        .exclude(state__in=HIDDEN_STATES)
+        .annotate(commune_count=Count("communes"))
+        .order_by("name")
+    )
+    return render(request, "territories/index.html", {"projects": projects})
 
 
 @login_required

@@ -161,3 +161,16 @@ def test_regional_map_zooms_only_on_its_own_departements(client, setup):
     assert client.get(map_url, {"departement": dept.code}).status_code == 200
     other = fresh_departement()
     assert client.get(map_url, {"departement": other.code}).status_code == 404
+
+
+def test_territories_menu(client, setup):
+    dept, project, leader, communes = setup
+    client.force_login(leader)
+    client.post(url("project", project), {"insee": [c.insee for c in communes]})
+    page = client.get(reverse("territories:index"))
+    assert page.status_code == 200
+    assert url("project", project) in page.content.decode()
+    client.force_login(UserFactory())
+    assert url("project", project) not in client.get(reverse("territories:index")).content.decode()
+    client.force_login(institution_user(OrganisationKind.CPAM, dept))
+    assert client.get(reverse("territories:index")).url == reverse("territories:institution_map")
