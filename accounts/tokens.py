@@ -31,12 +31,11 @@ def authenticate(key: str) -> ApiToken | None:
     """The live token for `key`, with its organisation loaded; None if unknown or revoked."""
     if not key or not key.startswith(PREFIX) or len(key) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("organisation")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None:
+    try:
+        token = ApiToken.objects.select_related("organisation").get(
+            key_hash=hash_key(key), revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
         return None
     today = timezone.localdate()
     if token.last_used_on != today:

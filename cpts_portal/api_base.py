@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
+from pydantic import BaseModel, ConfigDict
 
 from accounts import tokens
 
@@ -19,14 +20,24 @@ class OrganisationToken(HttpBearer):
 
 
 class Pages(PageNumberPagination):
-    """Page numbers with bounds, so that a huge page never reaches the database as an error."""
+    """Page numbers with bounds, so that a huge page never reaches the database as an error.
+
+    `rows`, if given, turns the page's items (e.g. `.values()` dicts) into output rows in bulk:
+    building plain dicts is several times cheaper than serialising model instances."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
-    def __init__(self, **kwargs):
+    def __init__(self, rows=None, **kwargs):
+        self.rows = rows
         super().__init__(page_size=50, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        if self.rows is not None:
+            page["items"] = self.rows(list(page["items"]))
+        return page
 
 
 def acting_organisation(request):
@@ -34,11 +45,17 @@ def acting_organisation(request):
     return request.auth.organisation
 
 
-class DepartementOut(Schema):
+class Out(BaseModel):
+    """Output rows validated by pydantic alone (from dicts or attributes, no resolvers)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class DepartementOut(Out):
     code: str
     name: str
 
 
-class CommuneOut(Schema):
+class CommuneOut(Out):
     insee: str
     name: str

@@ -1,15 +1,16 @@
 """API routers for projects and committees, limited to the key's organisation territory."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from cpts_portal.api_base import CommuneOut, DepartementOut, Pages, acting_organisation
-from territories.models import Commune
+from cpts_portal.api_base import CommuneOut, DepartementOut, Out, Pages, acting_organisation
 
 from .collaboration import Committee, CommitteeKind, Institution, Opinion, OpinionValue
 from .models import Project
@@ -17,9 +18,6 @@ from .states import OppositionGround, State
 
 projects_router = Router(tags=["projets"])
 committees_router = Router(tags=["comités"])
-
-# Communes carry their outlines (kilobytes each): load only what the API shows.
-COMMUNE_FIELDS = ("id", "insee", "name")
 
 
 def organisation_projects(org):
@@ -29,16 +27,54 @@ def organisation_projects(org):
     return qs.filter(scope) if scope is not None else qs.none()
 
 
-def with_communes(queryset):
-    return queryset.prefetch_related(
-        Prefetch("communes", queryset=Commune.objects.only(*COMMUNE_FIELDS).order_by("insee"))
-    )
-
-
 # --- Projects -----------------------------------------------------------------------------
 
+PROJECT_COLUMNS = (
+    "id",
+    "name",
+    "state",
+    "population",
+    "taille",
+    "li_submitted_at",
+    "li_decided_at",
+    "ps_submitted_at",
+    "ps_received_on",
+    "ps_deadline",
+    "ps_implicit_on",
+    "ps_decided_on",
+    "opposition_ground",
+    "aci_signed_on",
+    "departement__code",
+    "departement__name",
+)
+STATE_LABELS = dict(State.choices)
 
-class ProjectOut(Schema):
+
+def communes_by_project(project_ids) -> dict[int, list[dict]]:
+    """INSEE code and name of each project's communes, in one query (no commune outlines)."""
+    out = defaultdict(list)
+    links = (
+        Project.communes.through.objects.filter(project_id__in=project_ids)
+        .order_by("commune__insee")
+        .values_list("project_id", "commune__insee", "commune__name")
+    )
+    for project_id, insee, name in links:
+        out[project_id].append({"insee": insee, "name": name})
+    return out
+
+
+def project_rows(rows: list[dict]) -> list[dict]:
+    """`.values(*PROJECT_COLUMNS)` rows → API rows, with their communes."""
+    communes = communes_by_project([r["id"] for r in rows])
+    for r in rows:
+        r["departement"] = {"code": r.pop("departement__code"), "name": r.pop("departement__name")}
+        r["state_label"] = STATE_LABELS[r["state"]]
+        r["opposition_ground"] = r["opposition_ground"] or None
+        r["communes"] = communes[r["id"]]
+    return rows
+
+
+class ProjectOut(Out):
     id: int
     name: str
     state: State
@@ -56,14 +92,6 @@ class ProjectOut(Schema):
     ps_decided_on: dt.date | None
     opposition_ground: OppositionGround | None
     aci_signed_on: dt.date | None
-
-    @staticmethod
-    def resolve_state_label(obj):
-        return obj.get_state_display()
-
-    @staticmethod
-    def resolve_opposition_ground(obj):
-        return obj.opposition_ground or None
 
 
 class ProjectFilters(Schema):
@@ -98,16 +126,19 @@ def filter_projects(queryset, filters: ProjectFilters):
 
 
 @projects_router.get("", response=list[ProjectOut], summary="Projets du territoire")
-@paginate(Pages)
+@paginate(Pages, rows=project_rows)
 def project_list(request, filters: Query[ProjectFilters]):
-    queryset = organisation_projects(acting_organisation(request))
-    return with_communes(filter_projects(queryset, filters)).order_by("name", "pk")
+    queryset = filter_projects(organisation_projects(acting_organisation(request)), filters)
+    return queryset.order_by("name", "pk").values(*PROJECT_COLUMNS)
 
 
 @projects_router.get("/{int:project_id}", response=ProjectOut, summary="Un projet")
 def project_detail(request, project_id: int):
-    queryset = with_communes(organisation_projects(acting_organisation(request)))
-    return get_object_or_404(queryset, pk=project_id)
+    queryset = organisation_projects(acting_organisation(request)).filter(pk=project_id)
+    rows = project_rows(list(queryset.values(*PROJECT_COLUMNS)))
+    if not rows:
+        raise Http404("Projet inconnu sur ce territoire.")
+    return rows[0]
 
 
 # --- Committees ---------------------------------------------------------------------------

@@ -4,23 +4,33 @@ Nothing personal: no leader, no member, no message; only what the ARS publishes 
 
 import csv
 import datetime as dt
-from itertools import chain
+from collections import defaultdict
 
-from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
 
-from cpts_portal.api_base import Pages
-from territories.models import Commune
+from cpts_portal.api_base import Out, Pages
 
 from .models import Project
 from .states import PS_VALIDATED_STATES, State
 
 router = Router(tags=["données ouvertes"], auth=None)
 
-CSV_COLUMNS = [
+COLUMNS = (
+    "id",
+    "name",
+    "departement__code",
+    "population",
+    "taille",
+    "state",
+    "li_submitted_at",
+    "ps_received_on",
+    "ps_decided_on",
+    "aci_signed_on",
+)
+CSV_HEADER = [
     "id",
     "nom",
     "departement",
@@ -34,31 +44,39 @@ CSV_COLUMNS = [
     "ps_decide_le",
     "aci_signe_le",
 ]
+STATE_LABELS = dict(State.choices)
+CSV_CHUNK = 1000
 
 
 def published_projects():
-    communes = Commune.objects.only("id", "insee").order_by("insee")
     return (
         Project.objects.filter(state__in=PS_VALIDATED_STATES)
-        .select_related("departement")
-        .only(
-            "id",
-            "name",
-            "departement__code",
-            "population",
-            "taille",
-            "state",
-            "li_submitted_at",
-            "ps_received_on",
-            "ps_decided_on",
-            "aci_signed_on",
-        )
-        .prefetch_related(Prefetch("communes", queryset=communes))
         .order_by("name", "pk")
+        .values(*COLUMNS)
     )
 
 
-class OpenProjectOut(Schema):
+def open_rows(rows: list[dict]) -> list[dict]:
+    """Published fields only, with the communes' INSEE codes (one query for the page)."""
+    codes = defaultdict(list)
+    links = (
+        Project.communes.through.objects.filter(project_id__in=[r["id"] for r in rows])
+        .order_by("commune__insee")
+        .values_list("project_id", "commune__insee")
+    )
+    for project_id, insee in links:
+        codes[project_id].append(insee)
+    for r in rows:
+        r["departement"] = r.pop("departement__code")
+        r["communes"] = codes[r["id"]]
+        r["state_label"] = STATE_LABELS[r["state"]]
+        # Only the day is published (Paris time), not the minute someone pressed the button.
+        moment = r.pop("li_submitted_at")
+        r["li_submitted_on"] = timezone.localdate(moment) if moment else None
+    return rows
+
+
+class OpenProjectOut(Out):
     id: int
     name: str
     departement: str
@@ -72,50 +90,47 @@ class OpenProjectOut(Schema):
     ps_decided_on: dt.date | None
     aci_signed_on: dt.date | None
 
-    @staticmethod
-    def resolve_departement(obj):
-        return obj.departement.code
-
-    @staticmethod
-    def resolve_communes(obj):
-        return [c.insee for c in obj.communes.all()]
-
-    @staticmethod
-    def resolve_state_label(obj):
-        return obj.get_state_display()
-
-    @staticmethod
-    def resolve_li_submitted_on(obj):
-        return _day(obj.li_submitted_at)
-
-
-def _day(moment):
-    # Only the day is published (Paris time), not the minute someone pressed the button.
-    return timezone.localdate(moment) if moment else None
-
 
 @router.get("/cpts", response=list[OpenProjectOut], summary="CPTS au projet de santé validé")
-@paginate(Pages)
+@paginate(Pages, rows=open_rows)
 def open_projects(request):
     return published_projects()
 
 
-def _rows(projects):
-    for p in projects:
-        yield [
-            p.pk,
-            p.name,
-            p.departement.code,
-            " ".join(c.insee for c in p.communes.all()),
-            "" if p.population is None else p.population,
-            "" if p.taille is None else p.taille,
-            p.state,
-            p.get_state_display(),
-            _day(p.li_submitted_at) or "",
-            p.ps_received_on or "",
-            p.ps_decided_on or "",
-            p.aci_signed_on or "",
-        ]
+def _csv_lines():
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    # Keyset chunks: memory stays flat and each chunk costs two queries, whatever the volume.
+    last = None
+    while True:
+        chunk = published_projects()
+        if last is not None:
+            chunk = chunk.filter(name__gte=last[0]).exclude(name=last[0], pk__lte=last[1])
+        rows = open_rows(list(chunk[:CSV_CHUNK]))
+        for r in rows:
+            yield writer.writerow(
+                [
+                    r["id"],
+                    r["name"],
+                    r["departement"],
+                    " ".join(r["communes"]),
+                    _blank(r["population"]),
+                    _blank(r["taille"]),
+                    r["state"],
+                    r["state_label"],
+                    _blank(r["li_submitted_on"]),
+                    _blank(r["ps_received_on"]),
+                    _blank(r["ps_decided_on"]),
+                    _blank(r["aci_signed_on"]),
+                ]
+            )
+        if len(rows) < CSV_CHUNK:
+            return
+        last = (rows[-1]["name"], rows[-1]["id"])
+
+
+def _blank(value):
+    return "" if value is None else value
 
 
 class _Echo:
@@ -136,11 +151,6 @@ class _Echo:
     },
 )
 def open_projects_csv(request):
-    writer = csv.writer(_Echo())
-    # Streamed in chunks (communes prefetched per chunk): memory stays flat at any volume.
-    lines = (writer.writerow(row) for row in _rows(published_projects().iterator(chunk_size=500)))
-    response = StreamingHttpResponse(
-        chain([writer.writerow(CSV_COLUMNS)], lines), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(_csv_lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cpts-projets-sante-valides.csv"'
     return response

@@ -65,3 +65,15 @@ def test_nothing_personal(world, client):
     body = client.get("/api/opendata/cpts").content.decode()
     body += b"".join(client.get("/api/opendata/cpts.csv").streaming_content).decode()
     assert "Jeanne" not in body and "Porteuse" not in body and "jeanne@" not in body
+
+
+def test_csv_chunks_keep_order_and_lose_nothing(world, client, monkeypatch):
+    from projects import opendata
+
+    for i in range(5):
+        make_project("CPTS d'Arras", world.d2, State.ACI_PREPARATION, taille=i % 4 + 1)
+    monkeypatch.setattr(opendata, "CSV_CHUNK", 2)
+    body = b"".join(client.get("/api/opendata/cpts.csv").streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 7 and len({r["id"] for r in rows}) == 7
+    assert [r["nom"] for r in rows] == sorted(r["nom"] for r in rows)
