@@ -15,7 +15,8 @@ DB = "cpts_backup_roundtrip"
 
 @pytest.fixture
 def scratch_database():
-    server = urlparse(os.environ["DATABASE_URL"])._replace(scheme="postgresql")
+    # Create and drop through the maintenance database, which every server has.
+    server = urlparse(os.environ["DATABASE_URL"])._replace(scheme="postgresql", path="/postgres")
     with psycopg.connect(urlunparse(server), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB}")
         conn.execute(f"CREATE DATABASE {DB}")
