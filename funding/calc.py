@@ -43,7 +43,6 @@ class MissionInfo:
     kind: str  # "base" (fonctionnement), "socle" or "optional"
     parent: str | None = None  # sub-lines (SNP) start with their parent mission
     earmarked: bool = False
-    start_within_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,6 @@ def grid_from_dict(data: Mapping) -> Grid:
             kind=info["kind"],
             parent=info.get("parent"),
             earmarked=info.get("earmarked", False),
-            start_within_months=info.get("start_within_months"),
         )
         for code, info in data["missions"].items()
     }
@@ -237,14 +235,6 @@ class Line(NamedTuple):  # a tuple: built by the thousand in bulk computations
 def contract_year_bounds(signed_on: dt.date, year: int) -> tuple[dt.date, dt.date]:
     """[start, end) of contract year `year` (1-based), from signature anniversary to the next."""
     return add_months(signed_on, 12 * (year - 1)), add_months(signed_on, 12 * year)
-
-
-def start_deadline(grid: Grid, mission: str, signed_on: dt.date | None) -> dt.date | None:
-    """Latest start of a socle mission (6 or 12 months after signature); None when free."""
-    info = grid.missions.get(mission)
-    if signed_on is None or info is None or info.start_within_months is None:
-        return None
-    return add_months(signed_on, info.start_within_months)
 
 
 def prorata(amount: Decimal, start: dt.date | None, year_start: dt.date, year_end: dt.date):

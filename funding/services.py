@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from projects import deadlines
 from projects import permissions as project_perms
 from projects import services as project_services
-from projects.deadlines import add_months
 from projects.states import State
 
 from . import calc
@@ -30,7 +30,6 @@ from .models import (
 )
 from .permissions import can_manage_contract
 
-PRE_ACI_PS_MONTHS = 9  # avenant 2, annexe 6: projet de santé deposited within 9 months
 PARTIES = ("cpts", "cpam", "ars")
 PRE_ACI_STATES = {
     State.ASSOCIATION_CONSTITUEE,
@@ -214,7 +213,7 @@ def grant_pre_aci_support(project, user, granted_on: dt.date) -> PreAciSupport:
         project=project,
         granted_on=granted_on,
         amount=one_off.amounts[project.taille],
-        ps_due_on=add_months(granted_on, PRE_ACI_PS_MONTHS),
+        ps_due_on=deadlines.pre_aci_ps_deadline(granted_on),
         granted_by=user,
     )
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from projects import deadlines
 from projects import permissions as project_perms
 from projects.selectors import visible_projects
 from projects.states import State
@@ -318,7 +319,8 @@ def contract_detail(request, pk):
             "row": m,
             "label": mission_label(grid, m.mission),
             "indicators": list(m.indicators.all()),
-            "start_by": calc.start_deadline(grid, m.mission, contract.signed_on),
+            "start_by": contract.signed_on
+            and deadlines.mission_start_deadline(contract.signed_on, m.mission),
         }
         for m in contract.missions.prefetch_related("indicators")
     ]
