@@ -53,12 +53,19 @@ def who_has_the_hand(project) -> str:
     return HAND.get(project.state, "Personne : le dossier est clos")
 
 
-def next_deadline(project) -> Deadline | None:
+def next_deadline(project, next_committee=None) -> Deadline | None:
+    """The legal deadline when one runs, else the next committee or an indicative date."""
     if project.state == State.PS_DEPOSE and project.ps_deadline:
         return Deadline(
             "Date limite d'opposition de l'ARS (au-delà, le projet est réputé validé)",
             project.ps_deadline,
             legal=True,
+        )
+    if next_committee is not None and project.state in (State.LI_DEPOSEE, State.PS_INCOMPLET):
+        return Deadline(
+            f"{next_committee.get_kind_display()} ({next_committee.place})",
+            timezone.localtime(next_committee.meets_at).date(),
+            legal=False,
         )
     if project.state == State.ASSOCIATION_CONSTITUEE and project.li_decided_at:
         # Indicative only: counted from the LI validation, pending the pre-ACI support date.

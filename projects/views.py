@@ -148,9 +148,12 @@ def project_detail(request, pk):
         (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
     ]
     events = ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
-    committees = project.committees.select_related("departement").prefetch_related(
-        Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
+    committees = list(
+        project.committees.select_related("departement").prefetch_related(
+            Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
+        )
     )
+    upcoming = [c for c in committees if c.meets_at >= timezone.now()]
     return render(
         request,
         "projects/project_detail.html",
@@ -162,7 +165,9 @@ def project_detail(request, pk):
             "leader_can": available,
             "events": events,
             "hand": who_has_the_hand(project),
-            "deadline": next_deadline(project),
+            "deadline": next_deadline(
+                project, min(upcoming, key=lambda c: c.meets_at) if upcoming else None
+            ),
             "letter": getattr(project, "letter", None),
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),

@@ -102,3 +102,11 @@ def test_leaders_see_the_committees_of_their_projects_only(committee, world, log
     )
     other = login(world.leader).get(reverse("projects:committee", args=[committee_obj.pk]))
     assert other.status_code == 404
+
+
+def test_the_next_committee_is_the_next_step_on_the_project_page(committee, login):
+    committee_obj, project, leader = committee
+    html = login(leader).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    day = timezone.localtime(committee_obj.meets_at)
+    assert "Comité de validation de la lettre d&#x27;intention (DD ARS, salle 2)" in html
+    assert f"{day.day} " in html.split('id="next-deadline"')[1][:300]
