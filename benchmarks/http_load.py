@@ -388,13 +388,37 @@ def run(count: int, database_url: str) -> None:
     report(count, results, small_data, large_data)
 
 
+def machine() -> str:
+    from django.db import connection
+
+    cpu = platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next(
+            (
+                x.split(":", 1)[1].strip()
+                for x in cpuinfo.read_text().splitlines()
+                if "model name" in x
+            ),
+            cpu,
+        )
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return (
+        f"{cpu} x{os.cpu_count()}, {ram:.0f} GiB, Python {platform.python_version()}, "
+        f"PostgreSQL {pg}"
+    )
+
+
 def report(count, results, small_data, large_data) -> None:
     bare = results["bare view"]["rps"]
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"\nHTTP load, {count} projects: gunicorn {WORKERS} sync workers, "
-        f"wrk {' '.join(WRK_ARGS)}, {platform.machine()} x{os.cpu_count()}, "
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load average {load}"
+        f"\nHTTP load, {count} projects, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n"
+        f"machine: {machine()}; load average {load} (wrk, gunicorn and PostgreSQL share it)\n"
+        f"gunicorn {WORKERS} sync workers, wrk {' '.join(WRK_ARGS)} on 127.0.0.1"
     )
     header = (
         f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>8}{'errors':>9}"

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from collections import defaultdict
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
@@ -91,9 +91,14 @@ class OpenProjectOut(Out):
     aci_signed_on: dt.date | None
 
 
+# Public and slow-moving: shared caches (a reverse proxy, a browser) may keep it 5 minutes.
+CACHE_CONTROL = "public, max-age=300"
+
+
 @router.get("/cpts", response=list[OpenProjectOut], summary="CPTS au projet de santé validé")
 @paginate(Pages, rows=open_rows)
-def open_projects(request):
+def open_projects(request, response: HttpResponse):
+    response["Cache-Control"] = CACHE_CONTROL
     return published_projects()
 
 
@@ -153,4 +158,5 @@ class _Echo:
 def open_projects_csv(request):
     response = StreamingHttpResponse(_csv_lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cpts-projets-sante-valides.csv"'
+    response["Cache-Control"] = CACHE_CONTROL
     return response

@@ -17,6 +17,7 @@ def test_json_lists_validated_projects_without_a_key(world, client):
     assert response.status_code == 200
     data = response.json()
     assert {p["name"] for p in data["items"]} == PUBLISHED and data["count"] == 2
+    assert response["Cache-Control"] == "public, max-age=300"
     arras = next(p for p in data["items"] if p["name"] == "CPTS d'Arras")
     assert arras == {
         "id": world.arras.pk,
@@ -49,6 +50,7 @@ def test_csv(world, client, django_assert_max_num_queries):
         response = client.get("/api/opendata/cpts.csv")
         body = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Cache-Control"] == "public, max-age=300"
     rows = list(csv.DictReader(io.StringIO(body)))
     assert {r["nom"] for r in rows} == PUBLISHED
     ajaccio = next(r for r in rows if r["nom"] == "CPTS d'Ajaccio")
