@@ -44,6 +44,12 @@ class Committee(models.Model):
         "membres",
         help_text="ARS, CPAM, MSA, URPS, représentant des usagers (PS), porteurs : un par ligne.",
     )
+    user_representative = models.CharField(
+        "représentant des usagers",
+        max_length=200,
+        blank=True,
+        help_text="Obligatoire pour un comité du projet de santé.",
+    )
     projects = models.ManyToManyField(
         "projects.Project", blank=True, related_name="committees", verbose_name="ordre du jour"
     )

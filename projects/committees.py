@@ -63,9 +63,14 @@ def agenda_candidates(departement, kind):
     return Project.objects.filter(departement=departement, state__in=AGENDA_STATES[kind])
 
 
-def create_committee(user, *, kind, departement, meets_at, place, members, projects=()):
+def create_committee(
+    user, *, kind, departement, meets_at, place, members, projects=(), user_representative=""
+):
     if not is_ars_for(user, departement):
         raise PermissionDenied("Seule l'ARS du territoire organise ses comités.")
+    if kind == CommitteeKind.PS and not user_representative.strip():
+        # domain.md §2 step 8: a user representative sits in the PS committee.
+        raise WorkflowError("Le comité du projet de santé comprend un représentant des usagers.")
     allowed = set(agenda_candidates(departement, kind).values_list("pk", flat=True))
     if any(p.pk not in allowed for p in projects):
         raise WorkflowError("Un projet inscrit à l'ordre du jour n'est pas à ce stade.")
@@ -76,9 +81,11 @@ def create_committee(user, *, kind, departement, meets_at, place, members, proje
             meets_at=meets_at,
             place=place,
             members=members,
+            user_representative=user_representative.strip(),
             created_by=user,
         )
         committee.projects.set(projects)
+        notifications.notify_committee(committee)
     return committee
 
 

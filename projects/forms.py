@@ -144,6 +144,12 @@ class CommitteeForm(DsfrBaseForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="ARS, CPAM, MSA, URPS, représentant des usagers (comité PS), porteurs.",
     )
+    user_representative = forms.CharField(
+        label="Représentant des usagers",
+        max_length=200,
+        required=False,
+        help_text="Obligatoire pour un comité du projet de santé.",
+    )
     projects = forms.ModelMultipleChoiceField(
         label="Ordre du jour (projets)",
         queryset=Project.objects.none(),
@@ -155,6 +161,15 @@ class CommitteeForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["departement"].queryset = departements
         self.fields["projects"].queryset = projects
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CommitteeKind.PS and not data.get("user_representative", "").strip():
+            self.add_error(
+                "user_representative",
+                "Le comité du projet de santé comprend un représentant des usagers.",
+            )
+        return data
 
 
 class OpinionForm(DsfrBaseForm):

@@ -109,6 +109,18 @@ def notify_opinion(opinion) -> None:
     )
 
 
+def notify_committee(committee) -> None:
+    """Convene the leaders of the projects on the agenda and the partners of the territory."""
+    recipients = set()
+    for project in committee.projects.select_related("departement"):
+        recipients |= leader_emails(project) | institution_emails(project)
+    body = render_to_string(
+        "emails/committee.txt",
+        {"committee": committee, "url": reverse("projects:committee", args=[committee.pk])},
+    )
+    queue_mail(f"Convocation : {committee}", body, recipients)
+
+
 def notify_message(message) -> None:
     project = message.project
     leaders = leader_emails(project)

@@ -110,3 +110,37 @@ def test_the_next_committee_is_the_next_step_on_the_project_page(committee, logi
     day = timezone.localtime(committee_obj.meets_at)
     assert "Comité de validation de la lettre d&#x27;intention (DD ARS, salle 2)" in html
     assert f"{day.day} " in html.split('id="next-deadline"')[1][:300]
+
+
+def test_ps_committee_needs_a_user_representative_and_convenes_everyone(
+    world, login, mail_on_commit
+):
+    project, leader, _ = project_in_state(State.PS_DEPOSE, world.dept)
+    client = login(world.ars_dd)
+    response = create_committee(client, world, project, kind="ps")
+    assert "représentant des usagers" in response.content.decode()
+    assert not Committee.objects.exists()
+    meets = timezone.localtime() + dt.timedelta(days=7)
+    with mail_on_commit(execute=True):
+        client.post(
+            reverse("projects:committee_create"),
+            {
+                "kind": "ps",
+                "departement": world.dept.pk,
+                "meets_at": meets.strftime("%Y-%m-%dT%H:%M"),
+                "place": "Salle 3",
+                "members": "ARS, CPAM, MSA, URPS",
+                "user_representative": "France Assos Santé",
+                "projects": [project.pk],
+            },
+        )
+    committee_obj = Committee.objects.get()
+    assert committee_obj.user_representative == "France Assos Santé"
+    convocation = [m for m in mail.outbox if m.subject.startswith("[Portail CPTS] Convocation")]
+    assert len(convocation) == 1
+    assert {leader.email, world.cpam.email, world.urps.email} <= set(convocation[0].to)
+    assert world.cpam_other.email not in convocation[0].to
+    assert project.name in convocation[0].body and "France Assos Santé" in convocation[0].body
+    # The ARS records the user representative's opinion (no account of their own).
+    page = client.get(reverse("projects:committee", args=[committee_obj.pk])).content.decode()
+    assert 'value="usagers"' in page

@@ -111,6 +111,7 @@ def test_project_page_queries_do_not_grow_with_its_file(
         committee = committees.create_committee(
             world.ars_dd,
             kind=CommitteeKind.PS,
+            user_representative="France Assos Santé",
             departement=world.dept,
             meets_at=project.created_at,
             place="Salle",

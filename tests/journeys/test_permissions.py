@@ -83,6 +83,7 @@ class Case:
         self.committee = committees.create_committee(
             world.ars_dd,
             kind=CommitteeKind.PS,
+            user_representative="France Assos Santé",
             departement=world.dept,
             meets_at=project.created_at,
             place="Salle 1",
