@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import ApiToken, Organisation, User
+from .tokens import revoke
 
 
 @admin.register(Organisation)
@@ -28,6 +29,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ("name", "organisation__name", "prefix")
     readonly_fields = ("organisation", "prefix", "created_by", "created_at", "last_used_on")
     fields = ("name", *readonly_fields, "revoked_at")
+    actions = ["revoke_keys"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Révoquer les clés sélectionnées")
+    def revoke_keys(self, request, queryset):
+        for token in queryset:
+            revoke(token)

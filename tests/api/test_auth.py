@@ -78,7 +78,24 @@ def test_command_refuses_unknown_organisations_and_cpts():
     assert not ApiToken.objects.exists()
 
 
-def test_admin_lists_keys_without_creating_them(world, admin_client):
+def test_admin_lists_and_revokes_keys_without_creating_them(world, admin_client, api_get):
     response = admin_client.get("/admin/accounts/apitoken/")
-    assert response.status_code == 200 and "clé ARS_DD".lower() in response.content.decode().lower()
+    assert response.status_code == 200 and "clé ars_dd" in response.content.decode().lower()
     assert admin_client.get("/admin/accounts/apitoken/add/").status_code == 403
+    token = authenticate(world.key.dd_nord)
+    admin_client.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke_keys", "_selected_action": [token.pk]},
+    )
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert api_get(URL, world.key.dd_nord).status_code == 401
+    assert api_get(URL, world.key.dd_pdc).status_code == 200
+
+
+def test_schema_is_public_and_declares_the_key(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["components"]["securitySchemes"]["OrganisationToken"]["scheme"] == "bearer"
+    assert "security" not in schema["paths"]["/api/opendata/cpts"]["get"]
+    assert schema["paths"]["/api/projects/"]["get"]["security"] == [{"OrganisationToken": []}]
