@@ -7,6 +7,7 @@ from dsfr.forms import DsfrBaseForm
 from territories.models import Departement
 
 from .models import Project
+from .progress import HAND_CHOICES, states_in_hand_of
 from .states import State
 
 
@@ -17,6 +18,9 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Departement.objects.none(), label="Département"
     )
     taille = django_filters.ChoiceFilter(choices=[(i, i) for i in range(1, 5)], label="Taille")
+    hand = django_filters.ChoiceFilter(
+        choices=HAND_CHOICES, method="filter_hand", label="À la main"
+    )
     deadline_within = django_filters.NumberFilter(
         method="filter_deadline_within",
         label="Échéance d'opposition sous (jours)",
@@ -42,6 +46,10 @@ class ProjectFilter(django_filters.FilterSet):
             else:
                 qs = qs.filter(projects__members__user=user).distinct()
         self.filters["departement"].queryset = qs
+
+    def filter_hand(self, queryset, name, value):
+        """E.g. « L'ARS et l'Assurance Maladie »: the contracts to prepare, for the CPAM."""
+        return queryset.filter(state__in=states_in_hand_of(value)) if value else queryset
 
     def filter_deadline_within(self, queryset, name, value):
         """PS awaiting a decision whose opposition deadline falls within N days (or is past)."""

@@ -25,6 +25,14 @@ HAND = {
     State.PS_REPUTE_VALIDE: ARS_AM,
     State.ACI_PREPARATION: ARS_AM,
 }
+HAND_CHOICES = [("porteurs", LEADERS), ("ars", ARS), ("ars_am", ARS_AM)]
+
+
+def states_in_hand_of(key: str) -> list[str]:
+    label = dict(HAND_CHOICES)[key]
+    return [state for state, who in HAND.items() if who == label]
+
+
 # Annexe 6 of avenant 2: the PS is to be deposited within 9 months of the pre-ACI support.
 PRE_ACI_PS_MONTHS = 9
 NEAR_DAYS = 15

@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from projects import services
+from projects.models import Project
 from projects.states import State
 from tests.factories import backdate_receipt, new_project, project_in_state, today
 
@@ -55,6 +57,20 @@ def test_filters_state_and_deadline_within(board, login):
         "B-proche",
     ]
     assert rows(client.get(URL, {"sort": "-name"}))[0] == "D-li"
+
+
+def test_filter_by_who_has_the_hand(board, login):
+    client = login(board.cpam)
+    assert rows(client.get(URL, {"hand": "ars", "sort": "name"})) == [
+        "A-retard",
+        "B-proche",
+        "C-loin",
+        "D-li",
+    ]
+    assert rows(client.get(URL, {"hand": "ars_am"})) == []
+    far = Project.objects.get(name="C-loin")
+    services.validate_health_project(far, board.ars_dd)
+    assert rows(client.get(URL, {"hand": "ars_am"})) == ["C-loin"]  # the ACI to prepare
 
 
 def test_departement_filter_offers_only_the_territory(board, login):
