@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS, OrganisationKind
 
@@ -130,6 +131,27 @@ def decisions_after(committee, project):
     return project.events.filter(
         transition__in=DECISIONS[committee.kind], created_at__gte=committee.created_at
     ).select_related("actor", "organisation")
+
+
+def feed_token(user) -> str:
+    """A private token for subscribing to the ICS feed from a calendar application.
+
+    It depends on the password hash: changing one's password revokes the old feed address.
+    """
+    digest = salted_hmac("projects.ics-feed", f"{user.pk}:{user.password}").hexdigest()
+    return f"{user.pk}-{digest[:32]}"
+
+
+def user_for_feed_token(token: str):
+    from django.contrib.auth import get_user_model
+
+    pk, _, _ = token.partition("-")
+    if not pk.isdigit():
+        return None
+    user = get_user_model().objects.filter(pk=int(pk), is_active=True).first()
+    if user is None or not constant_time_compare(feed_token(user), token):
+        return None
+    return user
 
 
 def _ics_escape(text: str) -> str:

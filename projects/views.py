@@ -523,6 +523,12 @@ def committee_list(request):
         {
             "committees": committees,
             "can_create": request.user.is_ars,
+            "feed_url": request.build_absolute_uri(
+                reverse(
+                    "projects:committee_ics_feed",
+                    args=[committee_services.feed_token(request.user)],
+                )
+            ),
             "now": timezone.now(),
         },
     )
@@ -615,7 +621,19 @@ def committee_minutes_pdf(request, pk):
 
 @login_required
 def committee_ics(request):
-    committees = committee_services.visible_committees(request.user).prefetch_related("projects")
+    return _ics_response(request, request.user)
+
+
+def committee_ics_feed(request, token):
+    """Subscription address for calendar applications (no session): the token is the key."""
+    user = committee_services.user_for_feed_token(token)
+    if user is None:
+        raise Http404("Flux inconnu.")
+    return _ics_response(request, user)
+
+
+def _ics_response(request, user):
+    committees = committee_services.visible_committees(user).prefetch_related("projects")
     response = HttpResponse(
         committee_services.to_ics(committees, host=request.get_host().split(":")[0]),
         content_type="text/calendar; charset=utf-8",

@@ -1,6 +1,7 @@
 """Committees: organised by the ARS, opinions per institution, decision, minutes, ICS."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -144,3 +145,19 @@ def test_ps_committee_needs_a_user_representative_and_convenes_everyone(
     # The ARS records the user representative's opinion (no account of their own).
     page = client.get(reverse("projects:committee", args=[committee_obj.pk])).content.decode()
     assert 'value="usagers"' in page
+
+
+def test_ics_subscription_address_needs_no_session_and_is_revoked_by_a_new_password(
+    committee, world, client
+):
+    committee_obj, _, _ = committee
+    client.force_login(world.cpam)
+    page = client.get(reverse("projects:committees")).content.decode()
+    feed = re.search(r'id="feed-url" type="text" readonly value="http://testserver([^"]+)"', page)
+    client.logout()
+    body = client.get(feed.group(1)).content.decode()
+    assert f"UID:committee-{committee_obj.pk}@" in body
+    assert client.get(feed.group(1).replace("-", "-0", 1)).status_code == 404
+    world.cpam.set_password("un-autre-mot-de-passe-9")
+    world.cpam.save()
+    assert client.get(feed.group(1)).status_code == 404
