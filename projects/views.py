@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +39,7 @@ from .forms import (
     OpinionForm,
     ProjectCreateForm,
 )
-from .models import HealthProject, LetterOfIntent, ProjectEvent
+from .models import HealthProject, LetterOfIntent, Project, ProjectEvent
 from .progress import next_deadline, who_has_the_hand
 from .selectors import visible_projects
 from .services import WorkflowError
@@ -183,14 +184,22 @@ def project_detail(request, pk):
 
 # --- Leader: lettre d'intention, association, projet de santé ------------------------------
 
+LI_EDITABLE = (State.EMERGENCE, State.LI_A_MODIFIER)
+PS_EDITABLE = (State.ASSOCIATION_CONSTITUEE, State.PS_INCOMPLET, State.PS_OPPOSE)
 
-def _edit_file(request, project, model, form_class, template, submit_url, title):
+
+def _edit_file(request, project, model, form_class, template, submit_url, title, states):
     """Draft save and completeness check for the LI and the PS (same shape)."""
     instance = model.objects.get_or_create(project=project)[0]
-    editable = request.method == "POST"
     form = form_class(request.POST or None, instance=instance)
-    if editable and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Same row lock as the submission: a draft never changes a file once filed.
+            locked = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+            if locked.state not in states:
+                messages.error(request, "Le dossier a été déposé entre-temps : non modifié.")
+                return redirect("projects:detail", pk=project.pk)
+            form.save()
         if "check" in request.POST:
             missing = instance.missing_sections()
             if missing:
@@ -218,7 +227,7 @@ def _edit_file(request, project, model, form_class, template, submit_url, title)
 @login_required
 def letter_edit(request, pk):
     project = _leader_project(request, pk)
-    if project.state not in (State.EMERGENCE, State.LI_A_MODIFIER):
+    if project.state not in LI_EDITABLE:
         messages.info(request, "La lettre d'intention a été déposée : elle n'est plus modifiable.")
         return redirect("projects:detail", pk=pk)
     return _edit_file(
@@ -229,13 +238,14 @@ def letter_edit(request, pk):
         "projects/file_edit.html",
         reverse("projects:letter_submit", args=[pk]),
         "Lettre d'intention",
+        LI_EDITABLE,
     )
 
 
 @login_required
 def letter_submit(request, pk):
     project = _leader_project(request, pk)
-    if project.state not in (State.EMERGENCE, State.LI_A_MODIFIER):
+    if project.state not in LI_EDITABLE:
         messages.info(request, "La lettre d'intention a déjà été déposée.")
         return redirect("projects:detail", pk=pk)
     letter = LetterOfIntent.objects.get_or_create(project=project)[0]
@@ -289,9 +299,6 @@ def association_edit(request, pk):
     return render(request, "projects/association_form.html", {"project": project, "form": form})
 
 
-PS_EDITABLE = (State.ASSOCIATION_CONSTITUEE, State.PS_INCOMPLET, State.PS_OPPOSE)
-
-
 @login_required
 def health_project_edit(request, pk):
     project = _leader_project(request, pk)
@@ -306,6 +313,7 @@ def health_project_edit(request, pk):
         "projects/file_edit.html",
         reverse("projects:health_project_submit", args=[pk]),
         "Projet de santé",
+        PS_EDITABLE,
     )
 
 

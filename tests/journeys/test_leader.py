@@ -179,3 +179,14 @@ def test_project_page_shows_timeline_deadline_and_hand(world, login):
     assert [e for e in events if f'data-event="{e}"' in html] == events
     for label in ("Lettre d&#x27;intention déposée", "Association constituée"):
         assert label in html
+
+
+def test_a_filed_letter_is_no_longer_editable(world, login):
+    project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    before = project.letter.territory
+    response = login(leader).post(
+        reverse("projects:letter", args=[project.pk]), {**LI_SECTIONS, "territory": "Changé"}
+    )
+    assert response.url == reverse("projects:detail", args=[project.pk])
+    project.letter.refresh_from_db()
+    assert project.letter.territory == before
