@@ -29,3 +29,9 @@ class CommuneAdmin(admin.ModelAdmin):
     search_fields = ("insee", "name", "postal_codes")
     list_select_related = ("departement",)
     raw_id_fields = ("epci",)
+    # Map outlines and search names are computed by the loader: not for hand editing.
+    exclude = ("outline", "outline_coarse", "search_name")
+    readonly_fields = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("outline", "outline_coarse")
