@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: install run test lint format bench bench-sweep bench-funding bench-search bench-http check-system compose-check clean backup restore
+.PHONY: install run test lint format bench bench-sweep bench-funding bench-search bench-http bench-dashboard check-system compose-check clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: bench-sweep bench-funding bench-search bench-http
+bench: bench-sweep bench-funding bench-search bench-http bench-dashboard
 
 bench-sweep: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/implicit_sweep.py
@@ -50,6 +50,9 @@ bench-search: install
 
 bench-http: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/http_load.py
+
+bench-dashboard: install
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/dashboard.py
 
 backup:
 	scripts/backup.sh

@@ -11,6 +11,7 @@ from .states import State
 LEADERS = "Les porteurs du projet"
 ARS = "L'ARS (délégation départementale)"
 ARS_AM = "L'ARS et l'Assurance Maladie"
+CLOSED = "Personne : le dossier est clos"
 
 HAND = {
     State.EMERGENCE: LEADERS,
@@ -58,7 +59,7 @@ class Deadline:
 
 
 def who_has_the_hand(project) -> str:
-    return HAND.get(project.state, "Personne : le dossier est clos")
+    return HAND.get(project.state, CLOSED)
 
 
 def next_deadline(project, next_committee=None) -> Deadline | None:

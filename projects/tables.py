@@ -1,9 +1,10 @@
 import django_tables2 as tables
+import tablib
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import Project
-from .progress import NEAR_DAYS, who_has_the_hand
+from .progress import CLOSED, HAND, NEAR_DAYS, who_has_the_hand
 from .states import State
 
 
@@ -55,3 +56,35 @@ class ProjectTable(tables.Table):
 
     def value_hand(self, record):
         return who_has_the_hand(record)
+
+
+# Exports: every filtered row, straight from the database in the table's order. Rendering each
+# cell through django-tables2 costs ~0.5 ms a row (9 s for 20 000 rows); values() does not.
+EXPORT_COLUMNS = [
+    ("name", "Nom"),
+    ("departement__code", "Dépt."),
+    ("state", "État"),
+    ("taille", "Taille"),
+    ("population", "Population"),
+    ("ps_deadline", "Date limite d'opposition"),
+]
+
+
+def export_dataset(queryset) -> tablib.Dataset:
+    states = dict(State.choices)
+    dataset = tablib.Dataset(headers=[label for _, label in EXPORT_COLUMNS] + ["À la main"])
+    fields = [name for name, _ in EXPORT_COLUMNS]
+    for row in queryset.values_list(*fields).iterator(chunk_size=5000):
+        name, dept, state, taille, population, deadline = row
+        dataset.append(
+            [
+                name,
+                dept,
+                states.get(state, state),
+                taille,
+                population,
+                deadline,
+                HAND.get(state, CLOSED),
+            ]
+        )
+    return dataset

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_fsm import has_transition_perm
 from django_tables2 import SingleTableMixin
+from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
 
 from territories.models import Departement
@@ -44,7 +45,7 @@ from .progress import next_deadline, who_has_the_hand
 from .selectors import visible_projects
 from .services import WorkflowError
 from .states import State
-from .tables import ProjectTable
+from .tables import ProjectTable, export_dataset
 
 # Decisions taken from the project page, each behind a confirmation step.
 ACTIONS = {
@@ -118,6 +119,17 @@ class ProjectListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterV
 
     def get_queryset(self):
         return visible_projects(self.request.user).select_related("departement")
+
+    def create_export(self, export_format):
+        # The table's ordering (?sort=) applies; values() instead of rendering every cell.
+        table = self.get_table(**self.get_table_kwargs())
+        dataset = export_dataset(table.data.data)
+        response = HttpResponse(
+            dataset.export(export_format), content_type=TableExport.FORMATS[export_format]
+        )
+        filename = self.get_export_filename(export_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

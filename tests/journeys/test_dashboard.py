@@ -84,6 +84,10 @@ def test_csv_and_xlsx_exports_hold_every_filtered_row(board, login):
     csv = client.get(URL, {"_export": "csv", "state": State.PS_DEPOSE}).content.decode()
     assert "A-retard" in csv and "C-loin" in csv and "D-li" not in csv
     assert "Z-ailleurs" not in csv
+    ordered = client.get(URL, {"_export": "csv", "sort": "-name"}).content.decode()
+    lines = ordered.splitlines()
+    assert lines[0].startswith("Nom,")
+    assert [line.split(",")[0] for line in lines[1:]] == ["D-li", "C-loin", "B-proche", "A-retard"]
     xlsx = client.get(URL, {"_export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
