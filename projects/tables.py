@@ -70,6 +70,16 @@ EXPORT_COLUMNS = [
 ]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text typed by a leader must not run as a spreadsheet formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def export_dataset(queryset) -> tablib.Dataset:
     states = dict(State.choices)
     dataset = tablib.Dataset(headers=[label for _, label in EXPORT_COLUMNS] + ["À la main"])
@@ -78,7 +88,7 @@ def export_dataset(queryset) -> tablib.Dataset:
         name, dept, state, taille, population, deadline = row
         dataset.append(
             [
-                name,
+                _inert(name),
                 dept,
                 states.get(state, state),
                 taille,

@@ -145,3 +145,10 @@ def test_project_page_queries_do_not_grow_with_its_file(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("projects:detail", args=[project.pk]))
     assert response.content.decode().count("Pièce ") == count
+
+
+def test_exports_neutralise_formulas(world, login):
+    new_project(world.dept, name='=HYPERLINK("http://evil","x")')
+    csv = login(world.ars_dd).get(URL, {"_export": "csv"}).content.decode()
+    assert "'=HYPERLINK" in csv
+    assert "\n=HYPERLINK" not in csv and '\n"=HYPERLINK' not in csv
