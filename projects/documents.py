@@ -19,9 +19,14 @@ ACK_KINDS = ("li", "ps")
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+def _no_fetch(url, *args, **kwargs):
+    """Documents are self-contained: nothing is fetched (no file://, no network)."""
+    raise ValueError(f"Ressource externe refusée : {url}")
+
+
 def render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, {**context, "issued_at": timezone.now()})
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 
 def acknowledgment_context(project, kind: str) -> dict | None:

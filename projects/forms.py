@@ -113,7 +113,9 @@ class ActionForm(DsfrBaseForm):
 
 
 class MessageForm(DsfrBaseForm):
-    body = forms.CharField(label="Votre message", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class AttachmentForm(DsfrBaseForm):

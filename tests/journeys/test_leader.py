@@ -190,3 +190,22 @@ def test_a_filed_letter_is_no_longer_editable(world, login):
     assert response.url == reverse("projects:detail", args=[project.pk])
     project.letter.refresh_from_db()
     assert project.letter.territory == before
+
+
+def test_pdf_rendering_fetches_nothing(world, monkeypatch):
+    from projects import documents
+
+    seen = []
+    real_html = documents.HTML
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("url_fetcher"))
+        return real_html(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "HTML", spy)
+    project, _, _ = project_in_state(State.LI_DEPOSEE, world.dept)
+    project = Project.objects.get(pk=project.pk)
+    assert documents.acknowledgment_pdf(project, "li").startswith(b"%PDF-")
+    assert seen == [documents._no_fetch]
+    with pytest.raises(ValueError):
+        documents._no_fetch("file:///etc/passwd")
