@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS, OrganisationKind
+from cpts_portal import ics
 
 from . import notifications
 from .collaboration import Committee, CommitteeKind, Institution, Opinion
@@ -133,72 +133,22 @@ def decisions_after(committee, project):
     ).select_related("actor", "organisation")
 
 
-def feed_token(user) -> str:
-    """A private token for subscribing to the ICS feed from a calendar application.
-
-    It depends on the password hash: changing one's password revokes the old feed address.
-    """
-    digest = salted_hmac("projects.ics-feed", f"{user.pk}:{user.password}").hexdigest()
-    return f"{user.pk}-{digest[:32]}"
-
-
-def user_for_feed_token(token: str):
-    from django.contrib.auth import get_user_model
-
-    pk, _, _ = token.partition("-")
-    if not pk.isdigit():
-        return None
-    user = get_user_model().objects.filter(pk=int(pk), is_active=True).first()
-    if user is None or not constant_time_compare(feed_token(user), token):
-        return None
-    return user
-
-
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_time(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+def committee_event(committee, host: str) -> list[str]:
+    """One 2-hour iCalendar event for a committee meeting, with its agenda."""
+    agenda = ", ".join(p.name for p in committee.projects.all())
+    return ics.timed_event(
+        f"committee-{committee.pk}@{host}",
+        committee.meets_at,
+        committee.meets_at + dt.timedelta(hours=2),
+        f"{committee.get_kind_display()} – {committee.departement.name}",
+        committee.place,
+        f"Ordre du jour : {agenda}",
+    )
 
 
 def to_ics(committees, host: str = "cpts.local") -> str:
-    """An iCalendar feed (RFC 5545), one 2-hour event per committee."""
-    stamp = _ics_time(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Portail CPTS//Comites//FR",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Comités CPTS",
-    ]
-    for c in committees:
-        agenda = ", ".join(p.name for p in c.projects.all())
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:committee-{c.pk}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_ics_time(c.meets_at)}",
-            f"DTEND:{_ics_time(c.meets_at + dt.timedelta(hours=2))}",
-            f"SUMMARY:{_ics_escape(c.get_kind_display())} – {_ics_escape(c.departement.name)}",
-            f"LOCATION:{_ics_escape(c.place)}",
-            f"DESCRIPTION:{_ics_escape('Ordre du jour : ' + agenda)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 §3.1: lines longer than 75 octets continue on lines starting with a space."""
-    out, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > 75:
-            out.append(current)
-            current = " "
-        current += ch
-    out.append(current)
-    return "\r\n".join(out)
+    """An iCalendar file (RFC 5545) of the given committees."""
+    return ics.calendar("Comités CPTS", [committee_event(c, host) for c in committees])
 
 
 def scope_q_for_departement(user):

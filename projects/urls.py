@@ -41,11 +41,6 @@ urlpatterns = [
     path("comites/", views.committee_list, name="committees"),
     path("comites/nouveau/", views.committee_create, name="committee_create"),
     path("comites/calendrier.ics", views.committee_ics, name="committee_ics"),
-    path(
-        "comites/abonnement/<str:token>.ics",
-        views.committee_ics_feed,
-        name="committee_ics_feed",
-    ),
     path("comites/<int:pk>/", views.committee_detail, name="committee"),
     path(
         "comites/<int:pk>/avis/<int:project_pk>/",

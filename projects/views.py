@@ -21,6 +21,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
 
+from reminders.views import personal_feed_url
 from territories.models import Departement
 
 from . import committees as committee_services
@@ -543,12 +544,7 @@ def committee_list(request):
         {
             "committees": committees,
             "can_create": request.user.is_ars,
-            "feed_url": request.build_absolute_uri(
-                reverse(
-                    "projects:committee_ics_feed",
-                    args=[committee_services.feed_token(request.user)],
-                )
-            ),
+            "feed_url": personal_feed_url(request),
             "now": timezone.now(),
         },
     )
@@ -642,14 +638,6 @@ def committee_minutes_pdf(request, pk):
 @login_required
 def committee_ics(request):
     return _ics_response(request, request.user)
-
-
-def committee_ics_feed(request, token):
-    """Subscription address for calendar applications (no session): the token is the key."""
-    user = committee_services.user_for_feed_token(token)
-    if user is None:
-        raise Http404("Flux inconnu.")
-    return _ics_response(request, user)
 
 
 def _ics_response(request, user):

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from projects.committees import visible_committees
+from cpts_portal import ics
+from projects.committees import committee_event, visible_committees
 from projects.selectors import visible_projects
 
-from . import ics
 from .collect import current, deadlines_for
 from .models import CalendarFeed, new_secret
 
@@ -25,13 +25,18 @@ def _horizon(request) -> int:
     return value if value in HORIZONS else 90
 
 
+def personal_feed_url(request) -> str:
+    """The person's private calendar address (created on first use)."""
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    return request.build_absolute_uri(reverse("reminders:feed", args=[feed.secret]))
+
+
 @login_required
 def deadline_list(request):
     today = timezone.localdate()
     horizon = _horizon(request)
     items = current(deadlines_for(visible_projects(request.user)), today, horizon)
-    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
-    feed_url = request.build_absolute_uri(reverse("reminders:feed", args=[feed.secret]))
+    feed_url = personal_feed_url(request)
     rows = [(d, d.days_left(today), d.is_overdue(today)) for d in items]
     return render(
         request,
@@ -71,17 +76,7 @@ def calendar_feed(request, secret):
         for d in deadlines_for(visible_projects(user))
         if d.due >= today - dt.timedelta(days=365)
     ]
-    for committee in visible_committees(user).prefetch_related("projects"):
-        agenda = ", ".join(p.name for p in committee.projects.all())
-        events.append(
-            ics.timed_event(
-                f"committee-{committee.pk}@{host}",
-                committee.meets_at,
-                committee.meets_at + dt.timedelta(hours=2),
-                f"{committee.get_kind_display()} – {committee.departement.name}",
-                committee.place,
-                f"Ordre du jour : {agenda}",
-            )
-        )
+    committees = visible_committees(user).prefetch_related("projects")
+    events += [committee_event(committee, host) for committee in committees]
     body = ics.calendar("Portail CPTS – échéances et comités", events)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
