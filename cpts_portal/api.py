@@ -11,7 +11,44 @@ from projects.opendata import router as opendata_router
 
 from .api_base import OrganisationToken
 
-api = NinjaAPI(
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = {
+    "401": "Clé absente, inconnue ou révoquée",
+    "403": "Ressource réservée à d'autres organisations",
+    "404": "Inconnu sur le territoire de l'organisation",
+    "422": "Paramètres invalides",
+}
+
+
+class PortalAPI(NinjaAPI):
+    """Documents the error answers too, so that clients (and schemathesis) know every status."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"].setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "properties": {"detail": {"description": "message, ou liste des erreurs (422)"}},
+            "required": ["detail"],
+        }
+        for path, methods in schema["paths"].items():
+            for operation in methods.values():
+                codes = ["422"]
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                if "{" in path:
+                    codes.append("404")
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": ERRORS[code],
+                            "content": {"application/json": {"schema": ERROR}},
+                        },
+                    )
+        return schema
+
+
+api = PortalAPI(
     title="API du portail CPTS",
     version="1",
     description=(

@@ -93,7 +93,7 @@ def contract_list(request, filters: Query[ContractFilters]):
     return queryset.order_by("project__name", "pk")
 
 
-@router.get("/{int:contract_id}", response=ContractOut, summary="Un contrat ACI")
+@router.get("/{contract_id}", response=ContractOut, summary="Un contrat ACI")
 def contract_detail(request, contract_id: int):
     return get_object_or_404(organisation_contracts(acting_organisation(request)), pk=contract_id)
 
@@ -123,7 +123,7 @@ class EntitlementsOut(Schema):
 
 
 @router.get(
-    "/{int:contract_id}/entitlements",
+    "/{contract_id}/entitlements",
     response=EntitlementsOut,
     summary="Droits à financement par année du contrat",
 )

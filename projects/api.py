@@ -1,6 +1,7 @@
 """API routers for projects and committees, limited to the key's organisation territory."""
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from django.db.models import Prefetch
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from cpts_portal.api_base import CommuneOut, DepartementOut, Out, Pages, acting_organisation
 
@@ -48,6 +50,7 @@ PROJECT_COLUMNS = (
     "departement__name",
 )
 STATE_LABELS = dict(State.choices)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def communes_by_project(project_ids) -> dict[int, list[dict]]:
@@ -132,7 +135,7 @@ def project_list(request, filters: Query[ProjectFilters]):
     return queryset.order_by("name", "pk").values(*PROJECT_COLUMNS)
 
 
-@projects_router.get("/{int:project_id}", response=ProjectOut, summary="Un projet")
+@projects_router.get("/{project_id}", response=ProjectOut, summary="Un projet")
 def project_detail(request, project_id: int):
     queryset = organisation_projects(acting_organisation(request)).filter(pk=project_id)
     rows = project_rows(list(queryset.values(*PROJECT_COLUMNS)))
@@ -209,6 +212,14 @@ class CommitteeFilters(Schema):
     departement: str | None = Field(None, pattern=r"^[0-9][0-9AB][0-9]?$", description="code")
     after: dt.date | None = Field(None, description="comités se tenant à partir de cette date")
 
+    @field_validator("after", mode="before")
+    @classmethod
+    def iso_date_only(cls, value):
+        # pydantic would also read "0" or "1700000000" as a Unix timestamp: not a date here.
+        if isinstance(value, str) and not ISO_DATE.match(value):
+            raise ValueError("date attendue au format AAAA-MM-JJ")
+        return value
+
 
 @committees_router.get("", response=list[CommitteeOut], summary="Comités du territoire")
 @paginate(Pages)
@@ -223,6 +234,6 @@ def committee_list(request, filters: Query[CommitteeFilters]):
     return queryset.order_by("-meets_at", "pk")
 
 
-@committees_router.get("/{int:committee_id}", response=CommitteeOut, summary="Un comité")
+@committees_router.get("/{committee_id}", response=CommitteeOut, summary="Un comité")
 def committee_detail(request, committee_id: int):
     return get_object_or_404(organisation_committees(acting_organisation(request)), pk=committee_id)

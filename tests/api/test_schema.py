@@ -9,13 +9,26 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ignored_auth,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from cpts_portal.wsgi import application
 from tests.api.test_contracts import contract_in
 
 pytestmark = pytest.mark.django_db
-CHECKS = [not_a_server_error, response_schema_conformance]
+# Every status and content type documented, the key enforced. Not `negative_data_rejection`:
+# unknown query parameters are ignored on purpose (tolerant reading), as most APIs do.
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+    ignored_auth,
+]
 
 
 @pytest.fixture
