@@ -3,8 +3,9 @@
 import datetime as dt
 import re
 from collections import defaultdict
+from typing import Literal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -110,6 +111,9 @@ class ProjectFilters(Schema):
         description="PS déposés dont l'échéance d'opposition tombe sous N jours",
     )
     name: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$")
+    order: Literal["name", "ps_deadline"] = Field(
+        "name", description="tri : nom, ou échéance d'opposition (la plus proche d'abord)"
+    )
 
 
 def filter_projects(queryset, filters: ProjectFilters):
@@ -132,7 +136,11 @@ def filter_projects(queryset, filters: ProjectFilters):
 @paginate(Pages, rows=project_rows)
 def project_list(request, filters: Query[ProjectFilters]):
     queryset = filter_projects(organisation_projects(acting_organisation(request)), filters)
-    return queryset.order_by("name", "pk").values(*PROJECT_COLUMNS)
+    if filters.order == "ps_deadline":  # the dashboard's order: nearest deadline first
+        queryset = queryset.order_by(F("ps_deadline").asc(nulls_last=True), "name", "pk")
+    else:
+        queryset = queryset.order_by("name", "pk")
+    return queryset.values(*PROJECT_COLUMNS)
 
 
 @projects_router.get("/{project_id}", response=ProjectOut, summary="Un projet")

@@ -63,6 +63,22 @@ def test_filters_match_the_dashboard(world, api_get):
     assert api_get(URL, key, state="nope").status_code == 422
 
 
+def test_deadline_order_like_the_dashboard(world, api_get):
+    from tests.api.conftest import make_project
+
+    soon = make_project(
+        "A CPTS", world.d1, State.PS_DEPOSE, ps_deadline=world.lille.ps_deadline.replace(day=1)
+    )
+    by_name = [p["id"] for p in api_get(URL, world.key.dd_nord).json()["items"]]
+    by_deadline = [
+        p["id"] for p in api_get(URL, world.key.dd_nord, order="ps_deadline").json()["items"]
+    ]
+    assert by_name[0] == soon.pk and len(by_name) == 3
+    expected = sorted([soon, world.lille], key=lambda p: p.ps_deadline)
+    assert by_deadline == [p.pk for p in expected] + [world.nord_emergence.pk]
+    assert api_get(URL, world.key.dd_nord, order="state").status_code == 422
+
+
 def test_pagination(world, api_get):
     first = api_get(URL, world.key.ars_north, page_size=2).json()
     second = api_get(URL, world.key.ars_north, page_size=2, page=2).json()
