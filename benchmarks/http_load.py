@@ -19,6 +19,7 @@ import os
 import platform
 import shlex
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,20 @@ def query_table(client, targets) -> dict:
     return out
 
 
+def single_request_ms(client, targets, runs=30) -> dict:
+    """Median time of one request, in process and one at a time: the page's own cost,
+    less sensitive to what else runs on the machine than the figures under load."""
+    out = {}
+    for name, (url, _small, _large, headers) in targets.items():
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url, **headers)
+            times.append(time.perf_counter() - started)
+        out[name] = statistics.median(times) * 1000
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -349,6 +364,7 @@ def run(count: int, database_url: str) -> None:
     small_data = query_table(client, targets)
     insert_projects(plans[tenth:], tenth)
     large_data = query_table(client, targets)
+    single = single_request_ms(client, targets)
     in_region = Project.objects.filter(departement__region=region).count()
     print(
         f"seeded: {Project.objects.count()} projects, {Project.communes.through.objects.count()} "
@@ -385,7 +401,7 @@ def run(count: int, database_url: str) -> None:
         server.wait(timeout=30)
         os.unlink(script.name)
 
-    report(count, results, small_data, large_data)
+    report(count, results, small_data, large_data, single)
 
 
 def machine() -> str:
@@ -412,7 +428,7 @@ def machine() -> str:
     )
 
 
-def report(count, results, small_data, large_data) -> None:
+def report(count, results, small_data, large_data, single) -> None:
     bare = results["bare view"]["rps"]
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
@@ -422,7 +438,7 @@ def report(count, results, small_data, large_data) -> None:
     )
     header = (
         f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>8}{'errors':>9}"
-        f"   queries (small/large page, 1/10 then all data)"
+        f"{'alone ms':>10}   queries (small/large page, 1/10 then all data)"
     )
     print(header)
     verdicts = []
@@ -432,8 +448,8 @@ def report(count, results, small_data, large_data) -> None:
         q_small, q_large = small_data[name], large_data[name]
         print(
             f"{name:<14}{r['rps']:>9.0f}{r['p50_us'] / 1000:>9.1f}{p95:>9.1f}{ratio:>8.0%}"
-            f"{r['non2xx'] + r['errors']:>9}   {q_small[0]}/{q_small[1]} then "
-            f"{q_large[0]}/{q_large[1]}"
+            f"{r['non2xx'] + r['errors']:>9}{single[name]:>10.1f}   "
+            f"{q_small[0]}/{q_small[1]} then {q_large[0]}/{q_large[1]}"
         )
         if name != "bare view":
             flat = len(set(q_small + q_large)) == 1
