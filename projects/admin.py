@@ -7,6 +7,7 @@ from . import services
 from .models import (
     Association,
     HealthProject,
+    IssuedDocument,
     LetterOfIntent,
     MissingItemsRequest,
     Project,
@@ -106,6 +107,24 @@ class ProjectEventAdmin(admin.ModelAdmin):
     )
     list_filter = ("decision_kind", "transition")
     list_select_related = ("project", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """Issued documents are a record: readable, never edited."""
+
+    list_display = ("project", "kind", "reference", "issued_at", "sha256")
+    list_filter = ("kind",)
+    list_select_related = ("project",)
 
     def has_add_permission(self, request):
         return False

@@ -1,17 +1,22 @@
 """PDF documents with legal weight, rendered by WeasyPrint from templates.
 
-Acknowledgment of receipt (CRPA L.112-3, R.112-5), attestation of implicit validation (CRPA
-L.232-3), committee minutes. They are rebuilt from the file's data on each request, so a
-document always matches the history.
+Acknowledgment of receipt (CRPA L.112-3, R.112-5), decision letters on the LI and the PS,
+attestation of implicit validation (CRPA L.232-3), committee minutes. Documents issued to a
+file are stored once (`IssuedDocument`) with their SHA-256; rendering them again from the same
+data and issue date gives the same bytes (`reproduce`), which the tests check.
 """
 
+import hashlib
 import logging
 
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
 from .committees import decisions_after
+from .models import DocumentKind, IssuedDocument
 from .states import DecisionKind, State
 
 ACK_KINDS = ("li", "ps")
@@ -24,8 +29,9 @@ def _no_fetch(url, *args, **kwargs):
     raise ValueError(f"Ressource externe refusée : {url}")
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    html = render_to_string(template, {**context, "issued_at": timezone.now()})
+def render_pdf(template: str, context: dict, issued_at=None) -> bytes:
+    """Same template, data and issue date: same bytes (WeasyPrint writes no timestamp)."""
+    html = render_to_string(template, {**context, "issued_at": issued_at or timezone.now()})
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 
@@ -57,24 +63,10 @@ def acknowledgment_context(project, kind: str) -> dict | None:
     return None
 
 
-def acknowledgment_pdf(project, kind: str) -> bytes | None:
-    context = acknowledgment_context(project, kind)
-    return render_pdf("projects/pdf/acknowledgment.html", context) if context else None
-
-
 def implicit_event(project):
     return project.events.filter(
         transition="deem_ps_validated", decision_kind=DecisionKind.IMPLICIT
     ).last()
-
-
-def implicit_attestation_pdf(project) -> bytes | None:
-    event = implicit_event(project)
-    if event is None:
-        return None
-    return render_pdf(
-        "projects/pdf/implicit_attestation.html", {"project": project, "event": event}
-    )
 
 
 def minutes_pdf(committee) -> bytes:
@@ -87,3 +79,85 @@ def minutes_pdf(committee) -> bytes:
         for p in committee.projects.all()
     ]
     return render_pdf("projects/pdf/minutes.html", {"committee": committee, "items": items})
+
+
+# --- Documents issued to the file ----------------------------------------------------------
+
+LI_DECISIONS = ("validate_li", "request_li_changes", "reject_li")
+PS_DECISIONS = ("validate_ps", "oppose_ps")
+
+
+def _decision(project, transitions, reference=None):
+    events = project.events.filter(transition__in=transitions).select_related(
+        "actor", "organisation"
+    )
+    return events.filter(pk=reference).first() if reference else events.order_by("pk").last()
+
+
+def _source(project, kind, reference=None):
+    """(reference, template, context) of document `kind` of the project; None if not due.
+
+    Without `reference`, the current one (the latest receipt or decision).
+    """
+    if kind in (DocumentKind.ACK_LI, DocumentKind.ACK_PS):
+        ack = "li" if kind == DocumentKind.ACK_LI else "ps"
+        context = acknowledgment_context(project, ack)
+        if context is None:
+            return None
+        submitted = project.li_submitted_at if ack == "li" else project.ps_submitted_at
+        current = f"{submitted:%Y%m%dT%H%M%S}-{context['received'] or 'incomplet'}"
+        if reference not in (None, current):
+            return None  # a superseded receipt: its stored copy is the record
+        return current, "projects/pdf/acknowledgment.html", context
+    if kind == DocumentKind.IMPLICIT_ATTESTATION:
+        event = implicit_event(project)
+        template = "projects/pdf/implicit_attestation.html"
+    else:
+        transitions = LI_DECISIONS if kind == DocumentKind.LI_DECISION else PS_DECISIONS
+        event = _decision(project, transitions, reference)
+        template = "projects/pdf/decision_letter.html"
+    if event is None:
+        return None
+    return str(event.pk), template, {"project": project, "event": event, "kind": kind}
+
+
+def issue(project, kind) -> IssuedDocument | None:
+    """The stored document `kind` for the project as it is now, issued on first request."""
+    source = _source(project, kind)
+    if source is None:
+        return None
+    reference, template, context = source
+    existing = IssuedDocument.objects.filter(project=project, kind=kind, reference=reference)
+    if document := existing.first():
+        return document
+    issued_at = timezone.now()
+    content = render_pdf(template, context, issued_at)
+    document = IssuedDocument(
+        project=project,
+        kind=kind,
+        reference=reference,
+        sha256=hashlib.sha256(content).hexdigest(),
+        issued_at=issued_at,
+    )
+    document.file.save(f"{kind}-{project.pk}-{reference}.pdf", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # issued at the same moment by another request: keep theirs
+        document.file.delete(save=False)
+        return existing.get()
+    return document
+
+
+def reproduce(document: IssuedDocument) -> bytes | None:
+    """Render the document again from the file's data and its issue date."""
+    source = _source(document.project, document.kind, document.reference)
+    if source is None:
+        return None
+    _, template, context = source
+    return render_pdf(template, context, document.issued_at)
+
+
+def issue_all(project) -> list[IssuedDocument]:
+    """Issue every document the project's file now calls for (after each transition)."""
+    return [doc for kind in DocumentKind if (doc := issue(project, kind)) is not None]

@@ -393,3 +393,36 @@ from .collaboration import (  # noqa: E402, F401
     Message,
     Opinion,
 )
+
+
+class DocumentKind(models.TextChoices):
+    ACK_LI = "ack_li", "Accusé de réception de la lettre d'intention"
+    ACK_PS = "ack_ps", "Accusé de réception du projet de santé"
+    LI_DECISION = "li_decision", "Décision sur la lettre d'intention"
+    PS_DECISION = "ps_decision", "Décision sur le projet de santé"
+    IMPLICIT_ATTESTATION = "implicit", "Attestation de validation implicite"
+
+
+class IssuedDocument(models.Model):
+    """A PDF issued to the file, stored once; re-rendering it from the data gives the same bytes."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("document", max_length=20, choices=DocumentKind.choices)
+    # What it documents (a receipt date, a decision event): a new decision is a new document.
+    reference = models.CharField("référence", max_length=60)
+    file = models.FileField("fichier", upload_to="documents/%Y/")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    issued_at = models.DateTimeField("délivré le")
+
+    class Meta:
+        verbose_name = "document délivré"
+        verbose_name_plural = "documents délivrés"
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "reference"], name="one_document_per_reference"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.project}"

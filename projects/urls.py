@@ -27,6 +27,7 @@ urlpatterns = [
         views.implicit_attestation_pdf,
         name="implicit_attestation",
     ),
+    path("<int:pk>/decision/<str:kind>.pdf", views.decision_letter_pdf, name="decision_letter"),
     path("<int:pk>/statuts/", views.statutes_download, name="statutes"),
     path("<int:pk>/pieces/ajouter/", views.attachment_add, name="attachment_add"),
     path(

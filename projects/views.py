@@ -4,6 +4,8 @@ A project outside the person's territory does not exist for them (404); a projec
 may not act on answers 403.
 """
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -41,7 +43,7 @@ from .forms import (
     OpinionForm,
     ProjectCreateForm,
 )
-from .models import HealthProject, LetterOfIntent, Project, ProjectEvent
+from .models import DocumentKind, HealthProject, LetterOfIntent, Project, ProjectEvent
 from .progress import next_deadline, who_has_the_hand
 from .selectors import visible_projects
 from .services import WorkflowError
@@ -161,7 +163,10 @@ def project_detail(request, pk):
     actions = [
         (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
     ]
-    events = ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
+    events = list(
+        ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
+    )
+    transitions = {e.transition for e in events}
     committees = list(
         project.committees.select_related("departement").prefetch_related(
             Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
@@ -189,7 +194,9 @@ def project_detail(request, pk):
             "committees": committees,
             "item_requests": project.item_requests.all(),
             "members": project.members.select_related("user"),
-            "implicit": documents.implicit_event(project) is not None,
+            "implicit": "deem_ps_validated" in transitions,
+            "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
+            "ps_decided": bool(transitions & set(documents.PS_DECISIONS)),
             "State": State,
         },
     )
@@ -372,16 +379,32 @@ def acknowledgment(request, pk, kind):
     return render(request, "projects/acknowledgment.html", context)
 
 
+def _issued(request, pk, kind, filename):
+    """The stored copy of a document issued to the file (issued on first request)."""
+    document = documents.issue(_project(request, pk), kind)
+    with document.file.open("rb") if document else nullcontext() as handle:
+        return _pdf(handle.read() if handle else None, filename)
+
+
 @login_required
 def acknowledgment_pdf(request, pk, kind):
-    project = _project(request, pk)
-    return _pdf(documents.acknowledgment_pdf(project, kind), f"accuse-reception-{kind}-{pk}.pdf")
+    kinds = {"li": DocumentKind.ACK_LI, "ps": DocumentKind.ACK_PS}
+    if kind not in kinds:
+        raise Http404
+    return _issued(request, pk, kinds[kind], f"accuse-reception-{kind}-{pk}.pdf")
 
 
 @login_required
 def implicit_attestation_pdf(request, pk):
-    project = _project(request, pk)
-    return _pdf(documents.implicit_attestation_pdf(project), f"attestation-{pk}.pdf")
+    return _issued(request, pk, DocumentKind.IMPLICIT_ATTESTATION, f"attestation-{pk}.pdf")
+
+
+@login_required
+def decision_letter_pdf(request, pk, kind):
+    kinds = {"li": DocumentKind.LI_DECISION, "ps": DocumentKind.PS_DECISION}
+    if kind not in kinds:
+        raise Http404
+    return _issued(request, pk, kinds[kind], f"decision-{kind}-{pk}.pdf")
 
 
 @login_required

@@ -194,6 +194,7 @@ def test_a_filed_letter_is_no_longer_editable(world, login):
 
 def test_pdf_rendering_fetches_nothing(world, monkeypatch):
     from projects import documents
+    from projects.models import DocumentKind
 
     seen = []
     real_html = documents.HTML
@@ -205,7 +206,8 @@ def test_pdf_rendering_fetches_nothing(world, monkeypatch):
     monkeypatch.setattr(documents, "HTML", spy)
     project, _, _ = project_in_state(State.LI_DEPOSEE, world.dept)
     project = Project.objects.get(pk=project.pk)
-    assert documents.acknowledgment_pdf(project, "li").startswith(b"%PDF-")
+    document = documents.issue(project, DocumentKind.ACK_LI)
+    assert document.file.read().startswith(b"%PDF-")
     assert seen == [documents._no_fetch]
     with pytest.raises(ValueError):
         documents._no_fetch("file:///etc/passwd")

@@ -39,6 +39,7 @@ SCOPED = [
     ("acknowledgment_pdf", lambda c: [c.p, "li"], "get", ALL_200),
     ("implicit_attestation", lambda c: [c.p], "get", dict.fromkeys(ROLES, 404)),
     ("statutes", lambda c: [c.p], "get", ALL_200),
+    ("decision_letter", lambda c: [c.p, "li"], "get", ALL_200),
     ("attachment_add", lambda c: [c.p], "get", LEADER_ONLY),
     ("attachment", lambda c: [c.p, c.attachment], "get", ALL_200),
     ("action", lambda c: [c.p, "validate_ps"], "get", ARS_ONLY),
