@@ -9,6 +9,7 @@ urlpatterns = [
     path("contrats/", views.contract_list, name="contracts"),
     path("contrats/droits/", views.entitlements_export, name="entitlements_export"),
     path("contrats/<int:pk>/", views.contract_detail, name="contract"),
+    path("contrats/<int:pk>/contrat.pdf", views.contract_pdf, name="contract_pdf"),
     path("contrats/<int:pk>/signature/", views.contract_sign, name="contract_sign"),
     path("contrats/<int:pk>/mission/", views.mission_start, name="mission_start"),
     path("contrats/<int:pk>/indicateur/", views.indicator_add, name="indicator_add"),

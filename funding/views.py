@@ -19,7 +19,7 @@ from projects import permissions as project_perms
 from projects.selectors import visible_projects
 from projects.states import State
 
-from . import calc, services
+from . import calc, documents, services
 from .forms import (
     ContractForm,
     CrisisForm,
@@ -333,6 +333,14 @@ def contract_detail(request, pk):
     if project_perms.ars_or_assurance_maladie(contract.project, request.user):
         ctx["signature_form"] = SignatureForm()
     return render(request, "funding/contract_detail.html", ctx)
+
+
+@login_required
+def contract_pdf(request, pk):
+    contract = _contract_or_404(request, pk)
+    response = HttpResponse(documents.contract_pdf(contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contrat-aci-{contract.pk}.pdf"'
+    return response
 
 
 def _post_action(request, pk, form_class, action):

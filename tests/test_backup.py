@@ -47,7 +47,7 @@ def test_backup_then_restore_brings_the_data_back(scratch_database, tmp_path):
 
     with psycopg.connect(scratch_database, autocommit=True) as conn:
         conn.execute("DELETE FROM territories_region")
-        conn.execute("DROP TABLE projects_projectevent")  # worse than lost rows
+        conn.execute("DROP TABLE projects_projectevent CASCADE")  # worse than lost rows
     run("make", "-s", "restore", f"FILE={dump}", env=env)
 
     with psycopg.connect(scratch_database) as conn:

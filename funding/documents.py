@@ -1,0 +1,61 @@
+"""The ACI contract as a PDF ready for signature, with its annexes."""
+
+from django.utils import timezone
+
+from accounts.models import Organisation, OrganisationKind
+from projects import deadlines
+from projects.documents import render_pdf
+
+from . import calc
+from .grid_store import load_grid_set
+from .presentation import line_label, mission_label
+
+
+def _institution(kind, **where) -> str:
+    org = Organisation.objects.filter(kind=kind, **where).order_by("pk").first()
+    return org.name if org else ""
+
+
+def contract_context(contract) -> dict:
+    project = contract.project
+    reference_day = contract.signed_on or timezone.localdate()
+    grid_set = load_grid_set()
+    chosen = {m.mission for m in contract.missions.all()}
+    optional = chosen & set(grid_set.in_force(reference_day).optional_missions)
+    grid, lines = calc.annual_maximum(
+        grid_set, contract.size, contract.members, reference_day, optional=optional,
+        snp_dispositif=contract.snp_dispositif, crisis=True,
+    )  # fmt: skip
+    missions = [
+        {
+            "label": mission_label(grid, m.mission),
+            "start_by": contract.signed_on
+            and deadlines.mission_start_deadline(contract.signed_on, m.mission),
+            "indicators": list(m.indicators.all()),
+        }
+        for m in contract.missions.prefetch_related("indicators")
+    ]
+    return {
+        "contract": contract,
+        "project": project,
+        "association": getattr(project, "association", None),
+        "cpam": _institution(OrganisationKind.CPAM, departement=project.departement),
+        "ars": _institution(OrganisationKind.ARS, region=project.departement.region),
+        "grid": grid,
+        "amounts": [
+            {
+                "label": line_label(grid, x.mission, x.part),
+                "amount": x.amount,
+                "to_confirm": x.to_confirm,
+            }
+            for x in lines
+        ],
+        "total": calc.total(lines),
+        "missions": missions,
+        "end": contract.signed_on and deadlines.contract_end(contract.signed_on),
+    }
+
+
+def contract_pdf(contract) -> bytes:
+    # Issued for signature: the date printed is the day it is printed.
+    return render_pdf("funding/pdf/contract.html", contract_context(contract))

@@ -1,0 +1,39 @@
+"""The ACI contract PDF with its annexes, for the parties of the territory only."""
+
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import OrganisationKind
+from funding import services
+from tests.factories import DepartementFactory, institution_user
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def test_contract_pdf_has_parties_missions_indicators_and_amounts(client, aci_project):
+    project, leader, ars = aci_project
+    cpam = institution_user(OrganisationKind.CPAM, project.departement)
+    contract = services.create_contract(project, cpam, members=45, optional=["qualite"])
+    access = contract.missions.get(mission="acces_soins")
+    services.add_indicator(
+        access, cpam, label="Patients sans médecin traitant orientés",
+        thresholds=[("socle", 10, "0.5"), ("objectif", 30, "1")],
+    )  # fmt: skip
+    client.force_login(cpam)
+    response = client.get(reverse("funding:contract_pdf", args=[contract.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert project.association.rna in text and cpam.organisation.name in text
+    assert "Annexe 1" in text and "Accès aux soins" in text and "Qualité" in text
+    assert "Patients sans médecin traitant orientés" in text and "objectif : 30 → 1" in text
+    assert "Total" in text and "€" in text and "Date et signature" in text
+
+    client.force_login(institution_user(OrganisationKind.CPAM, DepartementFactory()))
+    assert client.get(reverse("funding:contract_pdf", args=[contract.pk])).status_code == 404
