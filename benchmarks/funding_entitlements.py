@@ -13,24 +13,12 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from scratch_db import drop_database, fresh_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BENCH_DB = "cpts_bench_funding"
 TARGET_SECONDS = 1.0
-
-
-def bench_database_url() -> str:
-    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    if url.scheme not in ("postgres", "postgresql"):
-        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL.")
-    admin = urlunparse(url._replace(scheme="postgresql"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunparse(url._replace(path=f"/{BENCH_DB}"))
 
 
 def populate(count: int) -> None:
@@ -122,7 +110,7 @@ def populate(count: int) -> None:
 
 
 def main(count: int) -> None:
-    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ["DATABASE_URL"] = fresh_database(BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpts_portal.settings")
     import django
 
@@ -164,13 +152,7 @@ def main(count: int) -> None:
         f"(target < {TARGET_SECONDS:.0f} s): {'OK' if elapsed < TARGET_SECONDS else 'SLOW'}"
     )
     connection.close()
-    with psycopg.connect(
-        urlunparse(
-            urlparse(os.environ["DATABASE_URL"])._replace(scheme="postgresql", path="/postgres")
-        ),
-        autocommit=True,
-    ) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    drop_database(BENCH_DB)
 
 
 if __name__ == "__main__":

@@ -10,27 +10,15 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from scratch_db import drop_database, fresh_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BENCH_DB = "cpts_bench_sweep"
 
 
-def bench_database_url() -> str:
-    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-    if url.scheme not in ("postgres", "postgresql"):
-        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL.")
-    admin = urlunparse(url._replace(scheme="postgresql"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunparse(url._replace(path=f"/{BENCH_DB}"))
-
-
 def main(count: int) -> None:
-    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ["DATABASE_URL"] = fresh_database(BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpts_portal.settings")
     import django
 
@@ -83,6 +71,7 @@ def main(count: int) -> None:
     )
     print(f"target < 2 s: {'OK' if elapsed < 2 else 'MISSED'}")
     connection.close()
+    drop_database(BENCH_DB)
 
 
 if __name__ == "__main__":

@@ -51,8 +51,13 @@ class Project(ConcurrentTransitionMixin, models.Model):
         verbose_name = "projet de CPTS"
         verbose_name_plural = "projets de CPTS"
         indexes = [
-            # The implicit-validation sweep: state + deadline.
-            models.Index(fields=["state", "ps_deadline"], name="project_state_deadline"),
+            # The implicit-validation sweep and the deadline filters: only PS under review
+            # (partial: a row leaving the state leaves the index, so the sweep writes less).
+            models.Index(
+                fields=["ps_deadline"],
+                name="project_ps_under_review",
+                condition=models.Q(state="ps_depose"),
+            ),
         ]
 
     def __str__(self):
@@ -351,6 +356,7 @@ class ProjectEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name="auteur",
+        db_index=False,  # partial index below
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -359,6 +365,7 @@ class ProjectEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name="organisation",
+        db_index=False,  # partial index below
     )
     decision_kind = models.CharField(
         "nature", max_length=10, choices=DecisionKind.choices, default=DecisionKind.EXPLICIT
@@ -372,6 +379,17 @@ class ProjectEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = "événement"
         verbose_name_plural = "historique"
+        # Implicit decisions (the bulk of the sweep) have no actor: index only explicit ones.
+        indexes = [
+            models.Index(
+                fields=["actor"], name="event_actor", condition=models.Q(actor__isnull=False)
+            ),
+            models.Index(
+                fields=["organisation"],
+                name="event_organisation",
+                condition=models.Q(organisation__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project_id}: {self.source} → {self.target}"
