@@ -1,9 +1,7 @@
 """Debian's Chromium: the public simulator (form, table, bar chart) and a CPAM's contract page."""
 
 import datetime as dt
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,18 +10,11 @@ from django.test import Client
 
 from accounts.models import OrganisationKind
 from funding import services
+from tests.browser import ARTIFACTS, chromium_page
 from tests.factories import institution_user
 
 from .conftest import make_aci_project
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 pytestmark = pytest.mark.e2e
 
 
@@ -31,19 +22,8 @@ pytestmark = pytest.mark.e2e
 def page(live_server):
     # live_server flushes tables between tests: the grids of the data migration go too.
     call_command("load_funding_grids", stdout=StringIO())
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
+    with chromium_page() as page:
         yield page
-        chromium.close()
 
 
 def test_public_simulator(live_server, page):

@@ -7,21 +7,18 @@ each role's main page go to test-artifacts/.
 """
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core import mail
-from django.db import connections
 
 from accounts.models import OrganisationKind
 from projects.models import Project
 from projects.notifications import notify_implicit_validations
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
+from tests.browser import ARTIFACTS, chromium_page
 from tests.factories import (
     LI_SECTIONS,
     PS_SECTIONS,
@@ -35,34 +32,12 @@ from tests.factories import (
 
 from .conftest import MINIMAL_PDF, PASSWORD
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
 def browser(live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
+    with chromium_page() as page:
         yield page
-        context.close()
-        chromium.close()
-        connections.close_all()  # the greenlet's own connection must not outlive the test DB
 
 
 class Journey:

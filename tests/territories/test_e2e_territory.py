@@ -1,44 +1,20 @@
 """A project leader builds a real territory in the browser (Debian's Chromium, Playwright)."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 
 from projects import services as workflow
 from territories.loader import load_reference_data
 from territories.models import Commune, Departement
+from tests.browser import ARTIFACTS, chromium_context
 from tests.factories import UserFactory
-
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def browser_page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="fr-FR")
+    with chromium_context(width=1400, height=1100) as context:
         yield context
-        context.close()
-        browser.close()
-        # Playwright's sync API runs the test in a greenlet with its own context, hence its own
-        # Django connection: close it here, or it outlives the test database.
-        connections.close_all()
 
 
 def login(context, live_server, user):
