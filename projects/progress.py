@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .deadlines import add_months
+from .deadlines import pre_aci_ps_deadline
 from .states import State
 
 LEADERS = "Les porteurs du projet"
@@ -34,8 +34,6 @@ def states_in_hand_of(key: str) -> list[str]:
     return [state for state, who in HAND.items() if who == label]
 
 
-# Annexe 6 of avenant 2: the PS is to be deposited within 9 months of the pre-ACI support.
-PRE_ACI_PS_MONTHS = 9
 NEAR_DAYS = 15
 
 
@@ -81,7 +79,7 @@ def next_deadline(project, next_committee=None) -> Deadline | None:
         start = timezone.localtime(project.li_decided_at).date()
         return Deadline(
             "Dépôt du projet de santé (indicatif : 9 mois, avenant 2 annexe 6)",
-            add_months(start, PRE_ACI_PS_MONTHS),
+            pre_aci_ps_deadline(start),
             legal=False,
         )
     return None

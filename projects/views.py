@@ -116,7 +116,8 @@ class ProjectListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterV
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
-    paginate_by = 25
+    # Paginated by the table only (a ListView paginate_by would count the rows a second time).
+    table_pagination = {"per_page": 25}
     export_name = "projets-cpts"
     export_formats = ("csv", "xlsx")
 
