@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from scratch_db import fresh_database
+from scratch_db import drop_database, fresh_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BENCH_DB = "cpts_bench_dashboard"
@@ -81,6 +81,8 @@ def main(count: int) -> None:
                                                       "sort": "name"})  # fmt: skip
     measure("export CSV (all rows)", {"_export": "csv"}, runs=3)
     measure("export XLSX (all rows)", {"_export": "xlsx"}, runs=1)
+    connection.close()
+    drop_database(BENCH_DB)
 
 
 if __name__ == "__main__":
