@@ -4,10 +4,12 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from projects import deadlines
-from projects.documents import render_pdf
+from projects.documents import issue, render_pdf
+from projects.models import DocumentKind
 
 from . import calc
 from .grid_store import load_grid_set
+from .models import Contract
 from .presentation import line_label, mission_label
 
 
@@ -56,6 +58,24 @@ def contract_context(contract) -> dict:
     }
 
 
+TEMPLATE = "funding/pdf/contract.html"
+
+
 def contract_pdf(contract) -> bytes:
-    # Issued for signature: the date printed is the day it is printed.
-    return render_pdf("funding/pdf/contract.html", contract_context(contract))
+    """The signed contract as stored with the project; before signature, a draft to sign."""
+    if contract.is_signed:
+        document = issue(contract.project, DocumentKind.ACI_CONTRACT)
+        with document.file.open("rb") as handle:
+            return handle.read()
+    return render_pdf(TEMPLATE, contract_context(contract))
+
+
+def signed_contract_source(project, reference=None):
+    """Document source for projects.documents: the contract once all three parties signed."""
+    contract = Contract.objects.filter(project=project, signed_on__isnull=False).first()
+    if contract is None:
+        return None
+    current = f"{contract.pk}-{contract.signed_on:%Y%m%d}"
+    if reference not in (None, current):
+        return None
+    return current, TEMPLATE, contract_context(contract)

@@ -94,11 +94,21 @@ def _decision(project, transitions, reference=None):
     return events.filter(pk=reference).first() if reference else events.order_by("pk").last()
 
 
+# Documents of other apps (the signed ACI contract): kind -> source(project, reference).
+EXTRA_SOURCES = {}
+
+
+def register_source(kind, source) -> None:
+    EXTRA_SOURCES[kind] = source
+
+
 def _source(project, kind, reference=None):
     """(reference, template, context) of document `kind` of the project; None if not due.
 
     Without `reference`, the current one (the latest receipt or decision).
     """
+    if kind in EXTRA_SOURCES:
+        return EXTRA_SOURCES[kind](project, reference)
     if kind in (DocumentKind.ACK_LI, DocumentKind.ACK_PS):
         ack = "li" if kind == DocumentKind.ACK_LI else "ps"
         context = acknowledgment_context(project, ack)

@@ -419,6 +419,7 @@ class DocumentKind(models.TextChoices):
     LI_DECISION = "li_decision", "Décision sur la lettre d'intention"
     PS_DECISION = "ps_decision", "Décision sur le projet de santé"
     IMPLICIT_ATTESTATION = "implicit", "Attestation de validation implicite"
+    ACI_CONTRACT = "aci_contract", "Contrat ACI signé"
 
 
 class IssuedDocument(models.Model):

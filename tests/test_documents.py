@@ -62,6 +62,11 @@ def test_decision_letters_carry_the_institution_the_decision_and_its_motive():
     assert "s'oppose au projet de santé" in text
     assert "territoire d'action n'est pas pertinent" in text and "Chevauchement" in text
 
+    project, _, ars = project_in_state(State.PS_DEPOSE)
+    services.validate_health_project(project, ars, "Conforme au PRS")
+    _, text = issued_text(project, DocumentKind.PS_DECISION)
+    assert "Le projet de santé est validé" in text and ars.organisation.name in text
+
 
 def test_implicit_attestation_and_one_stored_copy_per_document(client):
     project, leader, _ = project_in_state(State.PS_DEPOSE, received=dt.date(2026, 1, 10))

@@ -37,3 +37,23 @@ def test_contract_pdf_has_parties_missions_indicators_and_amounts(client, aci_pr
 
     client.force_login(institution_user(OrganisationKind.CPAM, DepartementFactory()))
     assert client.get(reverse("funding:contract_pdf", args=[contract.pk])).status_code == 404
+
+
+def test_signed_contract_is_stored_with_the_project_and_reproducible(client, aci_project):
+    import datetime as dt
+
+    from projects import documents
+    from projects.models import DocumentKind, IssuedDocument
+
+    project, leader, ars = aci_project
+    cpam = institution_user(OrganisationKind.CPAM, project.departement)
+    contract = services.create_contract(project, cpam, members=45)
+    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+        contract = services.record_signature(contract, user, party, dt.date(2026, 6, 2))
+    client.force_login(cpam)
+    first = client.get(reverse("funding:contract_pdf", args=[contract.pk])).content
+    again = client.get(reverse("funding:contract_pdf", args=[contract.pk])).content
+    assert first == again
+    stored = IssuedDocument.objects.get(project=project, kind=DocumentKind.ACI_CONTRACT)
+    assert documents.reproduce(stored) == first
+    assert "signé le 2 juin 2026" in pdf_text(first) and "1 juin 2031" in pdf_text(first)
