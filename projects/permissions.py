@@ -10,7 +10,11 @@ def _active(user) -> bool:
 def is_leader(project, user) -> bool:
     if not _active(user):
         return False
-    return project.members.filter(user=user).exists()
+    # Asked several times per page (view, transition permissions, thread): once per instance.
+    known = project.__dict__.setdefault("_leaders_checked", {})
+    if user.pk not in known:
+        known[user.pk] = project.members.filter(user=user).exists()
+    return known[user.pk]
 
 
 def _institution_covers(project, user, kinds) -> bool:

@@ -72,7 +72,8 @@ def home(request):
 
 def _project(request, pk):
     """The project if it is in the person's territory (or theirs), else 404."""
-    return get_object_or_404(visible_projects(request.user), pk=pk)
+    files = ("letter", "association", "health_project")  # shown on most project pages
+    return get_object_or_404(visible_projects(request.user).select_related(*files), pk=pk)
 
 
 def _leader_project(request, pk):
