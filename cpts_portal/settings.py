@@ -233,7 +233,7 @@ CPTS_EXTEND_DEADLINE_TO_WORKING_DAY = (
 CPTS_REMINDER_OFFSETS = [
     int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
 ]
-CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "2000"))
+CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "5000"))
 
 LOGGING = {
     "version": 1,
