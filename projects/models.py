@@ -1,6 +1,5 @@
 """A CPTS project, its files (LI, association, PS) and its append-only history."""
 
-import re
 
 from django.conf import settings
 from django.db import models
@@ -13,8 +12,7 @@ from territories.models import Commune, Departement
 from . import permissions as perms
 from .deadlines import implicit_validation_date, opposition_deadline
 from .states import DecisionKind, OppositionGround, State
-
-RNA_RE = re.compile(r"^W\d{9}$")
+from .validators import RNA_RE
 
 
 class Project(ConcurrentTransitionMixin, models.Model):
