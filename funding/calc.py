@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from projects.deadlines import add_months
+from projects.deadlines import add_months, contract_anniversary
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -234,7 +234,7 @@ class Line(NamedTuple):  # a tuple: built by the thousand in bulk computations
 
 def contract_year_bounds(signed_on: dt.date, year: int) -> tuple[dt.date, dt.date]:
     """[start, end) of contract year `year` (1-based), from signature anniversary to the next."""
-    return add_months(signed_on, 12 * (year - 1)), add_months(signed_on, 12 * year)
+    return contract_anniversary(signed_on, year), contract_anniversary(signed_on, year + 1)
 
 
 def prorata(amount: Decimal, start: dt.date | None, year_start: dt.date, year_end: dt.date):

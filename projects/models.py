@@ -1,6 +1,5 @@
 """A CPTS project, its files (LI, association, PS) and its append-only history."""
 
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,7 +10,7 @@ from territories.models import Commune, Departement
 
 from . import permissions as perms
 from .deadlines import implicit_validation_date, opposition_deadline
-from .states import DecisionKind, OppositionGround, State
+from .states import FINAL_STATES, DecisionKind, OppositionGround, State
 from .validators import RNA_RE
 
 
@@ -211,7 +210,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         state,
-        source=[s for s in State if s not in (State.LI_REJETEE, State.ACI_SIGNE, State.ABANDONNE)],
+        source=[s for s in State if s not in FINAL_STATES],
         target=State.ABANDONNE,
         permission=perms.leader_or_ars,
     )
