@@ -48,8 +48,11 @@ bench-funding: install
 bench-search: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/commune_search.py
 
+# Its own Redis database: the page cache's version must not move with other work.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+
 bench-http: install
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/http_load.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python benchmarks/http_load.py
 
 bench-dashboard: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/dashboard.py
@@ -58,7 +61,7 @@ backup:
 	scripts/backup.sh
 
 restore:
-	scripts/restore.sh $(FILE)
+	PYTHON=$(BIN)/python scripts/restore.sh $(FILE)
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q

@@ -4,12 +4,16 @@ Creates a throw-away PostgreSQL database next to DATABASE_URL's, loads the refer
 (régions, départements, every commune), seeds projects over all communes and in every state,
 then serves the app with gunicorn on 127.0.0.1 (a free port) and measures with wrk on loopback:
 the ARS dashboard (a regional ARS user's session), a project page, the API list (that ARS's key)
-and a bare Django view (/bench/bare: middleware, no database) as the reference. Queries per
-page are counted in process (Django test client), at two page sizes and two data volumes
-(a tenth of the projects, then all). The database is dropped at the end.
+and a bare Django view (/bench/bare: middleware, no database) as the reference. The three pages
+go through the page cache (cpts_portal/page_cache.py, on with REDIS_URL): under wrk they are
+served from it, since nothing writes; a last run writes to the database once a second during the
+load, which makes every cached page stale each time. Queries and the cost of one request alone
+are measured in process (Django test client) on a render (the cache made stale first) and on a
+hit; queries at two page sizes and two data volumes (a tenth of the projects, then all). The
+database is dropped at the end.
 Targets (issue 7): p95 < 100 ms, throughput >= 50 % of the bare view's, queries per page that
 grow neither with the page size nor with the data.
-Usage: DATABASE_URL=postgres://... python benchmarks/http_load.py [N]
+Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... python benchmarks/http_load.py [N]
 (BENCH_WORKERS, BENCH_WRK="-t2 -c16 -d10s --timeout 5s" to change the load.)
 """
 
@@ -23,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -224,10 +229,14 @@ def regional_ars():
 
 
 def count_queries(client, url: str, headers: dict) -> int:
+    """Queries of one render (the page cache made stale first)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from cpts_portal import page_cache
+
     client.get(url, **headers)  # warm: the key's daily "last used" write, caches
+    page_cache.bump()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
     assert response.status_code == 200, (url, response.status_code)
@@ -247,17 +256,41 @@ def query_table(client, targets) -> dict:
 
 
 def single_request_ms(client, targets, runs=30) -> dict:
-    """Median time of one request, in process and one at a time: the page's own cost,
-    less sensitive to what else runs on the machine than the figures under load."""
+    """Median time of one request, in process and one at a time, rendered (the cache made
+    stale before each) and from the cache: the page's own costs, less sensitive to what else
+    runs on the machine than the figures under load."""
+    from cpts_portal import page_cache
+
     out = {}
     for name, (url, _small, _large, headers) in targets.items():
-        times = []
+        rendered, cached = [], []
         for _ in range(runs):
-            started = time.perf_counter()
-            client.get(url, **headers)
-            times.append(time.perf_counter() - started)
-        out[name] = statistics.median(times) * 1000
+            page_cache.bump()
+            for times in (rendered, cached):
+                started = time.perf_counter()
+                client.get(url, **headers)
+                times.append(time.perf_counter() - started)
+        out[name] = (statistics.median(rendered) * 1000, statistics.median(cached) * 1000)
     return out
+
+
+class Writer(threading.Thread):
+    """Renames a project once a second (a real UPDATE) while wrk runs: every cached page
+    becomes stale each time, as with agents and leaders at work."""
+
+    def __init__(self, project_pk: int):
+        super().__init__(daemon=True)
+        self.project_pk, self.stop, self.writes = project_pk, threading.Event(), 0
+
+    def run(self):
+        from django.db import connection
+
+        from projects.models import Project
+
+        while not self.stop.wait(1.0):
+            self.writes += 1
+            Project.objects.filter(pk=self.project_pk).update(name=f"CPTS écrite {self.writes}")
+        connection.close()
 
 
 def free_port() -> int:
@@ -383,6 +416,7 @@ def run(count: int, database_url: str) -> None:
         "bare view": {},
     }
     results = {}
+    writer = Writer(project.pk)
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
@@ -396,6 +430,11 @@ def run(count: int, database_url: str) -> None:
                 [*(a for a in WRK_ARGS if not a.startswith("-d")), "-d2s"],
             )
             results[name] = run_wrk(base + url, headers[name], script.name)
+        writer.start()
+        url = targets["dashboard"][0]
+        results["dashboard, 1 write/s"] = run_wrk(base + url, headers["dashboard"], script.name)
+        writer.stop.set()
+        writer.join()
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -429,26 +468,31 @@ def machine() -> str:
 
 
 def report(count, results, small_data, large_data, single) -> None:
+    from django.conf import settings
+
     bare = results["bare view"]["rps"]
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\nHTTP load, {count} projects, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n"
         f"machine: {machine()}; load average {load} (wrk, gunicorn and PostgreSQL share it)\n"
-        f"gunicorn {WORKERS} sync workers, wrk {' '.join(WRK_ARGS)} on 127.0.0.1"
+        f"gunicorn {WORKERS} sync workers, wrk {' '.join(WRK_ARGS)} on 127.0.0.1; "
+        f"page cache {'on' if settings.CPTS_PAGE_CACHE else 'OFF (no REDIS_URL)'}"
     )
-    header = (
-        f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>8}{'errors':>9}"
-        f"{'alone ms':>10}   queries (small/large page, 1/10 then all data)"
+    print(
+        f"{'page':<22}{'req/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'ratio':>7}{'errors':>7}"
+        f"{'alone: render':>15}{'/ cached ms':>12}   queries per render "
+        "(small/large page, 1/10 then all data)"
     )
-    print(header)
     verdicts = []
     for name, r in results.items():
+        page = name.split(",")[0]  # the run with writes is the dashboard's
         ratio = r["rps"] / bare
         p95 = r["p95_us"] / 1000
-        q_small, q_large = small_data[name], large_data[name]
+        q_small, q_large = small_data[page], large_data[page]
+        rendered, cached = single[page]
         print(
-            f"{name:<14}{r['rps']:>9.0f}{r['p50_us'] / 1000:>9.1f}{p95:>9.1f}{ratio:>8.0%}"
-            f"{r['non2xx'] + r['errors']:>9}{single[name]:>10.1f}   "
+            f"{name:<22}{r['rps']:>7.0f}{r['p50_us'] / 1000:>8.1f}{p95:>8.1f}{ratio:>7.0%}"
+            f"{r['non2xx'] + r['errors']:>7}{rendered:>15.1f}{cached:>12.1f}   "
             f"{q_small[0]}/{q_small[1]} then {q_large[0]}/{q_large[1]}"
         )
         if name != "bare view":

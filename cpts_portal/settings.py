@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "csp",
+    "cpts_portal",
     "accounts",
     "territories",
     "projects",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, auth and messages: serves cached pages before their view runs.
+    "cpts_portal.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: throttles repeated failed logins.
@@ -183,6 +186,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # Sessions read from Redis (written through to the database): one round trip per request.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": "cpts",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Works across processes on one host without any server (see README).
     _broker_dir = VAR_DIR / "celery-broker"
@@ -234,6 +246,9 @@ CPTS_EXTEND_DEADLINE_TO_WORKING_DAY = (
 CPTS_REMINDER_OFFSETS = [
     int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
 ]
+# Whole-response cache of the dashboard, project page and API list (cpts_portal/page_cache.py).
+# It needs a cache shared by the web and worker processes: on with Redis only.
+CPTS_PAGE_CACHE = bool(REDIS_URL) and os.environ.get("CPTS_PAGE_CACHE", "1") == "1"
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "5000"))
 
 LOGGING = {

@@ -23,6 +23,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import TableExport
 from django_tables2.export.views import ExportMixin
 
+from cpts_portal import page_cache
 from reminders.views import personal_feed_url
 from territories.models import Departement
 
@@ -175,6 +176,8 @@ def project_detail(request, pk):
         )
     )
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
+    if upcoming:  # the next deadline shown changes when that committee starts
+        page_cache.valid_until(request, min(c.meets_at for c in upcoming))
     return render(
         request,
         "projects/project_detail.html",

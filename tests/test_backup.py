@@ -9,6 +9,8 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 import pytest
 
+from cpts_portal import page_cache
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = "cpts_backup_roundtrip"
 
@@ -48,7 +50,9 @@ def test_backup_then_restore_brings_the_data_back(scratch_database, tmp_path):
     with psycopg.connect(scratch_database, autocommit=True) as conn:
         conn.execute("DELETE FROM territories_region")
         conn.execute("DROP TABLE projects_projectevent CASCADE")  # worse than lost rows
+    version = page_cache.current_version()
     run("make", "-s", "restore", f"FILE={dump}", env=env)
+    assert page_cache.current_version() != version  # cached pages of the old data are stale
 
     with psycopg.connect(scratch_database) as conn:
         assert conn.execute("SELECT name FROM territories_region").fetchall() == [
