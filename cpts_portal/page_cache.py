@@ -2,18 +2,19 @@
 
 One rule makes it honest: an entry is served only if nothing was written to the database since
 it was rendered. Every SQL statement that writes (ORM, bulk update, raw SQL of the implicit
-sweep, admin, migrations, in any process: web, Celery worker, shell) increments a data version
-kept in the shared cache (Redis), once right after the statement and once after its
-transaction commits. Each entry carries the version read *before* rendering; any later write
-makes it unreachable. Writes to the session table are the one exception: a session is checked
-on every hit instead.
+sweep, admin, migrations, sessions, in any process: web, Celery worker, shell) increments a
+data version kept in the shared cache (Redis), once right after the statement and once after
+its transaction commits. Each entry carries the version read *before* rendering; any later write
+makes it unreachable. So a hit needs one round trip to Redis and nothing else: a logout deletes
+the session (a write), a revoked key is an update (a write).
 
-Entries are private: keyed by the person's session (or API key) and the URL, so permissions
-and CSRF tokens stay those of the request that rendered them. They also carry the moment they
-stop being true without any write (end of the Paris day, for pages showing "today"'s deadlines;
-a committee's start time, via `valid_until`). Pages with flash messages are neither served nor
-stored. Enabled only with a cache shared by every process (CPTS_PAGE_CACHE, on with REDIS_URL):
-a per-process cache would miss the worker's writes.
+Entries are private: keyed by the session cookie (or API key) and the URL, so permissions and
+CSRF tokens stay those of the request that rendered them. They also carry the moment they stop
+being true without any write: the end of the Paris day (pages show "today"'s deadlines), the
+session's expiry, a committee's start time (`valid_until`). Pages showing flash messages are not
+stored. Enabled only with a cache shared by every process (CPTS_PAGE_CACHE, on with REDIS_URL,
+off in DEBUG where templates change under the server): a per-process cache would miss the
+worker's writes.
 """
 
 import datetime as dt
@@ -22,13 +23,14 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, user_logged_in
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +39,11 @@ VERSION_KEY = "page-cache:data-version"
 # the person, the URL and the day; the project page also declares its committees' start).
 CACHED_VIEWS = {"projects:list", "projects:detail", "api:project_list"}
 API_VIEWS = {"api:project_list"}
+SESSION_EXPIRES = "page_cache_session_expires"
 MAX_AGE = 15 * 60  # seconds; bounds memory and the effect of writes made outside Django
 # Statements that leave the data as it was. Anything else counts as a write.
+_VARY = {False: "Cookie", True: "Authorization"}
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET", "SHOW")
-_SESSION_TABLE = '"django_session"'
 
 
 def enabled() -> bool:
@@ -71,11 +74,9 @@ def bump() -> None:
 def is_write(sql) -> bool:
     if not isinstance(sql, str):
         return True
-    head = sql.lstrip()[:40]
+    head = sql.lstrip()[:12]
     keyword = head.split(None, 1)[0].upper() if head else ""
-    if keyword in _READS:
-        return False
-    return _SESSION_TABLE not in head
+    return keyword not in _READS
 
 
 def _bump_after_write(execute, sql, params, many, context):
@@ -102,7 +103,15 @@ def _settings_changed(**kwargs):
         bump()
 
 
+def _note_session_expiry(sender, request, user, **kwargs):
+    """Sessions are not saved again on each request: their expiry is known at login only."""
+    if request is not None and hasattr(request, "session"):
+        expires = timezone.now() + dt.timedelta(seconds=request.session.get_expiry_age())
+        request.session[SESSION_EXPIRES] = expires.isoformat()
+
+
 connection_created.connect(watch_connection)
+user_logged_in.connect(_note_session_expiry)
 setting_changed.connect(_settings_changed)
 
 
@@ -121,16 +130,14 @@ def _end_of_day(now: dt.datetime) -> dt.datetime:
 
 
 def _identity(request, api: bool) -> str | None:
-    """Whose page this is: the API key, or the live session of a signed-in person."""
+    """Whose page this is: the API key or the session cookie (checked when rendering)."""
     if api:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         return "key:" + _digest(key) if scheme.lower() == "bearer" and key else None
-    session = request.session
-    if session.session_key is None or session.get(SESSION_KEY) is None:
-        return None
-    if session.get("_messages") or request.COOKIES.get("messages"):
-        return None  # flash messages: shown once, never cached
-    return "session:" + _digest(session.session_key)
+    if request.COOKIES.get("messages"):
+        return None  # flash messages waiting: render them
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return "session:" + _digest(session_key) if session_key else None
 
 
 def _digest(text: str) -> str:
@@ -154,6 +161,7 @@ def lookup(request, view_name: str) -> HttpResponse | None:
         for header, value in entry["headers"]:
             response[header] = value
         response["X-Page-Cache"] = "hit"
+        patch_vary_headers(response, [_VARY[identity.startswith("key:")]])
         return response
     request._page_cache = (key, version, now)
     return None
@@ -167,10 +175,18 @@ def store(request, response) -> None:
         or response.streaming
         or response.cookies
         or response.has_header("Content-Disposition")  # exports
-        or (storage is not None and storage._queued_messages)
+        or (
+            storage is not None
+            and (storage._queued_messages or getattr(storage, "_loaded_data", None))
+        )
     ):
         return
     until = _end_of_day(rendered_at)
+    if key.startswith("page-cache:session:"):
+        expires = request.session.get(SESSION_EXPIRES)
+        if request.session.get(SESSION_KEY) is None or expires is None:
+            return
+        until = min(until, dt.datetime.fromisoformat(expires))
     declared = getattr(request, "_page_cache_until", None)
     if declared is not None:
         until = min(until, declared)

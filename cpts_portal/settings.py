@@ -247,8 +247,11 @@ CPTS_REMINDER_OFFSETS = [
     int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
 ]
 # Whole-response cache of the dashboard, project page and API list (cpts_portal/page_cache.py).
-# It needs a cache shared by the web and worker processes: on with Redis only.
-CPTS_PAGE_CACHE = bool(REDIS_URL) and os.environ.get("CPTS_PAGE_CACHE", "1") == "1"
+# It needs a cache shared by the web and worker processes: on with Redis only; off in DEBUG,
+# where templates change under the running server.
+CPTS_PAGE_CACHE = (
+    bool(REDIS_URL) and os.environ.get("CPTS_PAGE_CACHE", "0" if DEBUG else "1") == "1"
+)
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "5000"))
 
 LOGGING = {

@@ -53,8 +53,7 @@ def ars_client(client):
         ('DELETE FROM "projects_project"', True),
         ("WITH due AS (SELECT 1) UPDATE projects_project SET state = 'x'", True),
         ("TRUNCATE projects_project", True),
-        ('UPDATE "django_session" SET "session_data" = %s', False),
-        ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
+        ('DELETE FROM "django_session" WHERE "session_key" = %s', True),  # a logout
         (b"UPDATE x", True),
     ],
 )
@@ -134,10 +133,11 @@ def test_flash_messages_are_shown_once_and_never_cached(client):
 
 
 def test_a_new_day_renders_again(ars_client):
-    client, _, _ = ars_client
+    client, _, ars = ars_client
     url = reverse("projects:list")
     tomorrow = timezone.make_aware(dt.datetime.combine(today() + dt.timedelta(days=1), dt.time()))
     with time_machine.travel(tomorrow - dt.timedelta(minutes=1), tick=False):
+        client.force_login(ars)  # a session that lasts past midnight
         get(client, url)
         assert served_from_cache(client, url)
     with time_machine.travel(tomorrow, tick=False):
@@ -146,9 +146,25 @@ def test_a_new_day_renders_again(ars_client):
         assert not served_from_cache(client, url)  # rendered later than "now": never served
 
 
+def test_not_served_after_the_session_expires(client, settings):
+    project, leader, _ = project_in_state(State.PS_DEPOSE)
+    morning = timezone.make_aware(dt.datetime.combine(today(), dt.time(9)))
+    url = reverse("projects:detail", args=[project.pk])
+    with time_machine.travel(morning, tick=False):
+        client.force_login(leader)
+        get(client, url)
+        assert served_from_cache(client, url)
+    age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    with time_machine.travel(morning + age - dt.timedelta(seconds=1), tick=False):
+        assert served_from_cache(client, url)
+    with time_machine.travel(morning + age + dt.timedelta(seconds=1), tick=False):
+        assert client.get(url).get("X-Page-Cache") != "hit"
+
+
 def test_project_page_renders_again_when_its_committee_starts(ars_client):
     client, project, ars = ars_client
-    starts = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=30)
+    morning = timezone.make_aware(dt.datetime.combine(today(), dt.time(9)))
+    starts = morning + dt.timedelta(minutes=30)
     committee = Committee.objects.create(
         kind=CommitteeKind.PS,
         departement=project.departement,
@@ -159,10 +175,12 @@ def test_project_page_renders_again_when_its_committee_starts(ars_client):
     )
     committee.projects.add(project)
     url = reverse("projects:detail", args=[project.pk])
-    with time_machine.travel(starts - dt.timedelta(minutes=1), tick=False):
+    with time_machine.travel(morning, tick=False):
+        client.force_login(ars)
         get(client, url)
+    with time_machine.travel(starts - dt.timedelta(seconds=1), tick=False):
         assert served_from_cache(client, url)
-    with time_machine.travel(starts + dt.timedelta(seconds=1), tick=False):
+    with time_machine.travel(starts, tick=False):
         assert not served_from_cache(client, url)
 
 
