@@ -189,7 +189,7 @@ if REDIS_URL:
     # Sessions read from Redis (written through to the database): one round trip per request.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cpts_portal.redis_cache.Cache",
             "LOCATION": os.environ.get("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "cpts",
         }
