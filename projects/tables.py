@@ -48,7 +48,7 @@ class ProjectTable(tables.Table):
         sequence = ("name", "departement", "state", "taille", "population", "ps_deadline", "hand")
         attrs = {"class": "cpts-projects"}
         row_attrs = {"class": _row_class}
-        template_name = "django_tables2/table.html"
+        template_name = "tables/dsfr_table.html"
         order_by = ("ps_deadline",)
 
     def render_hand(self, record):

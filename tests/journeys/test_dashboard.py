@@ -98,8 +98,16 @@ def test_paginated(world, login):
     for i in range(30):
         new_project(world.dept, name=f"P{i:02d}")
     client = login(world.ars_dd)
-    assert len(rows(client.get(URL))) == 25
+    first = client.get(URL, {"sort": "name"})
+    assert len(rows(first)) == 25
     assert len(rows(client.get(URL, {"page": 2}))) == 5
+    # DSFR pagination, the sorted column announced to screen readers.
+    html = first.content.decode()
+    assert '<nav role="navigation" class="fr-pagination' in html
+    assert 'aria-current="page" title="Page 1">1</a>' in html
+    assert 'href="?sort=name&amp;page=2"' in html and "Page suivante" in html
+    assert 'aria-disabled="true" role="link">Page précédente' in html
+    assert html.count('aria-sort="ascending"') == 1
 
 
 @pytest.mark.parametrize("count", [3, 30])
