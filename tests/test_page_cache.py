@@ -2,11 +2,12 @@
 again only while nothing was written, and only to the session or key that rendered it."""
 
 import datetime as dt
+import threading
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -234,3 +235,32 @@ def test_off_without_a_shared_cache(ars_client, settings):
     url = reverse("projects:list")
     get(client, url)
     assert get(client, url).get("X-Page-Cache") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_before_a_commit_is_not_served_after_it(client):
+    """Another connection writes and holds its transaction open; the page rendered meanwhile
+    shows the old data under the version bumped by the write. The commit bumps it again."""
+    project, _, ars = project_in_state(State.PS_DEPOSE)
+    client.force_login(ars)
+    url = reverse("projects:detail", args=[project.pk])
+    written, release = threading.Event(), threading.Event()
+
+    def rename():
+        try:
+            with transaction.atomic():
+                Project.objects.filter(pk=project.pk).update(name="CPTS renommée")
+                written.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=rename)
+    writer.start()
+    assert written.wait(10)
+    during = get(client, url)
+    assert during["X-Page-Cache"] == "miss" and "CPTS renommée" not in during.content.decode()
+    release.set()
+    writer.join(10)
+    after = get(client, url)
+    assert after["X-Page-Cache"] == "miss" and "CPTS renommée" in after.content.decode()
