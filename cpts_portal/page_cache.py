@@ -42,7 +42,6 @@ API_VIEWS = {"api:project_list"}
 SESSION_EXPIRES = "page_cache_session_expires"
 MAX_AGE = 15 * 60  # seconds; bounds memory and the effect of writes made outside Django
 # Statements that leave the data as it was. Anything else counts as a write.
-_VARY = {False: "Cookie", True: "Authorization"}
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET", "SHOW")
 
 
@@ -146,7 +145,8 @@ def _digest(text: str) -> str:
 
 def lookup(request, view_name: str) -> HttpResponse | None:
     """The stored response if still true, else None (and the request is marked for storing)."""
-    identity = _identity(request, api=view_name in API_VIEWS)
+    api = view_name in API_VIEWS
+    identity = _identity(request, api)
     if identity is None:
         return None
     key = f"page-cache:{identity}:{_digest(request.get_host() + request.get_full_path())}"
@@ -161,7 +161,7 @@ def lookup(request, view_name: str) -> HttpResponse | None:
         for header, value in entry["headers"]:
             response[header] = value
         response["X-Page-Cache"] = "hit"
-        patch_vary_headers(response, [_VARY[identity.startswith("key:")]])
+        patch_vary_headers(response, ["Authorization" if api else "Cookie"])
         return response
     request._page_cache = (key, version, now)
     return None
