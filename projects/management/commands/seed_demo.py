@@ -184,8 +184,10 @@ class Command(BaseCommand):
         HealthProject.objects.create(project=project, **PS_TEXT)
         services.submit_health_project(project, leader)
         if goal == State.PS_DEPOSE:
-            # Backdated receipt so that the scheduler's implicit validation is visible soon.
-            self._backdate_receipt(project, days=55 + project.pk % 10)
+            # Backdated receipt so that the scheduler's implicit validation is visible soon,
+            # but within two months (59 days at the shortest): the sweep run for the "réputé
+            # validé" demo projects must not take these too.
+            self._backdate_receipt(project, days=50 + project.pk % 8)
             return
         if goal == State.PS_INCOMPLET:
             services.request_missing_items(project, ars, "Liste des professionnels signataires.")
