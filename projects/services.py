@@ -116,10 +116,10 @@ def create_project(user, name: str, departement) -> Project:
 
 
 def submit_letter(project, user) -> Project:
-    from territories.services import ensure_no_overlap_for_submission  # (import cycle)
+    from territories.services import check_territory_for_submission  # (import cycle)
 
     with transaction.atomic():  # the overlap check's locks hold until the LI is filed
-        ensure_no_overlap_for_submission(project)
+        check_territory_for_submission(project)
         return perform(project, "submit_li", user)
 
 

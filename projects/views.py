@@ -287,6 +287,7 @@ def letter_submit(request, pk):
             "file": letter,
             "form": LetterForm(instance=letter),
             "missing": letter.missing_sections(),
+            "territory_empty": not project.communes.exists(),
             "title": "Déposer la lettre d'intention",
             "edit_url": reverse("projects:letter", args=[pk]),
         },

@@ -174,9 +174,16 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
     return locked, find_overlaps(locked, communes)
 
 
+EMPTY_TERRITORY = (
+    "Le territoire de la CPTS n'a aucune commune : choisissez ses communes avant de déposer "
+    "la lettre d'intention."
+)
+
+
 @transaction.atomic
-def ensure_no_overlap_for_submission(project) -> None:
-    """Called when the LI is submitted: an overlap with an active CPTS blocks it.
+def check_territory_for_submission(project) -> None:
+    """Called when the LI is submitted: the territory must have communes (its population sets
+    the CPTS size, hence its funding), and an overlap with an active CPTS blocks it.
 
     Locks the project then its communes (same order as `save_territory`) so two projects
     sharing a commune cannot both pass the check concurrently.
@@ -185,6 +192,8 @@ def ensure_no_overlap_for_submission(project) -> None:
 
     locked = _lock_project(project)
     communes = list(locked.communes.select_for_update().order_by("pk"))
+    if not communes:
+        raise WorkflowError(EMPTY_TERRITORY)
     overlaps = find_overlaps(locked, communes)
     if overlaps:
         raise WorkflowError(

@@ -90,8 +90,11 @@ def new_project(departement=None, leader=None, name="CPTS du Val"):
 
 
 def fill_letter(project):
+    """A complete letter and, if it has none, a territory: what an LI needs to be filed."""
     project.letter.__dict__.update(LI_SECTIONS)
     project.letter.save()
+    if not project.communes.exists():
+        project.communes.add(CommuneFactory(departement=project.departement))
 
 
 def project_in_state(state, departement=None, received=None):

@@ -11,6 +11,7 @@ from projects.states import DecisionKind, OppositionGround, State
 
 from .factories import (
     PS_SECTIONS,
+    CommuneFactory,
     DepartementFactory,
     UserFactory,
     fill_letter,
@@ -82,6 +83,7 @@ def test_incomplete_letter_cannot_be_submitted_and_says_what_is_missing():
     project, leader = new_project()
     project.letter.territory = "Canton"
     project.letter.save()
+    project.communes.add(CommuneFactory(departement=project.departement))
     with pytest.raises(services.WorkflowError, match="calendrier prévisionnel"):
         services.submit_letter(project, leader)
     assert Project.objects.get(pk=project.pk).state == State.EMERGENCE

@@ -22,6 +22,7 @@ from tests.browser import ARTIFACTS, chromium_page
 from tests.factories import (
     LI_SECTIONS,
     PS_SECTIONS,
+    CommuneFactory,
     DepartementFactory,
     RegionFactory,
     UserFactory,
@@ -117,6 +118,13 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
     for name, text in LI_SECTIONS.items():
         page.fill(f"#id_{name}", text)
     j.submit("Enregistrer et déposer")
+    # No commune yet: the confirmation step says so (the territory is built in the browser by
+    # tests/territories/test_e2e_territory.py; here a commune is added directly).
+    assert "Le territoire est vide" in page.locator("main").inner_text()
+    Project.objects.get(name="CPTS Entre-deux-Mers").communes.add(
+        CommuneFactory(departement=gironde)
+    )
+    page.reload()
     page.locator("#confirm-submit").click()
     assert "Accusé de réception de la lettre d'intention" in page.locator("h1").inner_text()
     project = Project.objects.get(name="CPTS Entre-deux-Mers")

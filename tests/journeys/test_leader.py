@@ -10,7 +10,7 @@ from django.urls import reverse
 from projects import services
 from projects.models import Project
 from projects.states import State
-from tests.factories import LI_SECTIONS, PS_SECTIONS, project_in_state
+from tests.factories import LI_SECTIONS, PS_SECTIONS, CommuneFactory, project_in_state
 
 from .conftest import MINIMAL_PDF
 
@@ -56,17 +56,35 @@ def test_incomplete_letter_cannot_be_submitted(world, login):
     client.post(reverse("projects:create"), {"name": "P", "departement": world.dept.pk})
     project = Project.objects.get()
     submit = reverse("projects:letter_submit", args=[project.pk])
-    page = client.get(submit)
-    assert "Le dossier est incomplet" in page.content.decode()
+    page = client.get(submit).content.decode()
+    assert "Le dossier est incomplet" in page and "Le territoire est vide" in page
+    assert "confirm-submit" not in page
     client.post(submit)
     project.refresh_from_db()
     assert project.state == State.EMERGENCE
+
+
+def test_a_letter_without_a_territory_cannot_be_submitted(world, login):
+    client = login(world.leader)
+    client.post(reverse("projects:create"), {"name": "P", "departement": world.dept.pk})
+    project = Project.objects.get()
+    client.post(reverse("projects:letter", args=[project.pk]), LI_SECTIONS)
+    submit = reverse("projects:letter_submit", args=[project.pk])
+    page = client.get(submit).content.decode()
+    assert "Le territoire est vide" in page and "Le dossier est incomplet" not in page
+    assert reverse("territories:project", args=[project.pk]) in page
+    # Even posted without the confirmation page, the service refuses and says why.
+    response = client.post(submit, follow=True)
+    assert "aucune commune" in response.content.decode()
+    project.refresh_from_db()
+    assert project.state == State.EMERGENCE and project.li_submitted_at is None
 
 
 def test_submitting_the_letter_needs_confirmation_and_gives_an_acknowledgment(world, login):
     client = login(world.leader)
     client.post(reverse("projects:create"), {"name": "P", "departement": world.dept.pk})
     project = Project.objects.get()
+    project.communes.add(CommuneFactory(departement=world.dept))  # the territory, chosen
     response = client.post(
         reverse("projects:letter", args=[project.pk]), {**LI_SECTIONS, "submit": "1"}
     )

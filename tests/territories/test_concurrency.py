@@ -31,7 +31,7 @@ def test_concurrent_submissions_sharing_a_commune_cannot_both_pass():
     def file_first():
         try:
             with transaction.atomic():
-                services.ensure_no_overlap_for_submission(first)
+                services.check_territory_for_submission(first)
                 first_checked.set()
                 time.sleep(0.5)  # the second leader files now, before we commit
                 workflow.perform(first, "submit_li", first_leader)

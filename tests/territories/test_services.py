@@ -10,6 +10,7 @@ from projects.states import State
 from territories import services
 from territories.models import Commune
 from tests.factories import (
+    LI_SECTIONS,
     UserFactory,
     fill_letter,
     institution_user,
@@ -142,6 +143,19 @@ def test_overlap_blocks_the_letter_submission(dept):
     assert communes[2].name not in message
     mine.refresh_from_db()
     assert mine.state == State.EMERGENCE and mine.li_submitted_at is None
+
+
+def test_an_empty_territory_blocks_the_letter_submission(dept):
+    project, leader = new_project(dept)
+    project.letter.__dict__.update(LI_SECTIONS)  # a complete letter, but no commune
+    project.letter.save()
+    with pytest.raises(WorkflowError, match="aucune commune"):
+        workflow.submit_letter(project, leader)
+    project.refresh_from_db()
+    assert project.state == State.EMERGENCE and not project.events.exists()
+    a, b = row_of_communes(dept, 2)
+    services.save_territory(project, leader, [a.insee, b.insee])
+    assert workflow.submit_letter(project, leader).state == State.LI_DEPOSEE
 
 
 def test_letter_submitted_once_the_overlap_is_removed(dept):
