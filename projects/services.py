@@ -118,7 +118,7 @@ def create_project(user, name: str, departement) -> Project:
 def submit_letter(project, user) -> Project:
     from territories.services import check_territory_for_submission  # (import cycle)
 
-    with transaction.atomic():  # the overlap check's locks hold until the LI is filed
+    with transaction.atomic():  # the territory check's locks hold until the LI is filed
         check_territory_for_submission(project)
         return perform(project, "submit_li", user)
 
