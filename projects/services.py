@@ -6,6 +6,7 @@ django-fsm transition, saves and writes its history row in one transaction.
 
 import datetime as dt
 import logging
+import threading
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -298,6 +299,37 @@ def apply_implicit_validations(today: dt.date | None = None, batch_size: int | N
         logger.info("implicit validation: %s projects deemed validated", len(ids))
         if len(ids) < batch_size:
             return done
+
+
+def sweep_implicit_validations(today: dt.date | None = None, workers: int | None = None) -> int:
+    """`apply_implicit_validations` on several connections at once, as the scheduler runs it.
+
+    SKIP LOCKED shares the batches out: each connection takes rows the others do not hold, so
+    no project is taken twice, and each batch still commits with its history. Serial on SQLite
+    (one writer) and when the caller holds a transaction: other connections would not see its
+    uncommitted rows.
+    """
+    workers = workers or settings.CPTS_IMPLICIT_SWEEP_WORKERS
+    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return apply_implicit_validations(today)
+    done, errors = [], []
+
+    def work():
+        try:
+            done.append(apply_implicit_validations(today))
+        except Exception as exc:  # re-raised in the caller's thread, for Celery's retry
+            errors.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=work, name=f"sweep-{n}") for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return sum(done)
 
 
 # --- One entry point by transition name, for the admin, the web views and the API ------------

@@ -13,4 +13,4 @@ from . import services
 )
 def sweep_implicit_validations() -> int:
     """Beat task: apply the two-month implicit validation. Re-runs are no-ops."""
-    return services.apply_implicit_validations()
+    return services.sweep_implicit_validations()

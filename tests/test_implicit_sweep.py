@@ -1,6 +1,7 @@
 """The two-month implicit validation applied by the scheduler (L.1434-12 CSP)."""
 
 import datetime as dt
+import logging
 import threading
 
 import pytest
@@ -147,3 +148,31 @@ def test_race_sweep_holds_the_row_the_ars_decision_is_refused():
     project.refresh_from_db()
     assert project.state == State.PS_REPUTE_VALIDE
     assert project.events.filter(target__in=[State.PS_VALIDE, State.PS_REPUTE_VALIDE]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_sweep_shares_batches_between_connections_and_takes_each_once(
+    settings, caplog
+):
+    settings.CPTS_IMPLICIT_SWEEP_BATCH_SIZE = 2  # several batches for each connection
+    departement = DepartementFactory()
+    due = [due_project(dt.date(2026, 1, 5), departement)[0] for _ in range(7)]
+    not_yet, _ = due_project(today(), departement)
+    with caplog.at_level(logging.INFO, logger="projects.services"):
+        assert services.sweep_implicit_validations(workers=3) == 7
+    batches = [r for r in caplog.records if "deemed validated" in r.getMessage()]
+    assert batches and all(r.threadName.startswith("sweep-") for r in batches)
+    states = dict(Project.objects.values_list("pk", "state"))
+    assert all(states[p.pk] == State.PS_REPUTE_VALIDE for p in due)
+    assert states[not_yet.pk] == State.PS_DEPOSE
+    events = ProjectEvent.objects.filter(transition="deem_ps_validated")
+    assert sorted(events.values_list("project_id", flat=True)) == sorted(p.pk for p in due)
+    assert services.sweep_implicit_validations(workers=3) == 0
+
+
+@pytest.mark.django_db
+def test_the_scheduled_sweep_runs_serially_inside_a_transaction():
+    """Other connections would not see the caller's uncommitted rows (here: the test's)."""
+    project, _ = due_project(dt.date(2026, 1, 5))
+    assert services.sweep_implicit_validations(workers=2) == 1
+    assert Project.objects.get(pk=project.pk).state == State.PS_REPUTE_VALIDE
