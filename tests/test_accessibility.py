@@ -9,10 +9,12 @@ from axe_playwright_python.base import AXE_SCRIPT
 from django.urls import reverse
 
 from accounts.models import OrganisationKind
+from funding import services as funding
 from projects.collaboration import Committee, CommitteeKind
 from projects.states import State
 from tests.browser import ARTIFACTS, chromium_page
 from tests.factories import DepartementFactory, institution_user, new_project, project_in_state
+from tests.funding.conftest import make_aci_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mot-de-passe-solide-42"
@@ -56,6 +58,9 @@ def test_main_pages_have_no_wcag_violation(live_server):
         created_by=ars,
     )
     committee.projects.add(project)
+    aci_project, _, _ = make_aci_project(departement)
+    contract = funding.create_contract(aci_project, cpam, members=20)
+    to_contract, _, _ = make_aci_project(departement)
     pages = {
         None: ["login", "signup", "password_reset", "funding:simulator"],
         leader: [
@@ -77,8 +82,14 @@ def test_main_pages_have_no_wcag_violation(live_server):
             ("projects:committee", committee.pk),
             ("projects:action", project.pk, "oppose_ps"),
             "territories:index",
+            "funding:crises",
         ],
-        cpam: ["funding:contracts", "funding:grids"],
+        cpam: [
+            "funding:contracts",
+            "funding:grids",
+            ("funding:contract", contract.pk),
+            ("funding:contract_create", to_contract.pk),
+        ],
     }
     found = {}
     with chromium_page() as page:
