@@ -57,6 +57,13 @@ class Committee(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Closing freezes the opinions and issues the minutes once (`committees.close_committee`).
+    closed_at = models.DateTimeField("clos le", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes = models.FileField("compte rendu définitif", upload_to="committees/%Y/", blank=True)
+    minutes_sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-meets_at"]

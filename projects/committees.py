@@ -1,8 +1,10 @@
 """Committees (LI or PS): who organises them, who gives opinions, the ICS calendar."""
 
 import datetime as dt
+import hashlib
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -93,7 +95,7 @@ def create_committee(
 def institutions_for(user, committee) -> list[str]:
     """The institutions on whose behalf this person records opinions in this committee."""
     org = _org(user)
-    if org is None or not org.covers(committee.departement):
+    if committee.closed_at or org is None or not org.covers(committee.departement):
         return []
     institution = INSTITUTION_OF_KIND.get(org.kind)
     if institution is None:
@@ -110,6 +112,9 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
     if not committee.projects.filter(pk=project.pk).exists():
         raise WorkflowError("Ce projet n'est pas à l'ordre du jour de ce comité.")
     with transaction.atomic():
+        # Under the committee's lock: an opinion and the closing cannot cross.
+        if Committee.objects.select_for_update().get(pk=committee.pk).closed_at:
+            raise WorkflowError(CLOSED)
         opinion, _ = Opinion.objects.update_or_create(
             committee=committee,
             project=project,
@@ -124,6 +129,39 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
         )
         notifications.notify_opinion(opinion)
     return opinion
+
+
+CLOSED = "Le comité est clos : ses avis ne changent plus."
+
+
+def may_close(user, committee) -> bool:
+    return (
+        committee.closed_at is None
+        and committee.meets_at <= timezone.now()
+        and is_ars_for(user, committee.departement)
+    )
+
+
+def close_committee(committee, user) -> Committee:
+    """After the meeting, the ARS closes the committee: its opinions are frozen and the minutes
+    are issued once, stored with their SHA-256 (what the committee said stays on record)."""
+    from . import documents  # (import cycle: documents reads the decisions below)
+
+    if not is_ars_for(user, committee.departement):
+        raise PermissionDenied("Seule l'ARS du territoire clôt ses comités.")
+    with transaction.atomic():
+        locked = Committee.objects.select_for_update().get(pk=committee.pk)
+        if locked.closed_at:
+            raise WorkflowError("Ce comité est déjà clos.")
+        if locked.meets_at > timezone.now():
+            raise WorkflowError("Un comité se clôt une fois réuni.")
+        locked.closed_at, locked.closed_by = timezone.now(), user
+        content = documents.minutes_pdf(locked)
+        name = f"compte-rendu-comite-{locked.pk}.pdf"
+        locked.minutes.save(name, ContentFile(content), save=False)
+        locked.minutes_sha256 = hashlib.sha256(content).hexdigest()
+        locked.save(update_fields=["closed_at", "closed_by", "minutes", "minutes_sha256"])
+    return locked
 
 
 def decisions_after(committee, project):

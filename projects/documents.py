@@ -78,7 +78,11 @@ def minutes_pdf(committee) -> bytes:
         }
         for p in committee.projects.all()
     ]
-    return render_pdf("projects/pdf/minutes.html", {"committee": committee, "items": items})
+    return render_pdf(
+        "projects/pdf/minutes.html",
+        {"committee": committee, "items": items},
+        committee.closed_at,  # issued when closed; a draft until then
+    )
 
 
 # --- Documents issued to the file ----------------------------------------------------------

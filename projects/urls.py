@@ -48,6 +48,7 @@ urlpatterns = [
         views.committee_opinion,
         name="committee_opinion",
     ),
+    path("comites/<int:pk>/cloture/", views.committee_close, name="committee_close"),
     path(
         "comites/<int:pk>/compte-rendu.pdf",
         views.committee_minutes_pdf,

@@ -631,7 +631,13 @@ def committee_detail(request, pk):
             }
         )
     return render(
-        request, "projects/committee_detail.html", {"committee": committee, "items": items}
+        request,
+        "projects/committee_detail.html",
+        {
+            "committee": committee,
+            "items": items,
+            "may_close": committee_services.may_close(request.user, committee),
+        },
     )
 
 
@@ -660,8 +666,28 @@ def committee_opinion(request, pk, project_pk):
 
 @login_required
 def committee_minutes_pdf(request, pk):
+    """The stored minutes once the committee is closed; a draft rendered on demand before."""
     committee = _committee(request, pk)
-    return _pdf(documents.minutes_pdf(committee), f"compte-rendu-comite-{pk}.pdf")
+    if committee.minutes:
+        with committee.minutes.open("rb") as stored:
+            return _pdf(stored.read(), f"compte-rendu-comite-{pk}.pdf")
+    return _pdf(documents.minutes_pdf(committee), f"compte-rendu-comite-{pk}-provisoire.pdf")
+
+
+@login_required
+def committee_close(request, pk):
+    """Closing is irreversible: a confirmation page first, then the POST closes."""
+    committee = _committee(request, pk)
+    if not committee_services.is_ars_for(request.user, committee.departement):
+        raise PermissionDenied("Seule l'ARS du territoire clôt ses comités.")
+    if request.method == "POST" and _attempt(
+        request, lambda: committee_services.close_committee(committee, request.user)
+    ):
+        messages.success(request, "Comité clos : son compte rendu est définitif.")
+        return redirect("projects:committee", pk=pk)
+    if request.method == "POST":
+        return redirect("projects:committee", pk=pk)
+    return render(request, "projects/committee_close.html", {"committee": committee})
 
 
 @login_required

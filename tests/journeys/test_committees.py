@@ -1,6 +1,7 @@
 """Committees: organised by the ARS, opinions per institution, decision, minutes, ICS."""
 
 import datetime as dt
+import hashlib
 import re
 
 import pytest
@@ -78,7 +79,7 @@ def test_decision_from_the_committee_then_minutes(committee, world, login):
     assert project.state == State.LI_VALIDEE
     pdf = client.get(reverse("projects:committee_minutes", args=[committee_obj.pk]))
     text = " ".join(pdf_text(pdf.content).split())
-    assert "Compte rendu" in text
+    assert "Projet de compte rendu (provisoire)" in text  # not closed yet
     assert "Favorable" in text and "Lettre d'intention validée" in text
 
 
@@ -160,3 +161,70 @@ def test_ics_subscription_address_needs_no_session_and_can_be_renewed(committee,
     client.post(reverse("reminders:regenerate_feed"))
     client.logout()
     assert client.get(feed.group(1)).status_code == 404
+
+
+def test_closing_freezes_the_opinions_and_issues_the_minutes_once(
+    committee, world, login, settings, tmp_path, time_machine
+):
+    settings.MEDIA_ROOT = tmp_path
+    committee_obj, project, _ = committee
+    detail = reverse("projects:committee", args=[committee_obj.pk])
+    close = reverse("projects:committee_close", args=[committee_obj.pk])
+    minutes = reverse("projects:committee_minutes", args=[committee_obj.pk])
+    opinion_url = reverse("projects:committee_opinion", args=[committee_obj.pk, project.pk])
+    prefix = f"p{project.pk}"
+    cpam = login(world.cpam)
+    cpam.post(opinion_url, {f"{prefix}-institution": "cpam", f"{prefix}-value": "reserves"})
+    draft = pdf_text(cpam.get(minutes).content)
+    assert "Projet de compte rendu (provisoire)" in draft and "Favorable avec réserves" in draft
+
+    ars = login(world.ars_dd)
+    assert "Clore le comité" not in ars.get(detail).content.decode()  # not met yet
+    ars.post(close)
+    assert Committee.objects.get().closed_at is None
+
+    time_machine.move_to(committee_obj.meets_at + dt.timedelta(hours=2))
+    assert "Clore le comité" in ars.get(detail).content.decode()
+    assert "Action définitive" in ars.get(close).content.decode()  # confirmation first
+    assert Committee.objects.get().closed_at is None
+    ars.post(close)
+    closed = Committee.objects.get()
+    assert closed.closed_by == world.ars_dd and closed.minutes
+    stored = cpam.get(minutes).content
+    assert hashlib.sha256(stored).hexdigest() == closed.minutes_sha256
+    text = pdf_text(stored)
+    assert "Comité clos le" in text and "Favorable avec réserves" in text
+    assert "provisoire" not in text
+
+    # Frozen: no form, an opinion posted anyway is refused, the minutes stay the same bytes.
+    page = cpam.get(detail).content.decode()
+    assert "Enregistrer l'avis" not in page and "Comité clos le" in page
+    cpam.post(opinion_url, {f"{prefix}-institution": "cpam", f"{prefix}-value": "defavorable"})
+    assert Opinion.objects.get(institution="cpam").value == "reserves"
+    assert cpam.get(minutes).content == stored
+    assert "Clore le comité" not in ars.get(detail).content.decode()
+
+
+def test_only_the_ars_of_the_territory_closes_a_committee(committee, world, login, time_machine):
+    committee_obj, _, _ = committee
+    time_machine.move_to(committee_obj.meets_at + dt.timedelta(hours=2))
+    close = reverse("projects:committee_close", args=[committee_obj.pk])
+    assert login(world.cpam).post(close).status_code == 403
+    assert login(world.ars_dd_other).post(close).status_code == 404
+    assert Committee.objects.get().closed_at is None
+
+
+def test_an_opinion_and_the_closing_cannot_cross(committee, world, time_machine):
+    """The opinion service re-reads the committee under its lock: a stale object is no way in."""
+    from projects import committees as committee_services
+    from projects.services import WorkflowError
+
+    committee_obj, project, _ = committee
+    time_machine.move_to(committee_obj.meets_at + dt.timedelta(hours=2))
+    stale = Committee.objects.get(pk=committee_obj.pk)
+    committee_services.close_committee(committee_obj, world.ars_dd)
+    with pytest.raises(WorkflowError, match="clos"):
+        committee_services.record_opinion(
+            stale, project, world.cpam, institution="cpam", value="favorable"
+        )
+    assert not Opinion.objects.exists()
