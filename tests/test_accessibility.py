@@ -3,9 +3,11 @@ in Debian's Chromium. The RGAA that binds French public services builds on WCAG 
 a part of what it asks (contrast, names, labels, structure), not a manual audit's worth."""
 
 import json
+from io import StringIO
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import OrganisationKind
@@ -45,6 +47,8 @@ def login(page, base, user):
 
 
 def test_main_pages_have_no_wcag_violation(live_server):
+    # live_server flushes tables between tests: the grids of the data migration go too.
+    call_command("load_funding_grids", stdout=StringIO())
     departement = DepartementFactory()
     project, leader, ars = project_in_state(State.PS_DEPOSE, departement)
     draft, _ = new_project(departement, leader=leader, name="CPTS en projet")
@@ -80,6 +84,7 @@ def test_main_pages_have_no_wcag_violation(live_server):
             "projects:committees",
             "projects:committee_create",
             ("projects:committee", committee.pk),
+            ("projects:committee_close", committee.pk),
             ("projects:action", project.pk, "oppose_ps"),
             "territories:index",
             "funding:crises",

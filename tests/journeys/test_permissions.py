@@ -52,6 +52,7 @@ SCOPED = [
     ("invite", lambda c: [c.p], "get", LEADER_ONLY),
     ("committee", lambda c: [c.committee], "get", ALL_200),
     ("committee_minutes", lambda c: [c.committee], "get", ALL_200),
+    ("committee_close", lambda c: [c.committee], "get", ARS_ONLY),
     (
         "committee_opinion",
         lambda c: [c.committee, c.p],
