@@ -27,6 +27,7 @@ DECISIONS = {
     CommitteeKind.LI: ["validate_li", "request_li_changes", "reject_li"],
     CommitteeKind.PS: ["request_ps_items", "validate_ps", "oppose_ps"],
 }
+CLOSED = "Le comité est clos : ses avis ne changent plus."
 INSTITUTION_OF_KIND = {
     OrganisationKind.ARS: Institution.ARS,
     OrganisationKind.ARS_DD: Institution.ARS,
@@ -129,9 +130,6 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
         )
         notifications.notify_opinion(opinion)
     return opinion
-
-
-CLOSED = "Le comité est clos : ses avis ne changent plus."
 
 
 def may_close(user, committee) -> bool:

@@ -680,12 +680,9 @@ def committee_close(request, pk):
     committee = _committee(request, pk)
     if not committee_services.is_ars_for(request.user, committee.departement):
         raise PermissionDenied("Seule l'ARS du territoire clôt ses comités.")
-    if request.method == "POST" and _attempt(
-        request, lambda: committee_services.close_committee(committee, request.user)
-    ):
-        messages.success(request, "Comité clos : son compte rendu est définitif.")
-        return redirect("projects:committee", pk=pk)
     if request.method == "POST":
+        if _attempt(request, lambda: committee_services.close_committee(committee, request.user)):
+            messages.success(request, "Comité clos : son compte rendu est définitif.")
         return redirect("projects:committee", pk=pk)
     return render(request, "projects/committee_close.html", {"committee": committee})
 
