@@ -8,7 +8,6 @@ from typing import Literal
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -17,6 +16,7 @@ from cpts_portal.api_base import CommuneOut, DepartementOut, Out, Pages, acting_
 
 from .collaboration import Committee, CommitteeKind, Institution, Opinion, OpinionValue
 from .models import Project
+from .selectors import deadline_within
 from .states import OppositionGround, State
 
 projects_router = Router(tags=["projets"])
@@ -123,10 +123,8 @@ def filter_projects(queryset, filters: ProjectFilters):
         queryset = queryset.filter(departement__code=filters.departement)
     if filters.taille:
         queryset = queryset.filter(taille=filters.taille)
-    if filters.deadline_within is not None:
-        # Same rule as the dashboard (ProjectFilter.filter_deadline_within): overdue included.
-        limit = timezone.localdate() + dt.timedelta(days=filters.deadline_within)
-        queryset = queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)
+    if filters.deadline_within is not None:  # the dashboard's rule: overdue included
+        queryset = deadline_within(queryset, filters.deadline_within)
     if filters.name:
         queryset = queryset.filter(name__icontains=filters.name)
     return queryset

@@ -1,13 +1,11 @@
-import datetime as dt
-
 import django_filters
-from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from territories.models import Departement
 
 from .models import Project
 from .progress import HAND_CHOICES, states_in_hand_of
+from .selectors import deadline_within
 from .states import State
 
 
@@ -52,8 +50,4 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(state__in=states_in_hand_of(value)) if value else queryset
 
     def filter_deadline_within(self, queryset, name, value):
-        """PS awaiting a decision whose opposition deadline falls within N days (or is past)."""
-        if value is None:
-            return queryset
-        limit = timezone.localdate() + dt.timedelta(days=int(value))
-        return queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)
+        return queryset if value is None else deadline_within(queryset, int(value))

@@ -1,6 +1,11 @@
-"""Read side: which projects a person may see."""
+"""Read side: which projects a person may see, and the filters the dashboard and API share."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from .models import Project
+from .states import State
 
 
 def visible_projects(user):
@@ -13,3 +18,9 @@ def visible_projects(user):
         scope = user.organisation.project_scope()
         return qs.filter(scope) if scope is not None else qs.none()
     return qs.filter(members__user=user)
+
+
+def deadline_within(queryset, days: int):
+    """PS awaiting a decision whose opposition deadline falls within `days` days (or is past)."""
+    limit = timezone.localdate() + dt.timedelta(days=days)
+    return queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)
