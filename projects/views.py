@@ -4,8 +4,6 @@ A project outside the person's territory does not exist for them (404); a projec
 may not act on answers 403.
 """
 
-from contextlib import nullcontext
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -97,9 +95,7 @@ def _attempt(request, action) -> bool:
     return True
 
 
-def _pdf(content: bytes | None, filename: str) -> HttpResponse:
-    if content is None:
-        raise Http404("Document indisponible.")
+def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -385,11 +381,18 @@ def acknowledgment(request, pk, kind):
     return render(request, "projects/acknowledgment.html", context)
 
 
+def _stored_pdf(field, filename: str) -> HttpResponse:
+    """A PDF kept in a file field, served inline; 404 when there is none."""
+    if not field:
+        raise Http404("Document indisponible.")
+    with field.open("rb") as handle:
+        return _pdf(handle.read(), filename)
+
+
 def _issued(request, pk, kind, filename):
     """The stored copy of a document issued to the file (issued on first request)."""
     document = documents.issue(_project(request, pk), kind)
-    with document.file.open("rb") if document else nullcontext() as handle:
-        return _pdf(handle.read() if handle else None, filename)
+    return _stored_pdf(document.file if document else None, filename)
 
 
 @login_required
@@ -669,8 +672,7 @@ def committee_minutes_pdf(request, pk):
     """The stored minutes once the committee is closed; a draft rendered on demand before."""
     committee = _committee(request, pk)
     if committee.minutes:
-        with committee.minutes.open("rb") as stored:
-            return _pdf(stored.read(), f"compte-rendu-comite-{pk}.pdf")
+        return _stored_pdf(committee.minutes, f"compte-rendu-comite-{pk}.pdf")
     return _pdf(documents.minutes_pdf(committee), f"compte-rendu-comite-{pk}-provisoire.pdf")
 
 
