@@ -92,8 +92,21 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
         return True
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record: readable, never added, edited or deleted through the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProjectEvent)
-class ProjectEventAdmin(admin.ModelAdmin):
+class ProjectEventAdmin(RecordAdmin):
     """Append-only: readable, never editable or deletable."""
 
     list_display = (
@@ -108,32 +121,14 @@ class ProjectEventAdmin(admin.ModelAdmin):
     list_filter = ("decision_kind", "transition")
     list_select_related = ("project", "actor")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(admin.ModelAdmin):
+class IssuedDocumentAdmin(RecordAdmin):
     """Issued documents are a record: readable, never edited."""
 
     list_display = ("project", "kind", "reference", "issued_at", "sha256")
     list_filter = ("kind",)
     list_select_related = ("project",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in (LetterOfIntent, HealthProject, Association, MissingItemsRequest, ProjectMember):
