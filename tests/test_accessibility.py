@@ -17,9 +17,9 @@ from projects.states import State
 from tests.browser import ARTIFACTS, chromium_page
 from tests.factories import DepartementFactory, institution_user, new_project, project_in_state
 from tests.funding.conftest import make_aci_project
+from tests.journeys.test_e2e_journey import Journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "mot-de-passe-solide-42"
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -35,15 +35,6 @@ def audit(page) -> list[dict]:
         }
         for v in result["violations"]
     ]
-
-
-def login(page, base, user):
-    page.context.clear_cookies()
-    page.goto(base + reverse("login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/projets/**")
 
 
 def test_main_pages_have_no_wcag_violation(live_server):
@@ -98,6 +89,7 @@ def test_main_pages_have_no_wcag_violation(live_server):
     }
     found = {}
     with chromium_page() as page:
+        journey = Journey(page, live_server.url)
         # The audit finds what it should: an image without text alternative, an unlabelled field.
         page.set_content(
             '<html lang="fr"><body><main><img src="x.png"><input></main></body></html>'
@@ -107,7 +99,7 @@ def test_main_pages_have_no_wcag_violation(live_server):
             if user is None:
                 page.context.clear_cookies()
             else:
-                login(page, live_server.url, user)
+                journey.login(user)
             for name in names:
                 name, *args = name if isinstance(name, tuple) else (name,)
                 url = reverse(name, args=args)
