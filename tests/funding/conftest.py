@@ -37,3 +37,17 @@ def make_aci_project(departement=None, taille=2):
 @pytest.fixture
 def aci_project(db):
     return make_aci_project()
+
+
+def signed_contract(project, ars, *, members, signed_on, cpam=None):
+    """A contract signed by the three parties on `signed_on` (the CPAM user signs for the
+    CPTS too); returns it with its CPAM user."""
+    from accounts.models import OrganisationKind
+    from funding import services
+    from tests.factories import institution_user
+
+    cpam = cpam or institution_user(OrganisationKind.CPAM, project.departement)
+    contract = services.create_contract(project, cpam, members=members)
+    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+        contract = services.record_signature(contract, user, party, signed_on)
+    return contract, cpam

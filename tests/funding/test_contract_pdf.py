@@ -9,6 +9,8 @@ from accounts.models import OrganisationKind
 from funding import services
 from tests.factories import DepartementFactory, institution_user
 
+from .conftest import signed_contract
+
 pytestmark = pytest.mark.django_db
 
 
@@ -46,10 +48,7 @@ def test_signed_contract_is_stored_with_the_project_and_reproducible(client, aci
     from projects.models import DocumentKind, IssuedDocument
 
     project, leader, ars = aci_project
-    cpam = institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=45)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        contract = services.record_signature(contract, user, party, dt.date(2026, 6, 2))
+    contract, cpam = signed_contract(project, ars, members=45, signed_on=dt.date(2026, 6, 2))
     client.force_login(cpam)
     first = client.get(reverse("funding:contract_pdf", args=[contract.pk])).content
     again = client.get(reverse("funding:contract_pdf", args=[contract.pk])).content

@@ -8,12 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import OrganisationKind
 from funding import services
 from tests.browser import ARTIFACTS, chromium_page
-from tests.factories import institution_user
 
-from .conftest import make_aci_project
+from .conftest import make_aci_project, signed_contract
 
 pytestmark = pytest.mark.e2e
 
@@ -44,10 +42,7 @@ def test_public_simulator(live_server, page):
 
 def test_cpam_contract_page(live_server, page):
     project, leader, ars = make_aci_project()
-    cpam = institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=30)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        contract = services.record_signature(contract, user, party, dt.date(2023, 2, 6))
+    contract, cpam = signed_contract(project, ars, members=30, signed_on=dt.date(2023, 2, 6))
     services.start_mission(contract, cpam, "acces_soins", dt.date(2023, 8, 1))
     client = Client()
     client.force_login(cpam)

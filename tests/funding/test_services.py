@@ -14,6 +14,8 @@ from projects.models import Project
 from projects.states import State
 from tests.factories import DepartementFactory, institution_user, project_in_state
 
+from .conftest import signed_contract
+
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 1, 16)
 
@@ -78,10 +80,7 @@ def test_two_signatures_do_not_sign(aci_project):
 
 def test_grid_follows_signature_date(aci_project):
     project, leader, ars = aci_project
-    cpam = institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=10)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        contract = services.record_signature(contract, user, party, dt.date(2021, 11, 2))
+    contract, _ = signed_contract(project, ars, members=10, signed_on=dt.date(2021, 11, 2))
     assert contract.grid.code == "aci_2019"
 
 

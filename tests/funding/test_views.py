@@ -13,6 +13,8 @@ from projects.models import Project
 from projects.states import State
 from tests.factories import DepartementFactory, UserFactory, institution_user
 
+from .conftest import signed_contract
+
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 2, 6)
 
@@ -20,10 +22,7 @@ SIGNED = dt.date(2023, 2, 6)
 @pytest.fixture
 def signed(aci_project):
     project, leader, ars = aci_project
-    cpam = institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=30)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        contract = services.record_signature(contract, user, party, SIGNED)
+    contract, cpam = signed_contract(project, ars, members=30, signed_on=SIGNED)
     services.start_mission(contract, cpam, "acces_soins", dt.date(2023, 8, 1))
     return contract, cpam, ars, leader
 
@@ -188,9 +187,7 @@ def test_crisis_declarations_page_for_ars_only(client, signed):
 
 
 def _sign(project, ars, cpam):
-    contract = services.create_contract(project, cpam, members=10)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        services.record_signature(contract, user, party, SIGNED)
+    signed_contract(project, ars, members=10, signed_on=SIGNED, cpam=cpam)
 
 
 @pytest.mark.parametrize("url", ["funding:contracts", "funding:entitlements_export"])

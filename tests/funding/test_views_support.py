@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import OrganisationKind
-from funding import services
 from funding.models import FirGrant, PreAciSupport
 from projects.models import Project
 from projects.states import State
 from tests.factories import DepartementFactory, institution_user, project_in_state
+
+from .conftest import signed_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def signed(aci_project):
     project, leader, ars = aci_project
-    cpam = institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=30)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        contract = services.record_signature(contract, user, party, dt.date(2023, 2, 6))
+    contract, cpam = signed_contract(project, ars, members=30, signed_on=dt.date(2023, 2, 6))
     return contract, cpam, ars, leader
 
 
