@@ -269,23 +269,36 @@ def letter_submit(request, pk):
     if project.state not in LI_EDITABLE:
         messages.info(request, "La lettre d'intention a déjà été déposée.")
         return redirect("projects:detail", pk=pk)
-    letter = LetterOfIntent.objects.get_or_create(project=project)[0]
+    return _submit_file(
+        request,
+        project,
+        LetterOfIntent.objects.get_or_create(project=project)[0],
+        LetterForm,
+        "submit_li",
+        "li",
+        "Lettre d'intention déposée.",
+        territory_empty=not project.communes.exists(),
+        title="Déposer la lettre d'intention",
+        edit_url=reverse("projects:letter", args=[pk]),
+    )
+
+
+def _submit_file(request, project, file, form_class, action, kind, done, **context):
+    """The confirmation step of an LI or a PS: the file to re-read, then the submission."""
     if request.method == "POST" and _attempt(
-        request, lambda: services.run_action(project, "submit_li", request.user)
+        request, lambda: services.run_action(project, action, request.user)
     ):
-        messages.success(request, "Lettre d'intention déposée.")
-        return redirect("projects:acknowledgment", pk=pk, kind="li")
+        messages.success(request, done)
+        return redirect("projects:acknowledgment", pk=project.pk, kind=kind)
     return render(
         request,
         "projects/file_confirm.html",
         {
             "project": project,
-            "file": letter,
-            "form": LetterForm(instance=letter),
-            "missing": letter.missing_sections(),
-            "territory_empty": not project.communes.exists(),
-            "title": "Déposer la lettre d'intention",
-            "edit_url": reverse("projects:letter", args=[pk]),
+            "file": file,
+            "form": form_class(instance=file),
+            "missing": file.missing_sections(),
+            **context,
         },
     )
 
@@ -345,27 +358,18 @@ def health_project_submit(request, pk):
     if project.state not in PS_EDITABLE:
         messages.info(request, "Le projet de santé n'est pas à déposer à cette étape.")
         return redirect("projects:detail", pk=pk)
-    ps = HealthProject.objects.get_or_create(project=project)[0]
-    action = "complete_ps" if project.state == State.PS_INCOMPLET else "submit_ps"
-    if request.method == "POST" and _attempt(
-        request, lambda: services.run_action(project, action, request.user)
-    ):
-        messages.success(request, "Projet de santé déposé.")
-        return redirect("projects:acknowledgment", pk=pk, kind="ps")
-    return render(
+    completing = project.state == State.PS_INCOMPLET
+    return _submit_file(
         request,
-        "projects/file_confirm.html",
-        {
-            "project": project,
-            "file": ps,
-            "form": HealthProjectForm(instance=ps),
-            "missing": ps.missing_sections(),
-            "title": "Transmettre les pièces demandées"
-            if action == "complete_ps"
-            else "Déposer le projet de santé",
-            "edit_url": reverse("projects:health_project", args=[pk]),
-            "item_request": project.item_requests.first() if action == "complete_ps" else None,
-        },
+        project,
+        HealthProject.objects.get_or_create(project=project)[0],
+        HealthProjectForm,
+        "complete_ps" if completing else "submit_ps",
+        "ps",
+        "Projet de santé déposé.",
+        title="Transmettre les pièces demandées" if completing else "Déposer le projet de santé",
+        edit_url=reverse("projects:health_project", args=[pk]),
+        item_request=project.item_requests.first() if completing else None,
     )
 
 
