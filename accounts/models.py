@@ -51,12 +51,20 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def project_scope(self) -> Q | None:
-        """Lookup (relative to a Project) of the projects this institution acts on; None if none."""
+    @property
+    def has_territory(self) -> bool:
+        """Institutions act on a région or a département; CPTS associations on none."""
+        return self.kind in REGIONAL_KINDS | DEPARTEMENTAL_KINDS
+
+    def territory_q(self, departement: str = "departement") -> Q | None:
+        """The one scope rule: rows whose `departement` path lies in this institution's
+        territory (its région or its département); None for an organisation without one.
+        An empty path filters Departement rows themselves."""
         if self.kind in REGIONAL_KINDS:
-            return Q(departement__region_id=self.region_id)
+            region = f"{departement}__region_id" if departement else "region_id"
+            return Q(**{region: self.region_id})
         if self.kind in DEPARTEMENTAL_KINDS:
-            return Q(departement_id=self.departement_id)
+            return Q(**{f"{departement}_id" if departement else "pk": self.departement_id})
         return None
 
     def covers(self, departement: Departement) -> bool:
@@ -65,6 +73,22 @@ class Organisation(models.Model):
         if self.kind in DEPARTEMENTAL_KINDS:
             return departement.pk == self.departement_id
         return False
+
+
+def covering_q(departement: Departement, organisation: str = "") -> Q:
+    """The reverse of `Organisation.territory_q`: organisations (through the `organisation`
+    path, e.g. "organisation__" for users) whose territory holds `departement`."""
+    return Q(
+        **{
+            f"{organisation}kind__in": REGIONAL_KINDS,
+            f"{organisation}region_id": departement.region_id,
+        }
+    ) | Q(
+        **{
+            f"{organisation}kind__in": DEPARTEMENTAL_KINDS,
+            f"{organisation}departement_id": departement.pk,
+        }
+    )
 
 
 class User(AbstractUser):

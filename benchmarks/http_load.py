@@ -4,12 +4,11 @@ Creates a throw-away PostgreSQL database next to DATABASE_URL's, loads the refer
 (régions, départements, every commune), seeds projects over all communes and in every state,
 then serves the app with gunicorn on 127.0.0.1 (a free port) and measures with wrk on loopback:
 the ARS dashboard (a regional ARS user's session), a project page, the API list (that ARS's key)
-and a bare Django view (/bench/bare: middleware, no database) as the reference. The three pages
-go through the page cache (cpts_portal/page_cache.py, on with REDIS_URL): under wrk they are
-served from it, since nothing writes; a last run writes to the database once a second during the
-load, which makes every cached page stale each time. Queries and the cost of one request alone
-are measured in process (Django test client) on a render (the cache made stale first) and on a
-hit; queries at two page sizes and two data volumes (a tenth of the projects, then all). The
+and a bare Django view (/bench/bare: middleware, no database) as the reference. Every page is
+rendered for real (no response cache); a last run writes to the database once a second during the
+load, as people at work do. Queries and the cost of one request alone are measured in process
+(Django test client); queries at two page sizes and two data volumes (a tenth of the projects,
+then all). The
 database is dropped at the end.
 Targets (issue 7): p95 < 100 ms, throughput >= 50 % of the bare view's, queries per page that
 grow neither with the page size nor with the data.
@@ -229,14 +228,11 @@ def regional_ars():
 
 
 def count_queries(client, url: str, headers: dict) -> int:
-    """Queries of one render (the page cache made stale first)."""
+    """Queries of one render."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cpts_portal import page_cache
-
-    client.get(url, **headers)  # warm: the key's daily "last used" write, caches
-    page_cache.bump()
+    client.get(url, **headers)  # warm: the key's daily "last used" write
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
     assert response.status_code == 200, (url, response.status_code)
@@ -256,27 +252,22 @@ def query_table(client, targets) -> dict:
 
 
 def single_request_ms(client, targets, runs=30) -> dict:
-    """Median time of one request, in process and one at a time, rendered (the cache made
-    stale before each) and from the cache: the page's own costs, less sensitive to what else
-    runs on the machine than the figures under load."""
-    from cpts_portal import page_cache
-
+    """Median time of one request, in process and one at a time: the page's own costs, less
+    sensitive to what else runs on the machine than the figures under load."""
     out = {}
     for name, (url, _small, _large, headers) in targets.items():
-        rendered, cached = [], []
+        rendered = []
         for _ in range(runs):
-            page_cache.bump()
-            for times in (rendered, cached):
-                started = time.perf_counter()
-                client.get(url, **headers)
-                times.append(time.perf_counter() - started)
-        out[name] = (statistics.median(rendered) * 1000, statistics.median(cached) * 1000)
+            started = time.perf_counter()
+            client.get(url, **headers)
+            rendered.append(time.perf_counter() - started)
+        out[name] = statistics.median(rendered) * 1000
     return out
 
 
 class Writer(threading.Thread):
-    """Renames a project once a second (a real UPDATE) while wrk runs: every cached page
-    becomes stale each time, as with agents and leaders at work."""
+    """Renames a project once a second (a real UPDATE) while wrk runs, as agents and leaders
+    at work do."""
 
     def __init__(self, project_pk: int):
         super().__init__(daemon=True)
@@ -468,19 +459,16 @@ def machine() -> str:
 
 
 def report(count, results, small_data, large_data, single) -> None:
-    from django.conf import settings
-
     bare = results["bare view"]["rps"]
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\nHTTP load, {count} projects, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n"
         f"machine: {machine()}; load average {load} (wrk, gunicorn and PostgreSQL share it)\n"
-        f"gunicorn {WORKERS} sync workers, wrk {' '.join(WRK_ARGS)} on 127.0.0.1; "
-        f"page cache {'on' if settings.CPTS_PAGE_CACHE else 'OFF (no REDIS_URL)'}"
+        f"gunicorn {WORKERS} sync workers, wrk {' '.join(WRK_ARGS)} on 127.0.0.1"
     )
     print(
         f"{'page':<22}{'req/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'ratio':>7}{'errors':>7}"
-        f"{'alone: render':>15}{'/ cached ms':>12}   queries per render "
+        f"{'alone: render ms':>18}   queries per render "
         "(small/large page, 1/10 then all data)"
     )
     verdicts = []
@@ -489,10 +477,10 @@ def report(count, results, small_data, large_data, single) -> None:
         ratio = r["rps"] / bare
         p95 = r["p95_us"] / 1000
         q_small, q_large = small_data[page], large_data[page]
-        rendered, cached = single[page]
+        rendered = single[page]
         print(
             f"{name:<22}{r['rps']:>7.0f}{r['p50_us'] / 1000:>8.1f}{p95:>8.1f}{ratio:>7.0%}"
-            f"{r['non2xx'] + r['errors']:>7}{rendered:>15.1f}{cached:>12.1f}   "
+            f"{r['non2xx'] + r['errors']:>7}{rendered:>18.1f}   "
             f"{q_small[0]}/{q_small[1]} then {q_large[0]}/{q_large[1]}"
         )
         if name != "bare view":

@@ -5,11 +5,10 @@ which the CSP forbids and these servers cannot reach."""
 
 from ninja import NinjaAPI
 
+from accounts.api_auth import OrganisationToken
 from funding.api import router as funding_router
 from projects.api import committees_router, projects_router
 from projects.opendata import router as opendata_router
-
-from .api_base import OrganisationToken
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERRORS = {

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "cpts_portal",
+    "audit",
     "accounts",
     "territories",
     "projects",
@@ -64,7 +65,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sessions, auth and messages: serves cached pages before their view runs.
-    "cpts_portal.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: throttles repeated failed logins.
@@ -186,15 +186,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # Sessions read from Redis (written through to the database): one round trip per request.
     CACHES = {
         "default": {
-            "BACKEND": "cpts_portal.redis_cache.Cache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ.get("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "cpts",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Works across processes on one host without any server (see README).
     _broker_dir = VAR_DIR / "celery-broker"
@@ -246,12 +244,6 @@ CPTS_EXTEND_DEADLINE_TO_WORKING_DAY = (
 CPTS_REMINDER_OFFSETS = [
     int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
 ]
-# Whole-response cache of the dashboard, project page and API list (cpts_portal/page_cache.py).
-# It needs a cache shared by the web and worker processes: on with Redis only; off in DEBUG,
-# where templates change under the running server.
-CPTS_PAGE_CACHE = (
-    bool(REDIS_URL) and os.environ.get("CPTS_PAGE_CACHE", "0" if DEBUG else "1") == "1"
-)
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "5000"))
 # Connections the sweep works on at once (PostgreSQL): two cut 100 000 projects from ~1.9 s to
 # ~1.2 s on two CPUs.

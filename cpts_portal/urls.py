@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from cpts_portal.api import api
-from projects.views import home
+from projects.views.dashboard import home
 
 
 def healthz(request):

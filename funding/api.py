@@ -9,8 +9,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from accounts.api_auth import acting_organisation
 from accounts.models import ARS_KINDS, ASSURANCE_MALADIE_KINDS
-from cpts_portal.api_base import Pages, acting_organisation
+from common.api import Pages
 from projects.api import organisation_projects
 
 from . import calc

@@ -3,8 +3,9 @@
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
+from common.pdf import render_pdf
 from projects import deadlines
-from projects.documents import issue, render_pdf
+from projects.documents import issue
 from projects.models import DocumentKind
 
 from . import calc

@@ -3,8 +3,6 @@
 from django.db.models import Q
 
 from accounts.models import (
-    DEPARTEMENTAL_KINDS,
-    REGIONAL_KINDS,
     OrganisationKind,
 )
 from projects import permissions as project_perms
@@ -47,10 +45,8 @@ def visible_contracts(user):
     if user.is_superuser:
         return qs
     org = user.organisation
-    if org is not None and org.kind in REGIONAL_KINDS:
-        return qs.filter(project__departement__region_id=org.region_id)
-    if org is not None and org.kind in DEPARTEMENTAL_KINDS:
-        return qs.filter(project__departement_id=org.departement_id)
+    if org is not None and org.has_territory:
+        return qs.filter(org.territory_q("project__departement"))
     return qs.filter(project__members__user=user)
 
 

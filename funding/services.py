@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from common.errors import UserError
 from projects import deadlines
 from projects import permissions as project_perms
 from projects import services as project_services
 from projects.states import State
+from territories.models import Departement
 
 from . import calc
 from .grid_store import load_grid_set
@@ -41,7 +43,7 @@ PRE_ACI_STATES = {
 }
 
 
-class FundingError(Exception):
+class FundingError(UserError):
     """An action the contract or project does not allow; the message is for the user."""
 
 
@@ -231,8 +233,6 @@ def overdue_pre_aci(today: dt.date):
 
 def crisis_dates_by_departement(departement_ids=None) -> dict[int, list[dt.date]]:
     """Crisis declarations per département (région-wide ones included), in two queries."""
-    from territories.models import Departement
-
     by_region = defaultdict(list)
     dates = defaultdict(list)
     crises = CrisisDeclaration.objects.prefetch_related("departements")

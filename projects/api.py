@@ -12,7 +12,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from cpts_portal.api_base import CommuneOut, DepartementOut, Out, Pages, acting_organisation
+from accounts.api_auth import acting_organisation
+from common.api import Out, Pages
+from territories.schemas import CommuneOut, DepartementOut
 
 from .collaboration import Committee, CommitteeKind, Institution, Opinion, OpinionValue
 from .models import Project
@@ -26,7 +28,7 @@ committees_router = Router(tags=["comités"])
 def organisation_projects(org):
     """The projects an organisation acts on (as `visible_projects` does for its members)."""
     qs = Project.objects.select_related("departement")
-    scope = org.project_scope()
+    scope = org.territory_q()
     return qs.filter(scope) if scope is not None else qs.none()
 
 
@@ -194,7 +196,7 @@ class CommitteeOut(Schema):
 
 
 def organisation_committees(org):
-    scope = org.project_scope()  # a Committee has a `departement` too: the same lookup applies
+    scope = org.territory_q()  # a Committee has a `departement` too: the same lookup applies
     if scope is None:
         return Committee.objects.none()
     # Only opinions and agenda items on projects of the territory (never another one's).

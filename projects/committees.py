@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS, OrganisationKind
-from cpts_portal import ics
+from accounts.models import ARS_KINDS, OrganisationKind
+from common import ics
 
 from . import notifications
 from .collaboration import Committee, CommitteeKind, Institution, Opinion
@@ -53,10 +53,8 @@ def visible_committees(user):
     if user.is_superuser:
         return qs
     org = _org(user)
-    if org is not None and org.kind in REGIONAL_KINDS:
-        return qs.filter(departement__region_id=org.region_id)
-    if org is not None and org.kind in DEPARTEMENTAL_KINDS:
-        return qs.filter(departement_id=org.departement_id)
+    if org is not None and org.has_territory:
+        return qs.filter(org.territory_q())
     # Project leaders see the committees where their projects are on the agenda.
     return qs.filter(projects__members__user=user).distinct()
 
@@ -192,6 +190,4 @@ def scope_q_for_departement(user):
     org = _org(user)
     if org is None or org.kind not in ARS_KINDS:
         return Q(pk__in=[])
-    if org.kind == OrganisationKind.ARS:
-        return Q(region_id=org.region_id)
-    return Q(pk=org.departement_id)
+    return org.territory_q(departement="")

@@ -7,32 +7,18 @@ data and issue date gives the same bytes (`reproduce`), which the tests check.
 """
 
 import hashlib
-import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+
+from common.pdf import render_pdf
 
 from .committees import decisions_after
 from .models import DocumentKind, IssuedDocument
 from .states import DecisionKind, State
 
 ACK_KINDS = ("li", "ps")
-# WeasyPrint logs each rendering step at INFO: keep the application log readable.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-
-def _no_fetch(url, *args, **kwargs):
-    """Documents are self-contained: nothing is fetched (no file://, no network)."""
-    raise ValueError(f"Ressource externe refusée : {url}")
-
-
-def render_pdf(template: str, context: dict, issued_at=None) -> bytes:
-    """Same template, data and issue date: same bytes (WeasyPrint writes no timestamp)."""
-    html = render_to_string(template, {**context, "issued_at": issued_at or timezone.now()})
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 
 def acknowledgment_context(project, kind: str) -> dict | None:

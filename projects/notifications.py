@@ -13,13 +13,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_fsm.signals import post_transition
 
-from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS
+from accounts.models import ARS_KINDS, covering_q
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +51,7 @@ def leader_emails(project) -> set[str]:
 
 def institution_emails(project, kinds=None) -> set[str]:
     """People of the institutions that act on the project's territory (optionally some kinds)."""
-    dept = project.departement
-    scope = Q(organisation__kind__in=REGIONAL_KINDS, organisation__region_id=dept.region_id) | Q(
-        organisation__kind__in=DEPARTEMENTAL_KINDS, organisation__departement_id=dept.pk
-    )
+    scope = covering_q(project.departement, "organisation__")
     qs = get_user_model().objects.filter(scope, is_active=True)
     if kinds is not None:
         qs = qs.filter(organisation__kind__in=kinds)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
-from cpts_portal.api_base import Out, Pages
+from common.api import Out, Pages
 
 from .models import Project
 from .states import PS_VALIDATED_STATES, State

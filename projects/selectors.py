@@ -15,7 +15,7 @@ def visible_projects(user):
     if user.is_superuser:
         return qs
     if user.is_institution:
-        scope = user.organisation.project_scope()
+        scope = user.organisation.territory_q()
         return qs.filter(scope) if scope is not None else qs.none()
     return qs.filter(members__user=user)
 

@@ -16,6 +16,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Organisation, OrganisationKind
 
+from .errors import WorkflowError
 from .models import (
     Association,
     LetterOfIntent,
@@ -25,14 +26,11 @@ from .models import (
     ProjectMember,
 )
 from .states import DecisionKind, OppositionGround, State
+from .territory import check_territory_for_submission
 
 logger = logging.getLogger(__name__)
 
 LEGAL_GROUND_PS = "Art. L.1434-12 du code de la santé publique"
-
-
-class WorkflowError(Exception):
-    """An action that the project's state or files do not allow; the message is for the user."""
 
 
 def _lock(project_or_id) -> Project:
@@ -117,8 +115,6 @@ def create_project(user, name: str, departement) -> Project:
 
 
 def submit_letter(project, user) -> Project:
-    from territories.services import check_territory_for_submission  # (import cycle)
-
     with transaction.atomic():  # the territory check's locks hold until the LI is filed
         check_territory_for_submission(project)
         return perform(project, "submit_li", user)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cpts_portal import ics
+from common import ics
 from projects.committees import committee_event, visible_committees
 from projects.selectors import visible_projects
 
@@ -25,9 +25,11 @@ def _horizon(request) -> int:
     return value if value in HORIZONS else 90
 
 
-def personal_feed_url(request) -> str:
-    """The person's private calendar address (created on first use)."""
-    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+def personal_feed_url(request) -> str | None:
+    """The person's private calendar address; None until they create it (a POST)."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if feed is None:
+        return None
     return request.build_absolute_uri(reverse("reminders:feed", args=[feed.secret]))
 
 

@@ -6,6 +6,4 @@ file="${1:?usage: restore.sh FILE.dump}"
 [ -r "$file" ] || { echo "restore: cannot read $file" >&2; exit 1; }
 pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error \
   --dbname="$DATABASE_URL" "$file"
-# Written outside Django: cached pages must not show the data from before.
-"${PYTHON:-.venv/bin/python}" manage.py expire_page_cache
 echo "restored $file"

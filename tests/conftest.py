@@ -37,7 +37,7 @@ def celery_worker_parameters():
 
 @pytest.fixture(autouse=True)
 def test_settings(settings):
-    # Login throttling needs the request in authenticate(); tests/test_security.py enables it.
+    # Login throttling needs the request in authenticate(); the security tests enable it.
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",

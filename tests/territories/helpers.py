@@ -44,6 +44,6 @@ def row_of_communes(departement, n, **kwargs):
 
 
 def force_state(project, state):
-    """Put a project in `state` directly (the workflow itself is tested in tests/test_workflow)."""
+    """Put a project in `state` directly (the workflow is tested in tests/projects/)."""
     Project.objects.filter(pk=project.pk).update(state=state)
     return Project.objects.get(pk=project.pk)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from territories import services
+from projects import territory as services
 from territories.sizing import SIZE_80K_BOUNDARY_TO_CONFIRM, taille_for_population
 from tests.factories import CommuneFactory, new_project
 

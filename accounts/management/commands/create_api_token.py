@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if len(found) != 1:
             raise CommandError(f"Organisation introuvable ou ambiguë : {organisation!r}")
         org = found[0]
-        if org.kind == OrganisationKind.CPTS or org.project_scope() is None:
+        if org.kind == OrganisationKind.CPTS or not org.has_territory:
             raise CommandError("Seules les institutions (ARS, CPAM, MSA, URPS) ont une clé d'API.")
         token, key = create_token(org, name)
         self.stderr.write(

@@ -1,0 +1,39 @@
+"""Documents issued to the file: acknowledgments, decision letters, attestation."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from .. import documents
+from ..models import DocumentKind
+from .base import _issued, _project
+
+
+@login_required
+def acknowledgment(request, pk, kind):
+    project = _project(request, pk)
+    context = documents.acknowledgment_context(project, kind)
+    if context is None:
+        raise Http404("Rien n'a encore été reçu.")
+    return render(request, "projects/acknowledgment.html", context)
+
+
+@login_required
+def acknowledgment_pdf(request, pk, kind):
+    kinds = {"li": DocumentKind.ACK_LI, "ps": DocumentKind.ACK_PS}
+    if kind not in kinds:
+        raise Http404
+    return _issued(request, pk, kinds[kind], f"accuse-reception-{kind}-{pk}.pdf")
+
+
+@login_required
+def implicit_attestation_pdf(request, pk):
+    return _issued(request, pk, DocumentKind.IMPLICIT_ATTESTATION, f"attestation-{pk}.pdf")
+
+
+@login_required
+def decision_letter_pdf(request, pk, kind):
+    kinds = {"li": DocumentKind.LI_DECISION, "ps": DocumentKind.PS_DECISION}
+    if kind not in kinds:
+        raise Http404
+    return _issued(request, pk, kinds[kind], f"decision-{kind}-{pk}.pdf")

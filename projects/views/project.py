@@ -1,0 +1,115 @@
+"""The project page and the decisions taken from it, each behind a confirmation step."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from common.messages import attempt
+
+from .. import documents, exchanges, services
+from .. import permissions as perms
+from ..collaboration import Opinion
+from ..forms import (
+    ActionForm,
+)
+from ..models import ProjectEvent
+from ..progress import next_deadline, who_has_the_hand
+from ..states import State
+from .base import (
+    ACTIONS,
+    IRREVERSIBLE,
+    _display,
+    _may_attempt,
+    _project,
+)
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project(request, pk)
+    user = request.user
+    is_leader = perms.is_leader(project, user)
+    available = {t.name for t in project.get_available_user_state_transitions(user)}
+    actions = [
+        (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
+    ]
+    events = list(
+        ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
+    )
+    transitions = {e.transition for e in events}
+    committees = list(
+        project.committees.select_related("departement").prefetch_related(
+            Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
+        )
+    )
+    upcoming = [c for c in committees if c.meets_at >= timezone.now()]
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "is_leader": is_leader,
+            "can_message": exchanges.can_use_thread(project, user),
+            "actions": actions,
+            "leader_can": available,
+            "events": events,
+            "hand": who_has_the_hand(project),
+            "deadline": next_deadline(
+                project, min(upcoming, key=lambda c: c.meets_at) if upcoming else None
+            ),
+            "letter": getattr(project, "letter", None),
+            "association": getattr(project, "association", None),
+            "health_project": getattr(project, "health_project", None),
+            "attachments": project.attachments.select_related("uploaded_by"),
+            "committees": committees,
+            "item_requests": project.item_requests.all(),
+            "members": project.members.select_related("user"),
+            "implicit": "deem_ps_validated" in transitions,
+            "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
+            "ps_decided": bool(transitions & set(documents.PS_DECISIONS)),
+            "State": State,
+        },
+    )
+
+
+# --- Leader: lettre d'intention, association, projet de santé ------------------------------
+
+
+@login_required
+def project_action(request, pk, name):
+    project = _project(request, pk)
+    if name not in ACTIONS:
+        raise Http404("Action inconnue.")
+    if not _may_attempt(project, name, request.user):
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+    label = ACTIONS[name][0]
+    form = ActionForm(request.POST or None, action=name)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirmed"):
+            if attempt(
+                request,
+                lambda: services.run_action(project, name, request.user, **form.cleaned_data),
+            ):
+                messages.success(request, f"{label} : c'est fait.")
+                return redirect("projects:detail", pk=pk)
+        else:
+            return render(
+                request,
+                "projects/action_confirm.html",
+                {
+                    "project": project,
+                    "form": form,
+                    "label": label,
+                    "irreversible": name in IRREVERSIBLE,
+                    "summary": [
+                        (form.fields[f].label, _display(form, f)) for f in form.cleaned_data
+                    ],
+                },
+            )
+    return render(
+        request, "projects/action_form.html", {"project": project, "form": form, "label": label}
+    )

@@ -1,0 +1,93 @@
+"""A Celery worker killed in the middle of the sweep loses nothing; the next run finishes."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+from django.db import connection
+
+from projects.models import Project, ProjectEvent
+from projects.states import State
+from projects.tasks import sweep_implicit_validations
+from tests.factories import DepartementFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNT = 20_000
+
+
+def start_worker(queue):
+    test_db = urlparse(os.environ["DATABASE_URL"])._replace(
+        path="/" + connection.settings_dict["NAME"]
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": urlunparse(test_db),
+        "CPTS_IMPLICIT_SWEEP_BATCH_SIZE": "20",  # many small batches: a kill lands mid-sweep
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cpts_portal", "worker", "--pool=solo",
+         "-Q", queue, "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def counts():
+    validated = Project.objects.filter(state=State.PS_REPUTE_VALIDE).count()
+    return validated, ProjectEvent.objects.filter(transition="deem_ps_validated").count()
+
+
+def wait_for(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_worker_loses_nothing_and_the_next_run_finishes():
+    dept = DepartementFactory()
+    deadline = dt.date(2025, 3, 1)
+    Project.objects.bulk_create(
+        Project(
+            name=f"CPTS {i}",
+            departement=dept,
+            state=State.PS_DEPOSE,
+            ps_received_on=dt.date(2025, 1, 1),
+            ps_deadline=deadline,
+            ps_implicit_on=deadline + dt.timedelta(days=1),
+        )
+        for i in range(COUNT)
+    )
+    queue = f"crash-test-{uuid.uuid4().hex}"
+    worker = start_worker(queue)
+    try:
+        sweep_implicit_validations.apply_async(queue=queue)
+        assert wait_for(lambda: counts()[0] >= 200, timeout=60), "the worker never started"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        worker.kill()
+
+    validated, events = counts()
+    assert 0 < validated < COUNT, "the kill must land in the middle of the sweep"
+    assert validated == events  # every committed batch has its history, nothing half-done
+
+    worker = start_worker(queue)
+    try:
+        sweep_implicit_validations.apply_async(queue=queue)  # the next beat run
+        assert wait_for(lambda: counts()[0] == COUNT, timeout=120)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(20)
+    assert counts() == (COUNT, COUNT)
+    assert ProjectEvent.objects.values("project").distinct().count() == COUNT  # no duplicate
