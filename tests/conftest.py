@@ -5,13 +5,50 @@ from django.conf import settings
 
 pytest_plugins = ("celery.contrib.pytest",)
 
+# `make test-fast` sets it: only the pure rules (marker `rules`) run, with no database or broker.
+RULES_ONLY = os.environ.get("CPTS_TEST_RULES_ONLY") == "1"
+# What a test uses to reach the database or the broker: a `rules` test may use none of them.
+SERVICES = {
+    "django_db_setup",
+    "live_server",
+    "celery_app",
+    "celery_worker",
+    "celery_session_worker",
+}
+
 
 def pytest_configure(config):
+    if RULES_ONLY:
+        return
     # Tests prove the real database and broker; `make test` and CI point at them.
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.exit("DATABASE_URL must point at PostgreSQL (make test sets it).", returncode=2)
     if not os.environ.get("REDIS_URL", "").startswith("redis://"):
         pytest.exit("REDIS_URL must point at Redis (make test sets it).", returncode=2)
+
+
+def pytest_collection_modifyitems(config, items):
+    rules = [item for item in items if item.get_closest_marker("rules")]
+    misplaced = [
+        item.nodeid
+        for item in rules
+        if item.get_closest_marker("django_db") or SERVICES & set(item.fixturenames)
+    ]
+    if misplaced:
+        raise pytest.UsageError(
+            "Tests marked `rules` use a database or broker: " + ", ".join(misplaced)
+        )
+    if RULES_ONLY:  # the others need PostgreSQL and Redis: they never run on anything else
+        chosen = set(rules)
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = rules
+
+
+if RULES_ONLY:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup():
+        pytest.fail("The rules tier runs without a database: this test needs one.")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from django.conf import settings
 from projects.models import Project
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 
 def test_the_sweep_is_scheduled_by_beat():

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from accounts.models import OrganisationKind
 from funding.models import GridCell
-from tests.factories import DepartementFactory, institution_user
+from tests.factories import DepartementFactory
+from tests.world import institution_user
 
 pytestmark = pytest.mark.django_db
 

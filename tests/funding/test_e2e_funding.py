@@ -10,8 +10,7 @@ from django.test import Client
 
 from funding import services
 from tests.browser import ARTIFACTS, chromium_page
-
-from .conftest import make_aci_project, signed_contract
+from tests.world import make_aci_project, signed_contract
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from projects.collaboration import Committee, Opinion
 from projects.states import State
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 from .test_leader import pdf_text
 

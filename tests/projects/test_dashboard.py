@@ -10,7 +10,7 @@ from django.urls import reverse
 from projects import services
 from projects.models import Project
 from projects.states import State
-from tests.factories import backdate_receipt, new_project, project_in_state, today
+from tests.world import backdate_receipt, new_project, project_in_state, today
 
 pytestmark = pytest.mark.django_db
 URL = reverse("projects:list")

@@ -11,9 +11,8 @@ from accounts.models import User
 from projects.collaboration import Attachment, Message
 from projects.models import ProjectMember
 from projects.states import State
-from tests.factories import UserFactory, project_in_state
-
-from .conftest import MINIMAL_PDF
+from tests.factories import UserFactory
+from tests.world import MINIMAL_PDF, project_in_state
 
 pytestmark = pytest.mark.django_db
 

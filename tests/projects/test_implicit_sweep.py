@@ -11,7 +11,8 @@ from django.db import connection, transaction
 from projects import services
 from projects.models import Project, ProjectEvent
 from projects.states import DecisionKind, State
-from tests.factories import DepartementFactory, project_in_state, today
+from tests.factories import DepartementFactory
+from tests.world import project_in_state, today
 
 
 def due_project(received, departement=None):

@@ -13,7 +13,7 @@ from projects.notifications import (
     notify_implicit_validations,
 )
 from projects.states import State
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 pytestmark = pytest.mark.django_db
 

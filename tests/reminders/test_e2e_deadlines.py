@@ -6,7 +6,7 @@ from django.test import Client
 
 from projects.states import State
 from tests.browser import ARTIFACTS, chromium_context
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from reminders import services
 from reminders.collect import deadlines_for
 from reminders.models import CalendarFeed, ReminderSent
 from reminders.tasks import send_deadline_reminders
-from tests.factories import institution_user, project_in_state
+from tests.world import institution_user, project_in_state
 
 
 def paris_noon(day):

@@ -10,8 +10,7 @@ from projects import services as workflow
 from projects import territory as services
 from projects.services import WorkflowError
 from projects.states import State
-from tests.factories import fill_letter, new_project
-from tests.territories.helpers import fresh_departement, row_of_communes
+from tests.world import fill_letter, fresh_departement, new_project, row_of_communes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,8 +6,7 @@ from projects import maps
 from projects import territory as services
 from projects.states import State
 from territories.models import Commune
-from tests.factories import new_project
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
+from tests.world import force_state, fresh_departement, new_project, row_of_communes
 
 pytestmark = pytest.mark.django_db
 

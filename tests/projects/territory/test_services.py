@@ -9,14 +9,16 @@ from projects import territory as services
 from projects.services import WorkflowError
 from projects.states import State
 from territories.models import Commune
-from tests.factories import (
+from tests.factories import UserFactory
+from tests.world import (
     LI_SECTIONS,
-    UserFactory,
     fill_letter,
+    force_state,
+    fresh_departement,
     institution_user,
     new_project,
+    row_of_communes,
 )
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 

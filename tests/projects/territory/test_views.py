@@ -6,12 +6,14 @@ from django.urls import reverse
 from accounts.models import OrganisationKind
 from projects.states import State
 from territories.models import Commune, Epci
-from tests.factories import (
-    UserFactory,
+from tests.factories import UserFactory
+from tests.world import (
+    force_state,
+    fresh_departement,
     institution_user,
     new_project,
+    row_of_communes,
 )
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
