@@ -34,7 +34,8 @@ test: install check-system
 
 # The pure rules (marker `rules`) alone, without PostgreSQL or Redis: seconds, not minutes.
 test-fast: install
-	env -u DATABASE_URL -u REDIS_URL CPTS_TEST_RULES_ONLY=1 $(BIN)/python -m pytest -m rules -q $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL CPTS_TEST_RULES_ONLY=1 $(BIN)/python -m pytest -m rules -q \
+		-p no:schemathesis -p no:faker -p no:anyio $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
