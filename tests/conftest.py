@@ -46,7 +46,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_ignore_collect(collection_path, config):
     # The rules tier imports only the modules that hold rules: the others pull in browsers,
-    # schemathesis, factories… seconds of imports for nothing.
+    # schemathesis… seconds of imports for tests it deselects anyway.
     if RULES_ONLY and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
         return "mark.rules" not in collection_path.read_text()
     return None

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.rules
 
 @pytest.mark.parametrize("value", ["W123456789", "w123456789", " W 123 456 789 "])
 def test_rna_is_w_and_nine_digits_whatever_the_case_and_spaces(value):
-    validate_rna(value)
+    validate_rna(value)  # raises ValidationError when refused
 
 
 @pytest.mark.parametrize("value", ["", "W12345678", "W1234567890", "X123456789", "W12345678A"])
@@ -23,7 +23,7 @@ def test_other_rna_are_refused(value):
 
 @pytest.mark.parametrize("value", ["73282932000074", "732 829 320 00074", "35600000049837"])
 def test_valid_siret_including_la_poste(value):
-    validate_siret(value)
+    validate_siret(value)  # raises ValidationError when refused
 
 
 @pytest.mark.parametrize(
