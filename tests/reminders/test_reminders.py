@@ -57,6 +57,7 @@ def test_deadlines_of_a_project_and_its_contract():
     assert not any(kind == "start_prevention" for kind, _ in items)  # not in this contract
 
 
+@pytest.mark.rules
 def test_offset_reached_sends_late_but_never_early():
     offsets = [1, 7, 30]
     assert services.offset_reached(31, offsets) is None
