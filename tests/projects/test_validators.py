@@ -1,10 +1,11 @@
-"""What project leaders type or upload: RNA, SIRET and PDF checks, with their French messages."""
+"""What project leaders type or upload: RNA and PDF checks, with their French messages (the
+SIRET's are in tests/common/test_validators.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from projects.validators import MAX_UPLOAD_BYTES, validate_pdf, validate_rna, validate_siret
+from projects.validators import MAX_UPLOAD_BYTES, validate_pdf, validate_rna
 from tests.world import MINIMAL_PDF
 
 pytestmark = pytest.mark.rules
@@ -19,24 +20,6 @@ def test_rna_is_w_and_nine_digits_whatever_the_case_and_spaces(value):
 def test_other_rna_are_refused(value):
     with pytest.raises(ValidationError, match="W suivie de 9 chiffres"):
         validate_rna(value)
-
-
-@pytest.mark.parametrize("value", ["73282932000074", "732 829 320 00074", "35600000049837"])
-def test_valid_siret_including_la_poste(value):
-    validate_siret(value)  # raises ValidationError when refused
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("73282932000075", "clé de contrôle"),
-        ("35600000049838", "clé de contrôle"),  # La Poste: its own check
-        ("1234", "14 chiffres"),
-    ],
-)
-def test_invalid_siret_says_why(value, message):
-    with pytest.raises(ValidationError, match=message):
-        validate_siret(value)
 
 
 def test_a_pdf_is_judged_by_its_content_and_size():
