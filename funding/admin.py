@@ -47,8 +47,11 @@ class GridEditsMixin:
 
 
 def _save_inlines(formset, user, save, delete=None):
-    """An inline formset's rows through the services (added, changed, deleted)."""
+    """An inline formset's rows through the services (added, changed, deleted). Without `save`
+    the inline is read-only: nothing is written, the admin still reads what was posted."""
     rows = formset.save(commit=False)
+    if save is None:
+        return
     for row in formset.deleted_objects:
         delete(row, user)  # only inlines that allow deletion have deleted rows
     for row in rows:
@@ -134,8 +137,8 @@ class ContractAdmin(admin.ModelAdmin):
         pass  # every field is read-only: only the avenants inline is saved
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is ContractAvenant:  # the missions inline is read-only
-            _save_inlines(formset, request.user, services.save_avenant)
+        avenants = formset.model is ContractAvenant  # the missions inline is read-only
+        _save_inlines(formset, request.user, services.save_avenant if avenants else None)
 
 
 class IndicatorResultInline(ReadOnlyMixin, admin.TabularInline):
