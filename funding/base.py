@@ -23,9 +23,11 @@ def deny_unless(allowed: bool, message: str = DENIED) -> None:
 def cents(amount, message: str) -> Decimal:
     """A positive amount of euros the database can hold, rounded to the cent."""
     amount = Decimal(str(amount))
+    if amount.is_finite() and abs(amount) < MONEY_LIMIT:
+        amount = amount.quantize(Decimal("0.01"))  # rounding may reach the limit: check again
     if not amount.is_finite() or not 0 < amount < MONEY_LIMIT:
         raise FundingError(message)
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def journal(user, action, label, target, fields, before=None, *, project=None, extra=None):

@@ -181,9 +181,11 @@ def add_indicator(contract_mission, user, *, label, thresholds, weight=1, higher
 
 def _result_value(indicator, value) -> Decimal:
     value = Decimal(str(value))
+    if value.is_finite() and abs(value) < RESULT_LIMIT:
+        value = value.quantize(Decimal("0.0001"))  # rounding may reach the limit: check again
     if not value.is_finite() or abs(value) >= RESULT_LIMIT:
         raise FundingError(f"Valeur hors limites pour l'indicateur « {indicator.label} ».")
-    return value.quantize(Decimal("0.0001"))
+    return value
 
 
 def enter_results(contract, user, year: int, values: dict) -> dict[int, IndicatorResult]:

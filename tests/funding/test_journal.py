@@ -156,6 +156,7 @@ def test_results_are_saved_all_or_nothing(signed):
     for values in (
         {first: Decimal(75), second: Decimal("1e12")},  # beyond what the column holds
         {first: Decimal(75), second: Decimal("NaN")},
+        {first: Decimal(75), second: Decimal("-9999999999.99999")},  # rounds to 11 digits
     ):
         with pytest.raises(FundingError):
             services.enter_results(contract, cpam, 1, values)
@@ -230,7 +231,7 @@ def test_pre_aci_grant_is_journalled_once():
 
 def test_fir_grant_is_journalled_and_bounded(aci_project):
     project, leader, ars = aci_project
-    for amount in ("0", "-5", "1e12", "NaN"):
+    for amount in ("0", "0.001", "-5", "1e12", "9999999999.999", "NaN"):
         with pytest.raises(FundingError):
             grants.record_fir_grant(project, ars, amount=Decimal(amount), granted_on=SIGNED)
     with pytest.raises(PermissionDenied):
