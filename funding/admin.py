@@ -65,41 +65,42 @@ class GridCellInline(GridEditsMixin, admin.TabularInline):
     fields = ("mission", "part", "size", "amount", "to_confirm", "source", "signed_before")
 
 
-@admin.register(GridVersion)
-class GridVersionAdmin(GridEditsMixin, admin.ModelAdmin):
-    list_display = ("code", "label", "valid_from", "majoration_rate", "majoration_to_confirm")
-    inlines = [GridCellInline]
+class GridAdmin(GridEditsMixin, admin.ModelAdmin):
+    """Saves and deletions through the grid services that journal them (`save_row`,
+    `delete_row`), list edits and bulk deletions included."""
+
+    save_row = delete_row = None
 
     def save_model(self, request, obj, form, change):
-        grid_edits.save_version(obj, request.user)
+        self.save_row(obj, request.user)
 
     def delete_model(self, request, obj):
-        grid_edits.delete_version(obj, request.user)
+        self.delete_row(obj, request.user)
 
     def delete_queryset(self, request, queryset):
-        for version in queryset:
-            grid_edits.delete_version(version, request.user)
+        for obj in queryset:
+            self.delete_row(obj, request.user)
+
+
+@admin.register(GridVersion)
+class GridVersionAdmin(GridAdmin):
+    list_display = ("code", "label", "valid_from", "majoration_rate", "majoration_to_confirm")
+    inlines = [GridCellInline]
+    save_row = staticmethod(grid_edits.save_version)
+    delete_row = staticmethod(grid_edits.delete_version)
 
     def save_formset(self, request, form, formset, change):
         _save_inlines(formset, request.user, grid_edits.save_cell, grid_edits.delete_cell)
 
 
 @admin.register(GridCell)
-class GridCellAdmin(GridEditsMixin, admin.ModelAdmin):
+class GridCellAdmin(GridAdmin):
     list_display = ("grid", "mission", "part", "size", "amount", "to_confirm", "source")
     list_filter = ("grid", "part", "size", "to_confirm")
-    list_editable = ("amount", "to_confirm")  # saved through save_model too
+    list_editable = ("amount", "to_confirm")
     search_fields = ("mission", "source")
-
-    def save_model(self, request, obj, form, change):
-        grid_edits.save_cell(obj, request.user)
-
-    def delete_model(self, request, obj):
-        grid_edits.delete_cell(obj, request.user)
-
-    def delete_queryset(self, request, queryset):
-        for cell in queryset:
-            grid_edits.delete_cell(cell, request.user)
+    save_row = staticmethod(grid_edits.save_cell)
+    delete_row = staticmethod(grid_edits.delete_cell)
 
 
 class ContractMissionInline(ReadOnlyMixin, admin.TabularInline):

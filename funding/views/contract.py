@@ -115,38 +115,37 @@ def _managed(request, pk):
     return contract
 
 
+def _act(request, contract, form_class, action):
+    """Run `action(contract, cleaned_data)` from the posted form, back to the contract page."""
+    submit(request, form_class(request.POST), lambda d: action(contract, d))
+    return to_contract(contract)
+
+
 @login_required
 @require_POST
 def contract_sign(request, pk):
     contract = contract_or_404(request, pk)
     if not can_prepare_contract(contract.project, request.user):
         raise PermissionDenied("Les signatures sont enregistrées par l'ARS ou l'Assurance Maladie.")
-
-    def sign(d):
-        services.record_signature(contract, request.user, d["party"], d["signed_on"])
-
-    submit(request, SignatureForm(request.POST), sign)
-    return to_contract(contract)
+    return _act(
+        request, contract, SignatureForm,
+        lambda c, d: services.record_signature(c, request.user, d["party"], d["signed_on"]),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def mission_start(request, pk):
-    contract = _managed(request, pk)
-
-    def start(d):
-        services.start_mission(contract, request.user, d["mission"], d["started_on"])
-
-    submit(request, MissionStartForm(request.POST), start)
-    return to_contract(contract)
+    return _act(
+        request, _managed(request, pk), MissionStartForm,
+        lambda c, d: services.start_mission(c, request.user, d["mission"], d["started_on"]),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def indicator_add(request, pk):
-    contract = _managed(request, pk)
-
-    def add(d):
+    def add(contract, d):
         mission = contract.missions.filter(mission=d["mission"]).first()
         if mission is None:
             raise Http404("Cette mission n'est pas au contrat.")
@@ -159,17 +158,13 @@ def indicator_add(request, pk):
             thresholds=IndicatorForm.thresholds_from(d),
         )
 
-    submit(request, IndicatorForm(request.POST), add)
-    return to_contract(contract)
+    return _act(request, _managed(request, pk), IndicatorForm, add)
 
 
 @login_required
 @require_POST
 def contract_terminate(request, pk):
-    contract = _managed(request, pk)
-
-    def terminate(d):
-        services.terminate_contract(contract, request.user, d["terminated_on"], d["reason"])
-
-    submit(request, TerminationForm(request.POST), terminate)
-    return to_contract(contract)
+    return _act(
+        request, _managed(request, pk), TerminationForm,
+        lambda c, d: services.terminate_contract(c, request.user, d["terminated_on"], d["reason"]),
+    )  # fmt: skip

@@ -17,7 +17,7 @@ from projects.models import Project
 from projects.states import State
 from tests.factories import institution_user, project_in_state
 
-from .conftest import make_aci_project, signed_contract
+from .conftest import SIGNED_ON, make_aci_project, signed_contract
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 1, 16)
@@ -29,13 +29,6 @@ def funding_entries(**where):
 
 def last(action):
     return AuditEntry.objects.filter(action=action).latest("pk")
-
-
-@pytest.fixture
-def signed(aci_project):
-    project, leader, ars = aci_project
-    contract, cpam = signed_contract(project, ars, members=40, signed_on=SIGNED)
-    return contract, cpam, ars, leader
 
 
 def test_contract_creation_is_journalled_with_the_actor_and_organisation(aci_project):
@@ -93,7 +86,7 @@ def test_refused_signatures_write_nothing(signed):
     with pytest.raises(PermissionDenied):
         services.record_signature(contract, leader, "cpts", dt.date(2024, 1, 1))
     assert AuditEntry.objects.count() == before
-    assert Contract.objects.get(pk=contract.pk).cpam_signed_on == SIGNED
+    assert Contract.objects.get(pk=contract.pk).cpam_signed_on == SIGNED_ON
 
 
 def test_mission_start_and_its_correction(signed):

@@ -12,16 +12,7 @@ from projects.models import Project
 from projects.states import State
 from tests.factories import DepartementFactory, institution_user, project_in_state
 
-from .conftest import signed_contract
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed(aci_project):
-    project, leader, ars = aci_project
-    contract, cpam = signed_contract(project, ars, members=30, signed_on=dt.date(2023, 2, 6))
-    return contract, cpam, ars, leader
 
 
 def test_entitlements_export_per_contract_and_year(client, signed):

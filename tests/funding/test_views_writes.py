@@ -18,18 +18,8 @@ from funding.models import Contract, FirGrant, IndicatorResult
 from projects.models import Project
 from tests.factories import institution_user
 
-from .conftest import signed_contract
-
 pytestmark = pytest.mark.django_db
-SIGNED = dt.date(2023, 2, 6)
 FORMULA = '=HYPERLINK("http://exemple.invalid","clic")'
-
-
-@pytest.fixture
-def signed(aci_project):
-    project, leader, ars = aci_project
-    contract, cpam = signed_contract(project, ars, members=30, signed_on=SIGNED)
-    return contract, cpam, ars, leader
 
 
 def _messages(response):
