@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 
 from common.messages import attempt
 
@@ -37,7 +36,6 @@ def _posted(data, indicators):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def results(request, pk, year):
     contract = contract_or_404(request, pk)
     if not can_manage_contract(contract, request.user):
