@@ -1,8 +1,10 @@
+import datetime as dt
+
 import pytest
 
 from funding.calc import GridSet, grid_from_dict
 from funding.grid_store import grid_files, read_grid_file
-from tests.world import make_aci_project
+from tests.world import make_aci_project, signed_contract
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +26,14 @@ def avenant_2(grid_set):
 @pytest.fixture
 def aci_project(db):
     return make_aci_project()
+
+
+SIGNED_ON = dt.date(2023, 2, 6)
+
+
+@pytest.fixture
+def signed(aci_project):
+    """A contract the three parties signed on SIGNED_ON: (contract, cpam, ars, leader)."""
+    project, leader, ars = aci_project
+    contract, cpam = signed_contract(project, ars, members=30, signed_on=SIGNED_ON)
+    return contract, cpam, ars, leader
