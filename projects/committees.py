@@ -30,6 +30,9 @@ DECISIONS = {
     CommitteeKind.PS: ["request_ps_items", "validate_ps", "oppose_ps"],
 }
 CLOSED = "Le comité est clos : ses avis ne changent plus."
+# What the journal shows of a committee convened and of an opinion given or amended.
+COMMITTEE_FIELDS = ("kind", "departement", "meets_at", "place", "user_representative")
+OPINION_FIELDS = ("value", "comment")
 INSTITUTION_OF_KIND = {
     OrganisationKind.ARS: Institution.ARS,
     OrganisationKind.ARS_DD: Institution.ARS,
@@ -100,9 +103,6 @@ def create_committee(
     return committee
 
 
-COMMITTEE_FIELDS = ("kind", "departement", "meets_at", "place", "user_representative")
-
-
 def _record_for_agenda(user, committee, action, label, changed=None):
     """One entry on the committee, one on the journal of each project on its agenda."""
     record(user, action, label, committee, changes=changed)
@@ -160,9 +160,6 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
         )
         notifications.notify_opinion(opinion)
     return opinion
-
-
-OPINION_FIELDS = ("value", "comment")
 
 
 def may_close(user, committee) -> bool:

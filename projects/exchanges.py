@@ -93,7 +93,7 @@ def accept_invitation(token: str, user) -> Invitation:
         record(
             user,
             "projects.invitation.accept",
-            "Invitation acceptée : un co-porteur de plus",
+            "Invitation acceptée : co-porteur du projet",
             invitation,
             project=invitation.project,
         )

@@ -204,14 +204,14 @@ def request_missing_items(project, user, items: str) -> Project:
         raise WorkflowError("Listez les pièces manquantes.")
     with transaction.atomic():
         locked = perform(project, "request_ps_items", user, reason=items)
-        request = MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
+        asked = MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
         record(
             user,
             "projects.request_items",
             "Pièces manquantes demandées",
-            request,
+            asked,
             project=locked,
-            changes=changes({}, named(request, ["items"])),
+            changes=changes({}, named(asked, ["items"])),
         )
     return locked
 
