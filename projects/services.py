@@ -109,6 +109,8 @@ def _condition_message(project: Project, name: str) -> str:
 
 
 def create_project(user, name: str, departement) -> Project:
+    if user.is_institution:
+        raise PermissionDenied("Les institutions ne créent pas de projet.")
     with transaction.atomic():
         project = Project.objects.create(name=name, departement=departement)
         ProjectMember.objects.create(project=project, user=user, is_lead=True)

@@ -42,6 +42,9 @@ def test_project_creation(world):
         "nom du projet": [None, "CPTS des Coteaux"],
         "département principal": [None, str(world.dept)],
     }
+    with pytest.raises(PermissionDenied):
+        new_project(world.dept, world.cpam)
+    assert AuditEntry.objects.filter(action="projects.create").count() == 1
 
 
 def test_letter_draft_old_to_new_and_nothing_when_unchanged(world):
