@@ -1,11 +1,11 @@
 """Dates that carry legal weight for a projet de santé (domain.md §3). One function each."""
 
-import calendar
 import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -13,11 +13,9 @@ OPPOSITION_MONTHS = 2  # article L.1434-12 CSP
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """Date to date (de quantième à quantième); the month's last day when the day is missing."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
+    """Date to date (de quantième à quantième); the month's last day when the day is missing
+    (relativedelta clamps to the end of the month: 31 December + 2 months = 28/29 February)."""
+    return start + relativedelta(months=months)
 
 
 @lru_cache(maxsize=64)

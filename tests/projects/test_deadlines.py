@@ -28,6 +28,16 @@ def test_every_day_of_the_year_matches_date_to_date_counting(year):
         assert opposition_deadline(received, False) == received + relativedelta(months=2), received
 
 
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_every_day_of_the_year_follows_the_rule_as_written(year):
+    # domain.md §3 word for word: the same day two months on, or that month's last day.
+    for received in every_day(year):
+        first = (received.replace(day=1) + dt.timedelta(days=62)).replace(day=1)  # 2 months on
+        month = [first + dt.timedelta(days=n) for n in range(31)]
+        same_or_last = max(d for d in month if d.month == first.month and d.day <= received.day)
+        assert opposition_deadline(received, False) == same_or_last, received
+
+
 @pytest.mark.parametrize(
     "received, deadline",
     [
