@@ -15,8 +15,10 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Organisation, OrganisationKind
+from audit.services import changes, record
 
 from .errors import WorkflowError
+from .journal import named
 from .models import (
     Association,
     LetterOfIntent,
@@ -107,10 +109,20 @@ def _condition_message(project: Project, name: str) -> str:
 
 
 def create_project(user, name: str, departement) -> Project:
+    if user.is_institution:
+        raise PermissionDenied("Les institutions ne créent pas de projet.")
     with transaction.atomic():
         project = Project.objects.create(name=name, departement=departement)
         ProjectMember.objects.create(project=project, user=user, is_lead=True)
         LetterOfIntent.objects.create(project=project)
+        record(
+            user,
+            "projects.create",
+            "Projet créé ; son créateur en est le porteur principal",
+            project,
+            project=project,
+            changes=changes({}, named(project, ["name", "departement"])),
+        )
     return project
 
 
@@ -120,6 +132,9 @@ def submit_letter(project, user) -> Project:
         return perform(project, "submit_li", user)
 
 
+ASSOCIATION_FIELDS = ("name", "rna", "siret", "general_assembly_on", "statutes")
+
+
 def constitute_association(
     project, user, *, name, rna, general_assembly_on, siret="", statutes=None
 ):
@@ -127,13 +142,14 @@ def constitute_association(
     with transaction.atomic():
         locked = _lock(project)
         existing = getattr(locked, "association", None)
+        before = named(existing or Association(), ASSOCIATION_FIELDS)
         org = existing.organisation if existing and existing.organisation_id else None
         if org is None:
             org = Organisation.objects.create(kind=OrganisationKind.CPTS, name=name)
         elif org.name != name:
             org.name = name
             org.save(update_fields=["name"])
-        Association.objects.update_or_create(
+        association, _ = Association.objects.update_or_create(
             project=locked,
             defaults={
                 "name": name,
@@ -143,6 +159,14 @@ def constitute_association(
                 "organisation": org,
                 **({"statutes": statutes} if statutes else {}),
             },
+        )
+        record(
+            user,
+            "projects.association",
+            "Association enregistrée",
+            association,
+            project=locked,
+            changes=changes(before, named(association, ASSOCIATION_FIELDS)),
         )
         return perform(locked, "constitute_association", user)
 
@@ -182,7 +206,15 @@ def request_missing_items(project, user, items: str) -> Project:
         raise WorkflowError("Listez les pièces manquantes.")
     with transaction.atomic():
         locked = perform(project, "request_ps_items", user, reason=items)
-        MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
+        asked = MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
+        record(
+            user,
+            "projects.request_items",
+            "Pièces manquantes demandées",
+            asked,
+            project=locked,
+            changes=changes({}, named(asked, ["items"])),
+        )
     return locked
 
 
