@@ -14,7 +14,7 @@ from common import ics
 
 from . import notifications
 from .collaboration import Committee, CommitteeKind, Institution, Opinion
-from .services import WorkflowError
+from .errors import WorkflowError
 from .states import State
 
 # Which projects may sit on the agenda of each kind of committee.
