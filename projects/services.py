@@ -7,10 +7,13 @@ it; the scheduler's implicit validation is a locked batch through it.
 
 import datetime as dt
 import logging
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
@@ -36,8 +39,6 @@ LEGAL_GROUND_PS = "Art. L.1434-12 du code de la santé publique"
 IMPLICIT_DECISIONS = {
     "deem_ps_validated": f"{LEGAL_GROUND_PS} – silence gardé pendant deux mois",
 }
-# Rows written per UPDATE statement when a batch is saved (keeps PostgreSQL's CASE short).
-UPDATE_CHUNK = 1000
 
 
 def _lock(project_or_id) -> Project:
@@ -89,23 +90,42 @@ def _fire(project: Project, name: str, actor, reason: str, legal_ground: str, kw
     return event, {field for field, value in _values(project).items() if before[field] != value}
 
 
-def _save(events: list[ProjectEvent], fields: set[str]) -> None:
-    """Save the transitioned projects, then their history in one INSERT.
+def _update(projects: list[Project], fields: set[str], source: str) -> None:
+    """One UPDATE for a batch, guarded by the source state like ConcurrentTransitionMixin's save.
 
-    One project: its own save(), which ConcurrentTransitionMixin guards with `WHERE state =
-    <source>`. A batch: the same guard on bulk UPDATEs of the changed fields, a few statements
-    whatever its size. The rows are locked, so a miss means a bug: the whole batch rolls back.
+    Each field is set to one value, or to a CASE with one branch per distinct value (a batch's
+    rows share their new state and have few decision dates) rather than bulk_update's branch
+    per row, whose expressions cost Django more than all the rest of the sweep.
     """
+    values = {}
+    for name in fields:
+        field = Project._meta.get_field(name)
+        by_value = defaultdict(list)
+        for project in projects:
+            by_value[getattr(project, field.attname)].append(project.pk)
+        if len(by_value) == 1:
+            values[field.attname] = next(iter(by_value))
+            continue
+        case = Case(
+            *(When(pk__in=pks, then=Value(v, output_field=field)) for v, pks in by_value.items()),
+            output_field=field,
+        )
+        cast = connection.features.requires_casted_case_in_updates
+        values[field.attname] = Cast(case, output_field=field) if cast else case
+    rows = Project.objects.filter(pk__in=[p.pk for p in projects], state=source)
+    if rows.update(**values) != len(projects):  # rows are locked: a miss means a bug
+        raise ConcurrentTransition("Un projet a changé d'état pendant la transition.")
+
+
+def _save(events: list[ProjectEvent], fields: set[str]) -> None:
+    """Save the transitioned projects (one project: its own save(), which
+    ConcurrentTransitionMixin guards; a batch: one UPDATE per source state), then their history
+    in one INSERT."""
     if len(events) == 1:
         events[0].project.save()
     else:
         for source in {event.source for event in events}:
-            batch = [event.project for event in events if event.source == source]
-            updated = Project.objects.filter(state=source).bulk_update(
-                batch, sorted(fields), batch_size=UPDATE_CHUNK
-            )
-            if updated != len(batch):
-                raise ConcurrentTransition("Un projet a changé d'état pendant la transition.")
+            _update([e.project for e in events if e.source == source], fields, source)
     ProjectEvent.objects.bulk_create(events)
 
 
