@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_fsm import ConcurrentTransition
 
 from projects import services
 from projects.models import IssuedDocument, Project, ProjectEvent
@@ -148,6 +149,19 @@ def test_explicit_and_implicit_validation_go_through_one_door(
     }
     assert len(mail.outbox) == 4
     assert {(m.subject, frozenset(m.to)) for m in mail.outbox} == expected
+
+
+@pytest.mark.django_db
+def test_a_batch_with_a_row_moved_meanwhile_writes_nothing():
+    """The UPDATE keeps ConcurrentTransitionMixin's guard: only rows still in the source state."""
+    stale, _ = due_project()
+    fresh, _ = due_project()
+    Project.objects.filter(pk=stale.pk).update(state=State.PS_OPPOSE)  # behind its back
+    with pytest.raises(ConcurrentTransition):
+        with transaction.atomic():
+            services.apply_transition([stale, fresh], "deem_ps_validated", None)
+    assert Project.objects.get(pk=fresh.pk).state == State.PS_DEPOSE
+    assert not ProjectEvent.objects.filter(transition="deem_ps_validated").exists()
 
 
 def _in_thread(target):
