@@ -149,7 +149,9 @@ def apply_transition(
     return events
 
 
-def perform(project, name: str, actor, *, reason: str = "", legal_ground: str = "", **kwargs):
+def perform(
+    project, name: str, actor, *, reason: str = "", legal_ground: str = "", **kwargs
+) -> Project:
     """Fire transition `name` on the project for `actor` (None = the scheduler)."""
     with transaction.atomic():
         locked = _lock(project)
