@@ -15,8 +15,8 @@ from common import ics
 
 from . import notifications
 from .collaboration import Committee, CommitteeKind, Institution, Opinion
+from .errors import WorkflowError
 from .journal import named
-from .services import WorkflowError
 from .states import State
 
 # Which projects may sit on the agenda of each kind of committee.
