@@ -50,6 +50,9 @@ def _client(name, config):
             "code_challenge_method": "S256",
             "token_endpoint_auth_method": "client_secret_post",
             "default_timeout": 10,
+            # ProConnect's access tokens live 60 s: authlib's default margin (60 s) would
+            # deem them expired before the userinfo call.
+            "leeway": 10,
         },
     )
 
