@@ -17,6 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.services import record
 from common.errors import UserError
 
+from .models import User
+
 # Set at an OpenID Connect login: {"provider": name, "id_token": the raw ID token}.
 OIDC_SESSION_KEY = "cpts_oidc"
 
@@ -94,7 +96,7 @@ def _time_step(key: str, token: str) -> int | None:
 def enrol(user, key: str, token: str) -> TOTPDevice:
     """Register the authenticator app whose secret is `key`, once it shows a right code.
     Only a first app: replacing one goes through an administrator (Django admin)."""
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one enrolment at a time
     if device_of(user) is not None:
         raise UserError("Un second facteur est déjà enregistré pour ce compte.")
     step = _time_step(key, token)
