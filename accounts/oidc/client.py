@@ -91,7 +91,10 @@ def _userinfo(oidc, token) -> dict:
     response = oidc.get(metadata["userinfo_endpoint"], token=token)
     response.raise_for_status()
     if response.headers.get("Content-Type", "").split(";")[0].strip() != "application/jwt":
-        return response.json()
+        claims = response.json()
+        if not isinstance(claims, dict):
+            raise LoginFailed("userinfo is not a JSON object")
+        return claims
     # ProConnect signs its userinfo answer: checked against the same keys as the ID token.
     claims = _decode(oidc, response.text, metadata.get("userinfo_signing_alg_values_supported"))
     if claims.get("iss", metadata.get("issuer")) != metadata.get("issuer"):

@@ -60,9 +60,10 @@ def callback(request, provider):
         return render(request, "registration/oidc_pending.html", context, status=403)
     if not user.is_active:
         return _refused(request, label, "Votre compte du portail est désactivé.")
+    wanted = request.session.pop(NEXT_SESSION_KEY, "")  # login() may empty the session
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[OIDC_SESSION_KEY] = {"provider": provider, "id_token": id_token}
-    return redirect(request.session.pop(NEXT_SESSION_KEY, "") or settings.LOGIN_REDIRECT_URL)
+    return redirect(wanted or settings.LOGIN_REDIRECT_URL)
 
 
 def _failed(request, provider, exc):

@@ -239,6 +239,12 @@ def test_a_login_cancelled_at_the_provider_shows_a_page(client, providers):
     assert response.status_code == 400 and REFUSED in response.content.decode()
 
 
+def test_an_unreachable_provider_shows_a_page(client, settings, providers):
+    settings.CPTS_OIDC_PROVIDERS["psc"]["server_metadata_url"] = "http://127.0.0.1:9/.well-known"
+    response = client.get(reverse("oidc_start", args=["psc"]))
+    assert response.status_code == 400 and REFUSED in response.content.decode()
+
+
 def test_logout_ends_the_session_at_the_provider_too(client, providers):
     server = providers["psc"]
     server.identity = professional_identity()
