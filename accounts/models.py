@@ -1,11 +1,10 @@
 """Organisations (institutions and CPTS associations) and the people who act for them."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from stdnum.fr import siret as stdnum_siret
 
+from common.validators import validate_siret
 from territories.models import Departement, Region
 
 
@@ -23,11 +22,6 @@ REGIONAL_KINDS = {OrganisationKind.ARS, OrganisationKind.URPS}
 DEPARTEMENTAL_KINDS = {OrganisationKind.ARS_DD, OrganisationKind.CPAM, OrganisationKind.MSA}
 ARS_KINDS = {OrganisationKind.ARS, OrganisationKind.ARS_DD}
 ASSURANCE_MALADIE_KINDS = {OrganisationKind.CPAM, OrganisationKind.MSA}
-
-
-def validate_siret(value: str) -> None:
-    if not stdnum_siret.is_valid(value):
-        raise ValidationError("Ce SIRET n'est pas valide (14 chiffres, clé de contrôle comprise).")
 
 
 class Organisation(models.Model):
