@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
 from audit.services import changes, record, snapshot
+from common.errors import UserError
 
+from . import approvals
 from .models import ApiToken, Organisation, User
 from .tokens import revoke
 
@@ -41,17 +43,38 @@ class JournaledAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(JournaledAdmin):
-    list_display = ("name", "kind", "region", "departement", "profession")
+    list_display = ("name", "kind", "region", "departement", "profession", "siret")
     list_filter = ("kind", "region")
-    search_fields = ("name",)
+    search_fields = ("name", "siret")
 
 
 @admin.register(User)
 class UserAdmin(JournaledAdmin, BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "organisation", "is_staff")
-    list_filter = ("organisation__kind", "is_staff", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Organisation", {"fields": ("organisation",)}))
+    list_filter = ("organisation__kind", "is_staff", "is_active", "approval")
+    search_fields = (*BaseUserAdmin.search_fields, "rpps")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Organisation", {"fields": ("organisation", "is_organisation_admin", "rpps", "approval")}),
+    )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Organisation", {"fields": ("organisation",)}))
+    readonly_fields = ("approval",)
+    actions = ["approve_requests", "refuse_requests"]
+
+    @admin.action(description="Valider les demandes de compte sélectionnées")
+    def approve_requests(self, request, queryset):
+        self._decide(request, queryset, approvals.approve)
+
+    @admin.action(description="Refuser les demandes de compte sélectionnées")
+    def refuse_requests(self, request, queryset):
+        self._decide(request, queryset, approvals.refuse)
+
+    def _decide(self, request, queryset, decide):
+        for user in queryset:
+            try:
+                decide(request.user, user.pk)
+            except UserError as exc:
+                self.message_user(request, f"{user} : {exc}", messages.WARNING)
 
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():

@@ -252,3 +252,49 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Login: ProConnect, Pro Santé Connect, second factor (issue 18) ------------------------
+# An OpenID Connect provider is on when its discovery URL and client id are set; its button
+# shows on the login page only then. The README says how to register the portal with each.
+
+
+def _oidc_provider(prefix: str, label: str, scopes: str, acr_values: str = "") -> dict:
+    def env(name, default=""):
+        return os.environ.get(f"{prefix}_{name}", default).strip()
+
+    return {
+        "label": label,
+        "server_metadata_url": env("DISCOVERY_URL"),
+        "client_id": env("CLIENT_ID"),
+        "client_secret": env("CLIENT_SECRET"),
+        "scope": env("SCOPES", scopes),
+        "acr_values": env("ACR_VALUES", acr_values),
+        # Empty: built from the request (set them when a proxy rewrites the host).
+        "redirect_uri": env("REDIRECT_URI"),
+        "post_logout_redirect_uri": env("POST_LOGOUT_REDIRECT_URI"),
+    }
+
+
+CPTS_OIDC_PROVIDERS = {
+    name: provider
+    for name, provider in {
+        "proconnect": _oidc_provider(
+            "PROCONNECT", "ProConnect", "openid email given_name usual_name siret"
+        ),
+        "psc": _oidc_provider("PSC", "Pro Santé Connect", "openid scope_all", "eidas1"),
+    }.items()
+    if provider["server_metadata_url"] and provider["client_id"]
+}
+# The Pro Santé Connect claim that carries the national professional identifier (RPPS/ADELI).
+CPTS_PSC_ID_CLAIM = os.environ.get("PSC_ID_CLAIM", "SubjectNameID")
+# Institution staff and administrators who log in with a password also enter a TOTP code.
+# On in production unless turned off; off for `make run`'s demo (DJANGO_ENV unset).
+CPTS_PASSWORD_2FA = os.environ.get("CPTS_PASSWORD_2FA", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = "Portail CPTS"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
+]
+# --- End of login settings ------------------------------------------------------------------
