@@ -5,8 +5,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import OrganisationKind
+from common.append_only import AppendOnlyError
 from projects import services
-from projects.models import AppendOnlyError, HealthProject, Project, ProjectEvent
+from projects.models import HealthProject, Project, ProjectEvent
 from projects.states import DecisionKind, OppositionGround, State
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
 from tests.world import PS_SECTIONS, fill_letter, institution_user, new_project, project_in_state
