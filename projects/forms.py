@@ -1,12 +1,13 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from common.uploads import validate_pdf
 from territories.models import Departement
 
 from .collaboration import AttachmentKind, CommitteeKind, OpinionValue
 from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
-from .validators import normalise_rna, validate_pdf, validate_rna, validate_siret
+from .validators import normalise_rna, validate_rna, validate_siret
 
 
 class ProjectCreateForm(DsfrBaseForm):

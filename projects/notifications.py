@@ -1,17 +1,14 @@
 """E-mail notifications to the people concerned by a project.
 
-Mails are sent by a Celery task queued on commit, so a rolled-back action never mails anyone and
-the request never waits for the mail server. Task arguments are plain text: a re-delivered or
-late task needs no database row.
+Mails are written to the outbox in the action's transaction, so a rolled-back action never
+mails anyone, the request never waits for the mail server, and none is lost while the broker or
+the mail server is down (`outbox.services`).
 """
 
 import logging
-import smtplib
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -19,26 +16,19 @@ from django.urls import reverse
 from django_fsm.signals import post_transition
 
 from accounts.models import ARS_KINDS, covering_q
+from outbox.services import enqueue_mail
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def send_notification(subject: str, body: str, recipients: list[str]) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+@shared_task(acks_late=True)
+def send_notification(subject: str, body: str, recipients: list[str]) -> None:
+    """Tasks queued before the outbox existed still reach their recipients through it."""
+    enqueue_mail(subject, body, recipients)
 
 
 def queue_mail(subject: str, body: str, recipients) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    subject = f"[Portail CPTS] {subject}"
-    transaction.on_commit(lambda: send_notification.delay(subject, body, recipients))
+    enqueue_mail(f"[Portail CPTS] {subject}", body, recipients)
 
 
 def leader_emails(project) -> set[str]:

@@ -1,4 +1,4 @@
-"""Checks on what project leaders type or upload (RNA, SIRET, PDF files)."""
+"""Checks on what project leaders type (RNA, SIRET); uploads are judged by `common.uploads`."""
 
 import re
 
@@ -6,8 +6,6 @@ from django.core.exceptions import ValidationError
 
 RNA_RE = re.compile(r"^W\d{9}$")
 SIRET_RE = re.compile(r"^\d{14}$")
-PDF_MAGIC = b"%PDF-"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # La Poste's establishments do not follow the Luhn rule; INSEE documents this one exception.
 LA_POSTE_SIREN = "356000000"
 
@@ -41,14 +39,3 @@ def validate_siret(value: str) -> None:
         return
     if not luhn_ok(value):
         raise ValidationError("Ce SIRET n'est pas valide (clé de contrôle).")
-
-
-def validate_pdf(upload) -> None:
-    """Judge the file by its content, not by its name or the browser's content type."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError("Le fichier dépasse 10 Mo.")
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise ValidationError("Le fichier doit être un PDF.")

@@ -1,10 +1,25 @@
+import io
+from contextlib import contextmanager
+
 import pytest
+from pypdf import PdfWriter
 
 from accounts.models import OrganisationKind
 from tests.factories import DepartementFactory, RegionFactory, UserFactory, institution_user
 
 PASSWORD = "mot-de-passe-solide-42"
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _one_page_pdf() -> bytes:
+    # Uploads are parsed for real (common.uploads): the smallest PDF a reader opens.
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+MINIMAL_PDF = _one_page_pdf()
 
 
 class World:
@@ -47,13 +62,18 @@ def login(client):
 
 
 @pytest.fixture
-def mail_on_commit(settings, django_capture_on_commit_callbacks, monkeypatch):
-    """Run queued notification tasks in-process when the transaction commits."""
-    from projects import notifications
+def mail_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """Deliver the outbox in-process when the transaction commits (instead of the worker):
+    the mails written inside the block, not those of the test's set-up."""
+    from outbox import services
+    from outbox.models import Message
 
-    monkeypatch.setattr(
-        notifications.send_notification,
-        "delay",
-        lambda *a, **k: notifications.send_notification.run(*a, **k),
-    )
-    return django_capture_on_commit_callbacks
+    monkeypatch.setattr(services, "nudge", services.deliver_due)
+
+    @contextmanager
+    def capture(**kwargs):
+        Message.objects.all().delete()
+        with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+            yield callbacks
+
+    return capture
