@@ -69,8 +69,9 @@ def enqueue_task(task_name: str, *args) -> Message:
 
 def nudge() -> None:
     """Ask the worker to deliver now. Never fails: the row waits for the beat task."""
-    try:
-        current_app.send_task(DELIVER_TASK, retry=False)
+    try:  # one connection attempt, no retry loop: the request that wrote the row is waiting
+        with current_app.connection_for_write(transport_options={"max_retries": 0}) as broker:
+            current_app.send_task(DELIVER_TASK, connection=broker, retry=False)
     except Exception:  # whatever the broker raises, the request that wrote the row succeeded
         logger.warning("outbox: broker unreachable, delivery left to the beat task", exc_info=True)
 
