@@ -11,8 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 
-from territories.models import Commune
-from territories.services import TerritoryError, resolve_communes, summarise
+from territories.models import CITIES_BY_ARRONDISSEMENT, Commune
+from territories.services import (
+    TerritoryError,
+    resolve_communes,
+    summarise,
+    whole_city_message,
+)
 
 from . import permissions as perms
 from .errors import WorkflowError
@@ -62,11 +67,14 @@ def check_region(project, communes) -> None:
 def preview_selection(project, insee_codes) -> tuple[list[Commune], list[str]]:
     """While editing: the usable communes of a selection and what is wrong with the rest."""
     codes = list(dict.fromkeys(c.strip().upper() for c in insee_codes if c.strip()))
+    errors = []
+    if whole := [code for code in codes if code in CITIES_BY_ARRONDISSEMENT]:
+        errors.append(whole_city_message(whole))
+        codes = [code for code in codes if code not in whole]
     found = {
         c.insee: c
         for c in Commune.objects.filter(insee__in=codes).select_related("departement__region")
     }
-    errors = []
     unknown = [code for code in codes if code not in found]
     if unknown:
         errors.append("Code(s) INSEE inconnu(s) : " + ", ".join(unknown) + ".")

@@ -12,11 +12,12 @@ from importlib import metadata, resources
 
 from django.db import connection, transaction
 
-from .models import Commune, Departement, Epci, Region, SearchKey
+from .models import CITIES_BY_ARRONDISSEMENT, Commune, Departement, Epci, Region, SearchKey
 from .outlines import outlines
 from .search import key_pairs, normalise
 
 COMMUNE_TYPE = "COM"  # other types are delegated/associated communes and PLM districts
+ARRONDISSEMENT_TYPE = "ARM"  # arrondissements municipaux of Paris, Lyon and Marseille
 NULL = r"\N"  # PostgreSQL COPY's NULL, as the package writes it
 
 
@@ -48,10 +49,12 @@ def _postal_codes() -> dict[str, list[str]]:
 def load_reference_data(force: bool = False) -> dict[str, int]:
     """Idempotent: does nothing when the same package version is already loaded."""
     source = source_label()
-    # Loaded = this package version, with the outlines and search names of the maps and search.
+    # Loaded = this package version, with the arrondissements, and the outlines and search names
+    # of the maps and search.
     if (
         not force
         and Commune.objects.filter(source=source).exists()
+        and Commune.objects.filter(insee="75101").exists()
         and not Commune.objects.filter(search_name="").exists()
         and SearchKey.objects.exists()
     ):
@@ -84,8 +87,15 @@ def load_reference_data(force: bool = False) -> dict[str, int]:
     postal = _postal_codes()
     communes = []
     geometries = {}  # commune index -> hex EWKB
+    cities = {}  # Paris, Lyon, Marseille: their arrondissements take their département and EPCI
     for row in _rows("communes"):
-        if row["type"] != COMMUNE_TYPE or _value(row, "departement_id") is None:
+        if row["code"] in CITIES_BY_ARRONDISSEMENT:
+            cities[row["id"]] = row
+            continue  # a territory holds arrondissements, never the whole city (domain.md §7)
+        if row["type"] == ARRONDISSEMENT_TYPE:
+            city = cities[row["commune_parent_id"]]  # the cities come first in the file
+            row = {**row, "departement_id": city["departement_id"], "epci_id": city["epci_id"]}
+        elif row["type"] != COMMUNE_TYPE or _value(row, "departement_id") is None:
             continue
         epci = epcis.get(_value(row, "epci_id"))
         communes.append(
@@ -127,6 +137,8 @@ def load_reference_data(force: bool = False) -> dict[str, int]:
             "max_lat",
         ],
     )
+    # Whole cities loaded by an earlier version go, unless a territory still holds one.
+    Commune.objects.filter(insee__in=CITIES_BY_ARRONDISSEMENT, projects__isnull=True).delete()
     _store_search_keys()
     return {"regions": len(regions), "departements": len(departements), "communes": len(communes)}
 

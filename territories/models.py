@@ -42,6 +42,15 @@ class Epci(models.Model):
         return self.name
 
 
+# Paris, Lyon and Marseille are chosen by arrondissement municipal, never whole (domain.md §7):
+# INSEE code of the city -> (name, first and last arrondissement).
+CITIES_BY_ARRONDISSEMENT = {
+    "75056": ("Paris", "75101", "75120"),
+    "69123": ("Lyon", "69381", "69389"),
+    "13055": ("Marseille", "13201", "13216"),
+}
+
+
 class Commune(models.Model):
     insee = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=200, db_index=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from common.errors import UserError
 
-from .models import Commune
+from .models import CITIES_BY_ARRONDISSEMENT, Commune
 from .sizing import SIZE_80K_BOUNDARY_TO_CONFIRM, taille_for_population
 
 # Populations near the unsettled 80 000 boundary are flagged in the interface.
@@ -39,6 +39,14 @@ def summarise(communes) -> Summary:
     )
 
 
+def whole_city_message(codes) -> str:
+    cities = [CITIES_BY_ARRONDISSEMENT[code] for code in codes]
+    return " ".join(
+        f"{name} se choisit par arrondissement ({first} à {last}), jamais en entier."
+        for name, first, last in cities
+    )
+
+
 def resolve_communes(insee_codes) -> list[Commune]:
     """The communes for these INSEE codes; unknown codes raise, naming them."""
     codes = []
@@ -48,6 +56,8 @@ def resolve_communes(insee_codes) -> list[Commune]:
             codes.append(code)
     if not codes:
         raise TerritoryError("Le territoire doit comporter au moins une commune.")
+    if whole := [code for code in codes if code in CITIES_BY_ARRONDISSEMENT]:
+        raise TerritoryError(whole_city_message(whole))
     found = {
         c.insee: c
         for c in Commune.objects.filter(insee__in=codes).select_related("departement__region")

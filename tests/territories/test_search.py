@@ -63,7 +63,7 @@ def test_all_communes_loaded_with_outlines(real_communes):
         ("perigueux", "24322"),  # without the accent
         ("2A004", "2A004"),  # Corsican INSEE code
         ("2a004", "2A004"),
-        ("Paris", "75056"),
+        ("Paris", "75115"),  # by arrondissement (domain.md §7), the most populous first
     ],
 )
 def test_search_finds_the_commune_first(real_communes, query, first):
@@ -80,7 +80,7 @@ def test_several_communes_share_a_postal_code(real_communes):
 
 def test_prefix_matches_rank_before_word_matches_then_by_population(real_communes):
     found = search_communes("lyon")
-    assert found[0].insee == "69123"
+    assert found[0].insee == "69383"  # Lyon 3e, the most populous arrondissement
     names = [normalise(c.name) for c in found]
     prefix = [n.startswith("lyon") for n in names]
     assert prefix == sorted(prefix, reverse=True)  # all prefix matches first
