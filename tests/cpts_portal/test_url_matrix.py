@@ -33,8 +33,9 @@ INSTITUTIONS = [
 ]
 # Open by design: reference data, public simulator, open data, authentication pages.
 PUBLIC = {
-    "healthz", "home", "signup", "signup_done", "activate", "login", "logout", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "funding:simulator", "funding:grids",
+    "healthz", "home", "signup", "signup_done", "activate", "login", "logout", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "funding:simulator", "funding:grids",
     "territories:commune_search", "territories:epci_communes", "api:open_projects",
     "api:open_projects_csv", "api:openapi-json", "api:api-root", "projects:invitation",
     "reminders:feed",
