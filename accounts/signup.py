@@ -50,12 +50,14 @@ def sign_up(*, username, first_name, last_name, email, password, link_for) -> No
         else:
             _mail("signup_existing", email, {"user": existing})
         return
-    try:
-        with transaction.atomic():
-            if User.objects.filter(username__iexact=username).exists():
-                raise IntegrityError("username taken")
-            user.save()
-    except IntegrityError:  # taken, possibly by a sign-up running at the same moment
+    taken = User.objects.filter(username__iexact=username).exists()
+    if not taken:
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same username, signed up at the same moment
+            taken = True
+    if taken:
         _mail("signup_username_taken", email, {"username": username})
         return
     record(user, "account.signup", f"Inscription de {username}", target=user)
@@ -67,9 +69,8 @@ def user_for_link(uidb64: str, token: str) -> User:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, OverflowError, User.DoesNotExist):
         raise UserError(INVALID_LINK) from None
-    if not (_pending(user) or user.is_active) or not default_token_generator.check_token(
-        user, token
-    ):
+    disabled = not user.is_active and not _pending(user)
+    if disabled or not default_token_generator.check_token(user, token):
         raise UserError(INVALID_LINK)
     return user
 

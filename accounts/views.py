@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from common.errors import UserError
 
@@ -35,6 +36,7 @@ def signup_done(request):
     return render(request, "registration/signup_done.html")
 
 
+@require_http_methods(["GET", "POST"])
 def activate(request, uidb64, token):
     """GET shows a button (a link opened by a mail scanner activates nothing); POST activates."""
     try:
