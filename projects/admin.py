@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django_fsm.admin import FSMAdminMixin
 
+from common.admin import ReadOnlyMixin
+
 from . import services
 from .models import (
     Association,
@@ -92,17 +94,8 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
         return True
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """A record: readable, never added, edited or deleted through the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProjectEvent)
