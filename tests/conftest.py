@@ -1,4 +1,5 @@
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -71,7 +72,7 @@ def celery_config():
 
 @pytest.fixture(scope="session")
 def celery_includes():
-    return ["projects.tasks", "reminders.tasks"]
+    return ["projects.tasks", "reminders.tasks", "outbox.tasks"]
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +87,34 @@ def test_settings(settings):
     settings.AXES_ENABLED = False
     # The second factor for password logins: tests/accounts/test_second_factor.py turns it on.
     settings.CPTS_PASSWORD_2FA = False
+    # Hourly limits count in the shared Redis across tests; their own tests lower them.
+    settings.CPTS_SIGNUPS_PER_ADDRESS_PER_HOUR = settings.CPTS_INVITATIONS_PER_HOUR = 10**6
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def mail_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """Deliver the outbox in-process when the transaction commits, as the worker would, its
+    tasks (mails of a transition, the documents it issues) run in-process too: what is written
+    inside the block, not the test's set-up."""
+    from celery import current_app
+
+    from outbox import services
+    from outbox.models import Message
+
+    def run_task(name, args=(), **kwargs):
+        return current_app.tasks[name].apply(args=args)
+
+    monkeypatch.setattr(services, "nudge", services.deliver_due)
+    monkeypatch.setattr(current_app, "send_task", run_task)
+
+    @contextmanager
+    def capture(**kwargs):
+        Message.objects.all().delete()
+        with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+            yield callbacks
+
+    return capture

@@ -7,8 +7,10 @@ real services; `make_project` and `force_state` put one in a state directly, for
 read projects and leave the workflow to tests/projects/."""
 
 import datetime as dt
+import io
 
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.models import REGIONAL_KINDS, OrganisationKind
 from accounts.tokens import create_token
@@ -33,7 +35,18 @@ INSTITUTIONS = (
     OrganisationKind.MSA,
     OrganisationKind.URPS,
 )
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _one_page_pdf() -> bytes:
+    # Uploads are parsed for real (common.uploads): the smallest PDF a reader opens.
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+MINIMAL_PDF = _one_page_pdf()
 LI_SECTIONS = dict(
     territory="Communes du canton",
     diagnostic="Manque de médecins traitants",

@@ -31,8 +31,9 @@ WITNESS = "CPTS Témoin B"
 MINIMAL_PDF = b"%PDF-1.4\n% CPTS Temoin B\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Open by design: reference data, public simulator, open data, authentication pages.
 PUBLIC = {
-    "healthz", "home", "signup", "login", "logout", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "funding:simulator", "funding:grids",
+    "healthz", "home", "signup", "signup_done", "activate", "login", "logout", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "funding:simulator", "funding:grids",
     "territories:commune_search", "territories:epci_communes", "api:open_projects",
     "api:open_projects_csv", "api:openapi-json", "api:api-root", "projects:invitation",
     "reminders:feed",

@@ -15,7 +15,6 @@ def test_login_page_and_redirects(client):
     assert client.get(reverse("login")).status_code == 200
     response = client.get(reverse("projects:list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
-    assert client.get("/healthz").content == b"ok"
 
 
 def test_login_with_username_and_password(client):

@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from accounts.models import OrganisationKind
 from funding.models import Contract, ContractMission, PreAciSupport
+from outbox.services import deliver_due
 from projects.states import State
 from reminders import services
 from reminders.collect import deadlines_for
@@ -107,8 +108,10 @@ def test_missed_pre_aci_commitment_is_flagged_to_the_cpam_once(settings):
     )  # fmt: skip
     mail.outbox.clear()
     assert services.send_reminders(dt.date(2026, 10, 9)) == 1  # J-1 to the leader
+    deliver_due()  # the worker's part: the mails wait in the outbox (the set-up's first)
     assert mail.outbox[-1].to == [leader.email]
     assert services.send_reminders(dt.date(2026, 10, 11)) == 1  # missed: the CPAM is told
+    assert deliver_due() == 1
     assert mail.outbox[-1].to == [cpam.email] and "dépassée" in mail.outbox[-1].subject
     assert services.send_reminders(dt.date(2026, 10, 12)) == 0
 

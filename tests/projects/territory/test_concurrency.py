@@ -54,7 +54,7 @@ def test_concurrent_submissions_sharing_a_commune_cannot_both_pass():
         thread.join(timeout=30)
 
     assert results["first"] == "déposée"
-    assert "CPTS Première" in results["second"] and shared.name in results["second"]
+    assert "autre CPTS" in results["second"] and shared.name in results["second"]
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == (State.LI_DEPOSEE, State.EMERGENCE)

@@ -123,7 +123,9 @@ def test_overlap_with_an_active_project_is_a_warning_while_drafting(dept, state)
     assert len(overlaps) == 1
     assert overlaps[0].project == other
     assert overlaps[0].communes == [communes[1]]
-    assert communes[1].name in overlaps[0].message and "CPTS des Coteaux" in overlaps[0].message
+    assert communes[1].name in overlaps[0].message
+    # Named once public (PS validated); before, only "another CPTS" (issue 17).
+    assert ("CPTS des Coteaux" in overlaps[0].message) == (state == State.ACI_SIGNE)
 
 
 @pytest.mark.parametrize("state", [State.EMERGENCE, State.ABANDONNE, State.LI_REJETEE])
@@ -140,8 +142,8 @@ def test_overlap_blocks_the_letter_submission(dept):
     with pytest.raises(WorkflowError) as error:
         workflow.submit_letter(mine, leader)
     message = str(error.value)
-    assert communes[1].name in message and "CPTS des Coteaux" in message
-    assert communes[2].name not in message
+    assert communes[1].name in message and "une autre CPTS en projet" in message
+    assert communes[2].name not in message and "CPTS des Coteaux" not in message
     mine.refresh_from_db()
     assert mine.state == State.EMERGENCE and mine.li_submitted_at is None
 

@@ -68,7 +68,8 @@ def test_overlap_warning_after_saving_a_draft(client, setup):
     client.force_login(leader)
     response = client.post(url("project", project), {"insee": [communes[0].insee]}, follow=True)
     text = response.content.decode()
-    assert "Attention, chevauchement" in text and "CPTS des Coteaux" in text
+    assert "Attention, chevauchement" in text and "une autre CPTS en projet" in text
+    assert "CPTS des Coteaux" not in text  # not public yet (issue 17)
     assert project.communes.count() == 1
 
 
