@@ -36,7 +36,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "cpts_bench_http"
+BENCH_DB = os.environ.get("BENCH_DB", "cpts_bench_http")
 SETTINGS = "benchmarks.http_settings"
 WRK_ARGS = shlex.split(os.environ.get("BENCH_WRK", "-t2 -c16 -d10s --timeout 5s"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
