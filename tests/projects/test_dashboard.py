@@ -75,8 +75,11 @@ def test_filter_by_who_has_the_hand(board, login):
 
 def test_departement_filter_offers_only_the_territory(board, login):
     response = login(board.ars_dd).get(URL)
-    choices = list(response.context["filter"].form.fields["departement"].queryset)
-    assert choices == [board.dept]
+    choices = response.context["filter"].form.fields["departement"].choices
+    assert choices == [("", "---------"), (board.dept.pk, str(board.dept))]
+    client = login(board.cpam)
+    assert len(rows(client.get(URL, {"departement": board.dept.pk}))) == 4
+    assert rows(client.get(URL, {"departement": board.other_dept.pk})) == []  # not offered
 
 
 def test_csv_and_xlsx_exports_hold_every_filtered_row(board, login):
