@@ -1,0 +1,398 @@
+"""Benchmark: a working day of 100 people at once, at 10 000 CPTS projects (`make bench-load`).
+
+Creates a throw-away PostgreSQL database next to DATABASE_URL's, loads every commune, seeds the
+10 000 projects of `make bench-http` (every state, all of France) and, in the région with the
+most communes: committees with their agendas, signed five-year ACI contracts with indicators
+and results, and 100 accounts of every role (ARS délégations and siège, CPAM, URPS, leaders),
+each logged in with its own session (session cookies made in process, as `force_login` does:
+no password, no second factor). It then measures in process what must stay flat (maps,
+commune search, whole-région exports, a five-year contract page), serves the app with gunicorn
+on 127.0.0.1 and runs locust headless (`locustfile.py`): 100 people with think time, two
+minutes. It prints p50/p95/p99 per kind of page and the error count, then a JSON line.
+Target (issue 16): p95 < 200 ms for every kind of page, 0 errors.
+
+Usage: DATABASE_URL=postgres://... REDIS_URL=redis://... python benchmarks/load/run.py [N]
+Options: BENCH_USERS (100), BENCH_DURATION (2m), BENCH_WORKERS (CPUs + 1), BENCH_DB
+(cpts_bench_load), BENCH_KEEP_DB=1. The Celery tasks that writes enqueue go to REDIS_URL's
+database: give it one of its own (the Makefile uses 13); it is flushed before and after.
+"""
+
+import csv
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent.parent), str(HERE.parent)]
+
+from http_load import free_port, insert_projects, machine, plan_projects, serve  # noqa: E402
+from scratch_db import drop_database, fresh_database  # noqa: E402
+
+BENCH_DB = os.environ.get("BENCH_DB", "cpts_bench_load")
+USERS = int(os.environ.get("BENCH_USERS", "100"))
+DURATION = os.environ.get("BENCH_DURATION", "2m")
+P95_TARGET_MS = 200
+# Who the 100 people are (shares of USERS), as in a région's working day.
+ROLES = {"ars_dd": 0.3, "ars": 0.1, "cpam": 0.2, "urps": 0.1, "leader": 0.3}
+YEARS = 5
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+
+def seed_region():
+    """The région with the most communes: its institutions, committees and contracts."""
+    from django.db.models import Count
+
+    from accounts.models import Organisation, OrganisationKind
+    from territories.models import Region
+
+    region = Region.objects.annotate(n=Count("departements__communes")).order_by("-n").first()
+    departements = list(region.departements.order_by("code"))
+    orgs = {
+        "ars": [Organisation.objects.create(kind="ars", name="ARS bench", region=region)],
+        "urps": [
+            Organisation.objects.create(
+                kind=OrganisationKind.URPS, name=f"URPS {p}", region=region, profession=p
+            )
+            for p in ("médecins", "infirmiers")
+        ],
+        "ars_dd": [
+            Organisation.objects.create(kind="ars_dd", name=f"DD {d.code}", departement=d)
+            for d in departements
+        ],
+        "cpam": [
+            Organisation.objects.create(kind="cpam", name=f"CPAM {d.code}", departement=d)
+            for d in departements
+        ],
+    }
+    seed_committees(departements, orgs["ars_dd"])
+    seed_contracts(region)
+    return region, orgs
+
+
+def seed_committees(departements, dds):
+    """Per département, an LI and a PS committee in the coming weeks, their projects on the
+    agenda (opinions are recorded during the run)."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from projects.collaboration import Committee, CommitteeKind
+    from projects.states import State
+
+    soon = timezone.now() + dt.timedelta(days=10)
+    for departement, dd in zip(departements, dds, strict=True):
+        author = User.objects.create(username=f"orga-{departement.code}", organisation=dd)
+        agendas = ((CommitteeKind.LI, State.LI_DEPOSEE), (CommitteeKind.PS, State.PS_DEPOSE))
+        for kind, state in agendas:
+            committee = Committee.objects.create(
+                kind=kind,
+                departement=departement,
+                meets_at=soon,
+                place="Salle du conseil",
+                members="ARS, CPAM, URPS",
+                user_representative="France Assos Santé" if kind == CommitteeKind.PS else "",
+                created_by=author,
+            )
+            committee.projects.set(departement.projects.filter(state=state)[:20])
+
+
+def seed_contracts(region):
+    """Every "ACI signé" project of the région: a contract signed five years ago, its socle
+    missions started, three indicators each and their results for every year."""
+    from django.utils import timezone
+
+    from funding.grid_store import load_grid_set
+    from funding.models import Contract, ContractMission, GridVersion, Indicator, IndicatorResult
+    from projects.models import Project
+
+    grid = load_grid_set().in_force(timezone.localdate())
+    version = GridVersion.objects.get(code=grid.code)
+    signed = timezone.localdate() - dt.timedelta(days=YEARS * 365 - 30)
+    projects = Project.objects.filter(departement__region=region, state="aci_signe")
+    contracts = Contract.objects.bulk_create(
+        Contract(
+            project=p,
+            grid=version,
+            size=p.taille or 1,
+            members=40,
+            cpts_signed_on=signed,
+            cpam_signed_on=signed,
+            ars_signed_on=signed,
+            signed_on=signed,
+        )
+        for p in projects
+    )
+    missions = ContractMission.objects.bulk_create(
+        ContractMission(contract=c, mission=code, started_on=signed + dt.timedelta(days=90))
+        for c in contracts
+        for code in grid.socle_missions
+    )
+    thresholds = [
+        {"level": "socle", "value": "10", "rate": "0.5"},
+        {"level": "objectif", "value": "20", "rate": "1"},
+    ]
+    indicators = Indicator.objects.bulk_create(
+        Indicator(mission=m, label=f"Indicateur {i}", weight=1, thresholds=thresholds)
+        for m in missions
+        for i in range(1, 4)
+    )
+    IndicatorResult.objects.bulk_create(
+        IndicatorResult(indicator=ind, year=year, value=10 + year)
+        for ind in indicators
+        for year in range(1, YEARS + 1)
+    )
+
+
+def people(region, orgs) -> list[dict]:
+    """USERS accounts with their session cookie and what each of them works on."""
+    from django.test import Client
+
+    from accounts.models import User
+    from funding.models import Contract
+    from projects.collaboration import Committee
+    from projects.models import Project
+
+    in_region = Project.objects.filter(departement__region=region)
+    contracts = Contract.objects.filter(project__departement__region=region)
+    committees = Committee.objects.filter(departement__region=region)
+    leaders = list(
+        in_region.filter(state__in=("emergence", "li_a_modifier"))
+        .order_by("pk")
+        .values_list("pk", "departement__code")
+    )
+    out = []
+    for role, share in ROLES.items():
+        for i in range(max(1, round(USERS * share))):
+            person = {"role": role}
+            if role == "leader":
+                project_pk, _code = leaders[i % len(leaders)]
+                user = User.objects.get(memberships__project_id=project_pk)
+                person["projects"] = [project_pk]
+                person["editable"] = [project_pk]
+            else:
+                org = orgs[role][i % len(orgs[role])]
+                user = User.objects.create(username=f"{role}-{i}", organisation=org)
+                scope = org.territory_q()
+                person["projects"] = list(
+                    in_region.filter(scope).order_by("?").values_list("pk", flat=True)[:50]
+                )
+                person["committees"] = list(
+                    committees.filter(org.territory_q()).values_list("pk", flat=True)
+                )
+                person["contracts"] = list(
+                    contracts.filter(org.territory_q("project__departement"))
+                    .order_by("?")
+                    .values_list("pk", flat=True)[:20]
+                )
+                person["departements"] = list(
+                    region.departements.filter(org.territory_q("")).values_list("pk", flat=True)
+                )
+            client = Client()
+            client.force_login(user)
+            person["session"] = client.cookies["sessionid"].value
+            out.append(person)
+    return out[:USERS]
+
+
+# --- Measures in process ---------------------------------------------------------------------
+
+
+def timed(client, url, runs=15) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    count = len(queries)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        b"".join(client.get(url))  # a streamed response is consumed too
+        times.append((time.perf_counter() - started) * 1000)
+    return {"ms": round(statistics.median(times), 1), "queries": count}
+
+
+def peak_mb(client, url) -> float:
+    tracemalloc.start()
+    b"".join(client.get(url))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return round(peak / 2**20, 1)
+
+
+def flat_measures(region, orgs, persons) -> dict:
+    """What must not grow with the data: maps, commune search, exports, a five-year contract."""
+    from django.test import Client
+
+    from accounts.models import User
+    from funding.models import Contract
+
+    def client_of(org):
+        client = Client()
+        client.force_login(User.objects.filter(organisation=org).first())
+        return client
+
+    siege, dd = client_of(orgs["ars"][0]), client_of(orgs["ars_dd"][0])
+    leader = Client()
+    leader.cookies["sessionid"] = next(p["session"] for p in persons if p["role"] == "leader")
+    project = next(p["projects"][0] for p in persons if p["role"] == "leader")
+    contract = Contract.objects.filter(project__departement__region=region).first()
+    departement = orgs["ars_dd"][0].departement
+    out = {
+        "région map": timed(siege, "/projets/territoires/carte/", 5),
+        "département map": timed(dd, "/projets/territoires/carte/"),
+        "project map": timed(leader, f"/projets/{project}/territoire/carte.svg"),
+        "commune search": timed(dd, "/territoires/communes/?q=saint"),
+        "five-year contract": timed(dd, f"/financement/contrats/{contract.pk}/"),
+    }
+    for fmt in ("csv", "xlsx"):
+        for who, client in ((f"département {departement.code}", dd), ("région", siege)):
+            url = f"/projets/?_export={fmt}"
+            out[f"{fmt.upper()} export, {who}"] = {
+                **timed(client, url, 3),
+                "peak_mb": peak_mb(client, url),
+            }
+    return out
+
+
+# --- Load ------------------------------------------------------------------------------------
+
+
+def run_locust(base: str, users_file: str, csv_prefix: str) -> None:
+    locust = Path(sys.executable).with_name("locust")
+    env = dict(os.environ, BENCH_LOAD_USERS=users_file)
+    subprocess.run(
+        [
+            str(locust),
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(USERS),
+            "--spawn-rate",
+            "10",
+            "--run-time",
+            DURATION,
+            "--stop-timeout",
+            "10",
+            "--host",
+            base,
+            "--csv",
+            csv_prefix,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=False,  # locust exits 1 when a request failed: the report says which
+        timeout=60 * 30,
+    )
+
+
+def read_stats(csv_prefix: str) -> dict:
+    with open(f"{csv_prefix}_stats.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        row["Name"]: {
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
+        }
+        for row in rows
+        if row["Name"] != "Aggregated"
+    }
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+def main(count: int) -> None:
+    os.environ["DATABASE_URL"] = database_url = fresh_database(BENCH_DB)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.http_settings"
+    os.environ["CPTS_PASSWORD_2FA"] = "0"  # sessions made in process: no second factor
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
+    flush_redis()
+    try:
+        run(count, database_url)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        flush_redis()
+        if os.environ.get("BENCH_KEEP_DB") != "1":
+            drop_database(BENCH_DB)
+
+
+def run(count: int, database_url: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from territories.loader import load_reference_data
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    load_reference_data()
+    insert_projects(plan_projects(count), 0)
+    region, orgs = seed_region()
+    persons = people(region, orgs)
+    print(f"seeded {count} projects, {len(persons)} people ({time.perf_counter() - started:.0f} s)")
+    flat = flat_measures(region, orgs, persons)
+
+    port = free_port()
+    server = serve(database_url, port)
+    with tempfile.TemporaryDirectory() as tmp:
+        users_file = Path(tmp, "users.json")
+        users_file.write_text(json.dumps(persons))
+        try:
+            run_locust(f"http://127.0.0.1:{port}", str(users_file), f"{tmp}/locust")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        stats = read_stats(f"{tmp}/locust")
+    report(count, region, flat, stats)
+
+
+def report(count, region, flat, stats) -> None:
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nLoad, {count} projects, {USERS} people ({region.name}), {DURATION}, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n"
+        f"machine: {machine()}; load average {load} (locust, gunicorn and PostgreSQL share it)"
+    )
+    print(f"{'in process (median)':<32}{'ms':>8}{'queries':>9}{'peak MB':>9}")
+    for name, m in flat.items():
+        print(f"{name:<32}{m['ms']:>8.1f}{m['queries']:>9}{m.get('peak_mb', ''):>9}")
+    print(f"\n{'kind of page':<32}{'requests':>9}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}")
+    for name, s in sorted(stats.items()):
+        print(
+            f"{name:<32}{s['requests']:>9}{s['errors']:>7}"
+            f"{s['p50_ms']:>7.0f}{s['p95_ms']:>7.0f}{s['p99_ms']:>7.0f}"
+        )
+    errors = sum(s["errors"] for s in stats.values())
+    slow = [name for name, s in stats.items() if s["p95_ms"] >= P95_TARGET_MS]
+    print(
+        f"targets: p95 < {P95_TARGET_MS} ms {'OK' if not slow else 'MISSED: ' + ', '.join(slow)}"
+        f"; errors {errors} ({'OK' if errors == 0 else 'MISSED'})"
+    )
+    print(json.dumps({"errors": errors, "pages": stats, "in_process": flat}))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
