@@ -46,32 +46,30 @@ class ProjectTable(tables.Table):
 
     def page_rows(self) -> list[dict]:
         """The rows of the current page, one dict of display values each, in column order."""
-        records = [row.record for row in (self.page.object_list if self.page else self.rows)]
+        rows = self.page.object_list if self.page else self.rows
         today = timezone.localdate()
-        out = []
-        for i, p in enumerate(records):
-            flag = _deadline_flag(p, today)
-            deadline = (
-                p.ps_deadline.strftime("%d/%m/%Y") + DEADLINE_BADGE[flag]
-                if p.ps_deadline
-                else EMPTY
-            )
-            out.append(
-                {
-                    "css": f"cpts-row--{flag} " * bool(flag) + ("odd" if i % 2 else "even"),
-                    "url": reverse("projects:detail", args=[p.pk]),
-                    "cells": (
-                        _or_empty(p.name),
-                        p.departement.code,
-                        p.get_state_display(),
-                        _or_empty(p.taille),
-                        _or_empty(p.population),
-                        deadline,
-                        who_has_the_hand(p),
-                    ),
-                }
-            )
-        return out
+        return [_display_row(row.record, i, today) for i, row in enumerate(rows)]
+
+
+def _display_row(project, index: int, today) -> dict:
+    flag = _deadline_flag(project, today)
+    css = "odd" if index % 2 else "even"  # as django-tables2 marks rows
+    deadline = EMPTY
+    if project.ps_deadline:
+        deadline = project.ps_deadline.strftime("%d/%m/%Y") + DEADLINE_BADGE[flag]
+    return {
+        "css": f"cpts-row--{flag} {css}" if flag else css,
+        "url": reverse("projects:detail", args=[project.pk]),
+        "cells": (
+            _or_empty(project.name),
+            project.departement.code,
+            project.get_state_display(),
+            _or_empty(project.taille),
+            _or_empty(project.population),
+            deadline,
+            who_has_the_hand(project),
+        ),
+    }
 
 
 # Exports: every filtered row, straight from the database in the table's order. Rendering each

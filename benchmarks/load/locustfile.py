@@ -29,7 +29,7 @@ def loopback_only(environment, **kwargs):
 
 
 class Person(HttpUser):
-    wait_time = between(2, 6)  # reading the page, typing, thinking
+    wait_time = between(5, 15)  # reading the page, typing, thinking
 
     def on_start(self):
         self.me = PEOPLE[next(NEXT) % len(PEOPLE)]

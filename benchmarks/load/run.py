@@ -187,15 +187,16 @@ def people(region, orgs) -> list[dict]:
                 person["committees"] = list(
                     committees.filter(org.territory_q()).values_list("pk", flat=True)
                 )
-                person["contracts"] = list(
-                    contracts.filter(org.territory_q("project__departement"))
-                    .order_by("?")
-                    .values_list("pk", flat=True)[:20]
-                )
+                if role != "urps":  # funding is for the ARS and the Assurance Maladie
+                    person["contracts"] = list(
+                        contracts.filter(org.territory_q("project__departement"))
+                        .order_by("?")
+                        .values_list("pk", flat=True)[:20]
+                    )
                 person["departements"] = list(
                     region.departements.filter(org.territory_q("")).values_list("pk", flat=True)
                 )
-            client = Client()
+            client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(user)
             person["session"] = client.cookies["sessionid"].value
             out.append(person)
@@ -238,12 +239,12 @@ def flat_measures(region, orgs, persons) -> dict:
     from funding.models import Contract
 
     def client_of(org):
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.filter(organisation=org).first())
         return client
 
     siege, dd = client_of(orgs["ars"][0]), client_of(orgs["ars_dd"][0])
-    leader = Client()
+    leader = Client(HTTP_HOST="127.0.0.1")
     leader.cookies["sessionid"] = next(p["session"] for p in persons if p["role"] == "leader")
     project = next(p["projects"][0] for p in persons if p["role"] == "leader")
     contract = Contract.objects.filter(project__departement__region=region).first()
@@ -262,6 +263,44 @@ def flat_measures(region, orgs, persons) -> dict:
                 **timed(client, url, 3),
                 "peak_mb": peak_mb(client, url),
             }
+    return out
+
+
+def page_urls(person) -> dict:
+    """One URL of each kind of page this person opens (as the locustfile does, at random)."""
+    project = person["projects"][0]
+    urls = {
+        "dashboard": "/projets/",
+        "dashboard (filters, sort, page)": "/projets/?sort=-name&page=3",
+        "project page": f"/projets/{project}/",
+        "committee list": "/projets/comites/",
+        "deadlines (/echeances/)": "/echeances/",
+    }
+    if person["role"] != "leader":
+        urls["map"] = "/projets/territoires/carte/"
+    if person.get("committees"):
+        urls["committee page"] = f"/projets/comites/{person['committees'][0]}/"
+    if person.get("contracts"):
+        urls["contract page"] = f"/financement/contrats/{person['contracts'][0]}/"
+    if person["role"] in ("leader", "ars_dd", "ars"):
+        urls["write: message (form)"] = f"/projets/{project}/messages/"
+    if person.get("editable"):
+        urls["write: LI draft (form)"] = f"/projets/{person['editable'][0]}/lettre-intention/"
+    return urls
+
+
+def page_costs(persons) -> dict:
+    """Median render of each kind of page for one person of each role, in process: what a
+    request costs the server before any queueing."""
+    from django.test import Client
+
+    out = {}
+    for role in ROLES:
+        person = next(p for p in persons if p["role"] == role)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies["sessionid"] = person["session"]
+        for kind, url in page_urls(person).items():
+            out.setdefault(kind, {})[role] = timed(client, url, 5)["ms"]
     return out
 
 
@@ -354,6 +393,7 @@ def run(count: int, database_url: str) -> None:
     persons = people(region, orgs)
     print(f"seeded {count} projects, {len(persons)} people ({time.perf_counter() - started:.0f} s)")
     flat = flat_measures(region, orgs, persons)
+    costs = page_costs(persons)
 
     port = free_port()
     server = serve(database_url, port)
@@ -366,10 +406,10 @@ def run(count: int, database_url: str) -> None:
             server.terminate()
             server.wait(timeout=30)
         stats = read_stats(f"{tmp}/locust")
-    report(count, region, flat, stats)
+    report(count, region, flat, costs, stats)
 
 
-def report(count, region, flat, stats) -> None:
+def report(count, region, flat, costs, stats) -> None:
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\nLoad, {count} projects, {USERS} people ({region.name}), {DURATION}, "
@@ -379,6 +419,10 @@ def report(count, region, flat, stats) -> None:
     print(f"{'in process (median)':<32}{'ms':>8}{'queries':>9}{'peak MB':>9}")
     for name, m in flat.items():
         print(f"{name:<32}{m['ms']:>8.1f}{m['queries']:>9}{m.get('peak_mb', ''):>9}")
+    print(f"\n{'alone, median ms':<32}" + "".join(f"{role:>8}" for role in ROLES))
+    for kind, by_role in sorted(costs.items()):
+        cells = "".join(f"{by_role[r]:>8.1f}" if r in by_role else f"{'':>8}" for r in ROLES)
+        print(f"{kind:<32}{cells}")
     print(f"\n{'kind of page':<32}{'requests':>9}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}")
     for name, s in sorted(stats.items()):
         print(
@@ -391,7 +435,7 @@ def report(count, region, flat, stats) -> None:
         f"targets: p95 < {P95_TARGET_MS} ms {'OK' if not slow else 'MISSED: ' + ', '.join(slow)}"
         f"; errors {errors} ({'OK' if errors == 0 else 'MISSED'})"
     )
-    print(json.dumps({"errors": errors, "pages": stats, "in_process": flat}))
+    print(json.dumps({"errors": errors, "pages": stats, "alone_ms": costs, "in_process": flat}))
 
 
 if __name__ == "__main__":
