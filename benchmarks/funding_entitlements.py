@@ -119,15 +119,16 @@ def main(count: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from funding import calc, services
+    from funding import calc
     from funding.models import Contract
+    from funding.terms import contract_terms
 
     call_command("migrate", verbosity=0)
     populate(count)
 
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        contracts = services.contract_terms(Contract.objects.all())
+        contracts = contract_terms(Contract.objects.all())
     loaded = time.perf_counter()
     years = payments = 0
     grand_total = calc.ZERO

@@ -1,61 +1,46 @@
-"""A minimal iCalendar (RFC 5545) writer: all-day deadlines and timed committee meetings."""
+"""iCalendar (RFC 5545) feeds: all-day deadlines and timed committee meetings.
+
+The icalendar library escapes text (CR, LF, commas, semicolons, backslashes) and folds lines at
+75 octets without cutting a UTF-8 character."""
 
 import datetime as dt
 
-from django.utils import timezone
+from icalendar import Calendar, Event, vText
+
+PRODID = "-//Portail CPTS//Echeances//FR"
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def all_day_event(uid, day: dt.date, summary, description="") -> Event:
+    return Event.new(
+        uid=uid,
+        start=day,  # a date: DTSTART;VALUE=DATE
+        end=day + dt.timedelta(days=1),
+        summary=summary,
+        description=description or None,
+    )
 
 
-def _utc(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on lines starting with a space (§3.1)."""
-    out, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > 75:
-            out.append(current)
-            current = " "
-        current += ch
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def all_day_event(uid, day: dt.date, summary, description=""):
-    return [
-        f"UID:{uid}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_escape(summary)}",
-        f"DESCRIPTION:{_escape(description)}",
-    ]
-
-
-def timed_event(uid, start: dt.datetime, end: dt.datetime, summary, location="", description=""):
-    return [
-        f"UID:{uid}",
-        f"DTSTART:{_utc(start)}",
-        f"DTEND:{_utc(end)}",
-        f"SUMMARY:{_escape(summary)}",
-        f"LOCATION:{_escape(location)}",
-        f"DESCRIPTION:{_escape(description)}",
-    ]
+def timed_event(
+    uid, start: dt.datetime, end: dt.datetime, summary, location="", description=""
+) -> Event:
+    return Event.new(
+        uid=uid,
+        start=start.astimezone(dt.UTC),
+        end=end.astimezone(dt.UTC),
+        summary=summary,
+        location=location or None,
+        description=description or None,
+    )
 
 
 def calendar(name: str, events) -> str:
-    stamp = _utc(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Portail CPTS//Echeances//FR",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    """The feed named `name` holding `events` (from the two functions above)."""
+    feed = Calendar()
+    feed.add("prodid", PRODID)
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    # vText: icalendar types X- properties as unknown and would not escape the name.
+    feed.add("x-wr-calname", vText(name))
     for event in events:
-        lines += ["BEGIN:VEVENT", f"DTSTAMP:{stamp}", *event, "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+        feed.add_component(event)
+    return feed.to_ical().decode()

@@ -18,7 +18,7 @@ from . import calc
 from .grid_store import load_grid_set
 from .models import Contract, ContractMission
 from .presentation import line_label, mission_label
-from .services import contract_terms
+from .terms import contract_terms
 
 router = Router(tags=["contrats ACI"])
 

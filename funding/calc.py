@@ -11,12 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from projects.deadlines import add_months, contract_anniversary
+from projects.deadlines import add_months
+
+from .deadlines import CONTRACT_YEARS, contract_anniversary
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 ADVANCE_RATE = Decimal("0.75")  # ACI art. 9: 75 % advanced at the start of each contract year
-CONTRACT_YEARS = 5
 
 FIXED, VARIABLE, ONE_OFF = "fixed", "variable", "one_off"
 FONCTIONNEMENT = "fonctionnement"

@@ -4,11 +4,10 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from common.pdf import render_pdf
-from projects import deadlines
 from projects.documents import issue
 from projects.models import DocumentKind
 
-from . import calc
+from . import calc, deadlines
 from .grid_store import load_grid_set
 from .models import Contract
 from .presentation import line_label, mission_label

@@ -5,6 +5,7 @@ from accounts.models import OrganisationKind
 from territories.models import Departement, Region
 
 from .models import SIZES
+from .services import MAX_MEMBERS, TEXT_LIMIT
 
 OPTIONAL_CHOICES = [
     ("qualite", "Qualité et pertinence des soins"),
@@ -15,7 +16,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SimulatorForm(forms.Form):
     size = forms.TypedChoiceField(label="Taille de la CPTS", choices=SIZES, coerce=int, initial=2)
-    members = forms.IntegerField(label="Nombre de membres adhérents", min_value=0, initial=30)
+    members = forms.IntegerField(
+        label="Nombre de membres adhérents", min_value=0, max_value=MAX_MEMBERS, initial=30
+    )
     signature_date = forms.DateField(
         label="Date de signature envisagée", widget=DATE_INPUT, initial=timezone.localdate
     )
@@ -35,7 +38,9 @@ class SimulatorForm(forms.Form):
 
 
 class ContractForm(forms.Form):
-    members = forms.IntegerField(label="Nombre de membres adhérents", min_value=0)
+    members = forms.IntegerField(
+        label="Nombre de membres adhérents", min_value=0, max_value=MAX_MEMBERS
+    )
     optional = SimulatorForm.base_fields["optional"]
     snp_dispositif = SimulatorForm.base_fields["snp_dispositif"]
 
@@ -72,7 +77,9 @@ class IndicatorForm(forms.Form):
 
 class TerminationForm(forms.Form):
     terminated_on = forms.DateField(label="Résilié le", widget=DATE_INPUT)
-    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Motif", max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CrisisForm(forms.Form):
@@ -101,5 +108,5 @@ class PreAciForm(forms.Form):
 
 class FirGrantForm(forms.Form):
     granted_on = forms.DateField(label="Accordée le", widget=DATE_INPUT)
-    amount = forms.DecimalField(label="Montant (€)", min_value=0, decimal_places=2)
+    amount = forms.DecimalField(label="Montant (€)", min_value=0, max_digits=12, decimal_places=2)
     note = forms.CharField(label="Objet", max_length=300, required=False)

@@ -1,13 +1,14 @@
 """Grid versions between the data files (funding/grids/*.json), the database and `calc.Grid`.
 
 A future avenant is a new data file: `load_funding_grids` (or the data migration) stores it and
-Assurance Maladie staff can then correct any cell in the admin.
+Assurance Maladie staff can then correct any cell in the admin (both journalled: grid_edits).
 """
 
 import json
 from pathlib import Path
 
 from .calc import FONCTIONNEMENT, GridSet, grid_from_dict
+from .models import GridCell, GridVersion
 
 GRID_DIR = Path(__file__).resolve().parent / "grids"
 
@@ -139,8 +140,6 @@ def grid_data(version, cells) -> dict:
 
 def load_grid_set() -> GridSet:
     """Every stored grid version in two queries."""
-    from .models import GridCell, GridVersion
-
     versions = list(GridVersion.objects.all())
     by_version: dict[int, list] = {v.pk: [] for v in versions}
     for cell in GridCell.objects.order_by("pk"):

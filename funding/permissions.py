@@ -2,9 +2,7 @@
 
 from django.db.models import Q
 
-from accounts.models import (
-    OrganisationKind,
-)
+from accounts.models import OrganisationKind
 from projects import permissions as project_perms
 
 from .models import Contract, CrisisDeclaration
@@ -33,6 +31,23 @@ def can_view_contract(contract, user) -> bool:
     )
 
 
+def can_prepare_contract(project, user) -> bool:
+    """Create the contract and record its signatures: the ARS or the Assurance Maladie of the
+    territory (the CPTS signs on paper; the institution collecting the contract records it)."""
+    return project_perms.ars_or_assurance_maladie(project, user)
+
+
+def can_sign_for(contract, user, party: str) -> bool:
+    """Who records a party's signature: the CPAM's by the Assurance Maladie, the ARS's by the
+    ARS; the CPTS signs on paper and the institution collecting the contract records it."""
+    project = contract.project
+    if party == "cpam":
+        return project_perms.is_assurance_maladie_of(project, user)
+    if party == "ars":
+        return project_perms.is_ars_of(project, user)
+    return can_prepare_contract(project, user)
+
+
 def can_manage_contract(contract, user) -> bool:
     """Indicators, results, mission starts, termination: the Assurance Maladie of the territory."""
     return project_perms.is_assurance_maladie_of(contract.project, user)
@@ -48,6 +63,23 @@ def visible_contracts(user):
     if org is not None and org.has_territory:
         return qs.filter(org.territory_q("project__departement"))
     return qs.filter(project__members__user=user)
+
+
+def can_grant_pre_aci(project, user) -> bool:
+    return project_perms.is_assurance_maladie_of(project, user)
+
+
+def can_grant_fir(project, user) -> bool:
+    return project_perms.is_ars_of(project, user)
+
+
+def can_edit_grids(user) -> bool:
+    """Grids are Assurance Maladie data: other staff may read them, not change them."""
+    return _active(user) and (user.is_superuser or user.is_assurance_maladie)
+
+
+def can_delete_grids(user) -> bool:
+    return _active(user) and user.is_superuser
 
 
 def can_declare_crisis(user) -> bool:

@@ -1,72 +1,75 @@
-"""Funding actions (writes) and the bridge from stored contracts to `funding.calc`.
-
-Every action checks role and territory, then writes in one transaction.
-"""
+"""The contract's writes: creation, signatures, missions, indicators and results, termination,
+avenants. Each checks role and territory, locks the rows it decides on and journals the change
+in one transaction; a refusal writes nothing."""
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import UserError
-from projects import deadlines
-from projects import permissions as project_perms
+from audit.services import snapshot
 from projects import services as project_services
+from projects.models import Project
 from projects.states import State
-from territories.models import Departement
 
-from . import calc
+from .base import FundingError, deny_unless, journal
+from .deadlines import CONTRACT_YEARS
 from .grid_store import load_grid_set
 from .models import (
     Contract,
+    ContractAvenant,
     ContractMission,
-    CrisisDeclaration,
-    FirGrant,
     GridVersion,
     Indicator,
     IndicatorResult,
-    PreAciSupport,
 )
-from .permissions import can_manage_contract
+from .permissions import can_manage_contract, can_prepare_contract, can_sign_for
 
-PARTIES = ("cpts", "cpam", "ars")
-PRE_ACI_STATES = {
-    State.ASSOCIATION_CONSTITUEE,
-    State.PS_DEPOSE,
-    State.PS_INCOMPLET,
-    State.PS_VALIDE,
-    State.PS_REPUTE_VALIDE,
-    State.ACI_PREPARATION,
-}
+PARTIES = {"cpts": "de la CPTS", "cpam": "de la CPAM", "ars": "de l'ARS"}
+MAX_MEMBERS = 100_000
+RESULT_LIMIT = Decimal("1e10")  # IndicatorResult.value: 14 digits, 4 after the point
+TEXT_LIMIT = 2_000
 
-
-class FundingError(UserError):
-    """An action the contract or project does not allow; the message is for the user."""
+CONTRACT_FIELDS = ("size", "members", "snp_dispositif", "grid")
+SIGNED_ON = ("cpts_signed_on", "cpam_signed_on", "ars_signed_on", "signed_on")
+SIGNATURE_FIELDS = (*SIGNED_ON, "grid", "size")
+INDICATOR_FIELDS = ("label", "weight", "higher_is_better")
+AVENANT_FIELDS = ("number", "signed_on", "summary")
 
 
-def _deny_unless(allowed: bool):
-    if not allowed:
-        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+def _locked(contract) -> Contract:
+    locked = Contract.objects.select_for_update(of=("self",)).select_related("grid")
+    return locked.get(pk=contract.pk)
 
 
-# --- Contracts ------------------------------------------------------------------------------
+def _mission_name(contract, code: str) -> str:
+    missions = contract.grid.missions if contract.grid_id else {}
+    return (missions.get(code) or {}).get("label", code)
+
+
+# --- Creation and signatures ------------------------------------------------------------------
 
 
 def create_contract(project, user, *, members: int, optional=(), snp_dispositif=False):
     """The ACI contract being prepared: socle missions always, optional ones by choice."""
-    _deny_unless(project_perms.ars_or_assurance_maladie(project, user))
-    if project.state != State.ACI_PREPARATION:
-        raise FundingError("Le contrat se prépare à l'étape « ACI en préparation » du projet.")
-    if not project.taille:
-        raise FundingError("La taille de la CPTS n'est pas connue (territoire sans population).")
+    deny_unless(can_prepare_contract(project, user))
+    if not 0 <= members <= MAX_MEMBERS:
+        raise FundingError(f"Le nombre de membres va de 0 à {MAX_MEMBERS}.")
     grid = load_grid_set().in_force(timezone.localdate())
     unknown = set(optional) - set(grid.optional_missions)
     if unknown:
         raise FundingError(f"Missions optionnelles inconnues : {', '.join(sorted(unknown))}.")
     with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.state != State.ACI_PREPARATION:
+            raise FundingError("Le contrat se prépare à l'étape « ACI en préparation » du projet.")
+        if not project.taille:
+            raise FundingError(
+                "La taille de la CPTS n'est pas connue (territoire sans population)."
+            )
+        if Contract.objects.filter(project=project).exists():
+            raise FundingError("Ce projet a déjà un contrat ACI.")
         contract = Contract.objects.create(
             project=project,
             size=project.taille,
@@ -78,18 +81,11 @@ def create_contract(project, user, *, members: int, optional=(), snp_dispositif=
         ContractMission.objects.bulk_create(
             ContractMission(contract=contract, mission=code) for code in chosen
         )
+        journal(
+            user, "funding.contract.create", "Contrat ACI créé", contract, CONTRACT_FIELDS,
+            project=project, extra={"missions": [None, ", ".join(chosen)]},
+        )  # fmt: skip
     return contract
-
-
-def _may_sign_for(contract, user, party: str) -> bool:
-    project = contract.project
-    if party == "cpam":
-        return project_perms.is_assurance_maladie_of(project, user)
-    if party == "ars":
-        return project_perms.is_ars_of(project, user)
-    # The CPTS signs on paper; the institution collecting the contract records the date
-    # (the project transition to "ACI signé" must be fired by the ARS or the Assurance Maladie).
-    return project_perms.ars_or_assurance_maladie(project, user)
 
 
 def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract:
@@ -97,227 +93,180 @@ def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract
     force on the last signature date and the project moves to "ACI signé"."""
     if party not in PARTIES:
         raise FundingError("Signataire inconnu.")
-    _deny_unless(_may_sign_for(contract, user, party))
+    deny_unless(can_sign_for(contract, user, party))
     with transaction.atomic():
-        locked = Contract.objects.select_for_update().select_related("project").get(pk=contract.pk)
+        locked = _locked(contract)
         if locked.is_signed:
             raise FundingError("Le contrat est déjà signé par les trois parties.")
+        before = snapshot(locked, SIGNATURE_FIELDS)
         setattr(locked, f"{party}_signed_on", signed_on)
         dates = [getattr(locked, f"{p}_signed_on") for p in PARTIES]
+        label = f"Signature {PARTIES[party]} enregistrée"
         if all(dates):
             locked.signed_on = max(dates)
             grid = load_grid_set().in_force(locked.signed_on)
             locked.grid = GridVersion.objects.get(code=grid.code)
             locked.size = locked.project.taille or locked.size
             project_services.sign_aci(locked.project, user, locked.signed_on)
+            label += " : contrat signé par les trois parties"
         locked.save()
+        journal(
+            user, "funding.contract.sign", label, locked, SIGNATURE_FIELDS, before,
+            project=locked.project_id,
+        )  # fmt: skip
     return locked
 
 
+# --- Missions, indicators, results --------------------------------------------------------------
+
+
 def start_mission(contract, user, mission: str, started_on: dt.date) -> ContractMission:
-    _deny_unless(can_manage_contract(contract, user))
-    if not contract.is_signed or started_on < contract.signed_on:
-        raise FundingError("Une mission démarre après la signature du contrat.")
-    row = contract.missions.filter(mission=mission).first()
-    if row is None:
-        raise FundingError("Cette mission n'est pas au contrat.")
-    row.started_on = started_on
-    row.save(update_fields=["started_on"])
+    deny_unless(can_manage_contract(contract, user))
+    with transaction.atomic():
+        locked = _locked(contract)
+        if not locked.is_signed or started_on < locked.signed_on:
+            raise FundingError("Une mission démarre après la signature du contrat.")
+        row = locked.missions.select_for_update().filter(mission=mission).first()
+        if row is None:
+            raise FundingError("Cette mission n'est pas au contrat.")
+        before = snapshot(row, ["started_on"])
+        row.started_on = started_on
+        row.save(update_fields=["started_on"])
+        label = f"Démarrage de la mission « {_mission_name(locked, mission)} »"
+        journal(
+            user, "funding.mission.start", label, row, ["started_on"], before,
+            project=locked.project_id,
+        )  # fmt: skip
     return row
+
+
+def _thresholds(thresholds) -> list[dict]:
+    """[(level, value, rate)] as stored (strings: no amount ever passes through a float)."""
+    rows = []
+    for level, value, rate in thresholds:
+        value, rate = Decimal(str(value)), Decimal(str(rate))
+        if not value.is_finite() or not rate.is_finite() or not 0 <= rate <= 1:
+            raise FundingError("Un palier donne une part de l'enveloppe entre 0 et 1.")
+        rows.append({"level": str(level)[:40], "value": str(value), "rate": str(rate)})
+    return rows
 
 
 def add_indicator(contract_mission, user, *, label, thresholds, weight=1, higher_is_better=True):
     """`thresholds`: [(level, value, rate)], e.g. socle / intermédiaire / objectif."""
-    _deny_unless(can_manage_contract(contract_mission.contract, user))
-    rows = [
-        {"level": level, "value": str(Decimal(str(value))), "rate": str(Decimal(str(rate)))}
-        for level, value, rate in thresholds
-    ]
-    if any(not Decimal(0) <= Decimal(r["rate"]) <= 1 for r in rows):
-        raise FundingError("Un palier donne une part de l'enveloppe entre 0 et 1.")
-    return Indicator.objects.create(
-        mission=contract_mission,
-        label=label,
-        weight=Decimal(str(weight)),
-        higher_is_better=higher_is_better,
-        thresholds=rows,
-    )
+    contract = contract_mission.contract
+    deny_unless(can_manage_contract(contract, user))
+    label, weight = str(label).strip(), Decimal(str(weight))
+    if not label or len(label) > 300:
+        raise FundingError("Nommez l'indicateur (300 caractères au plus).")
+    if not weight.is_finite() or not 0 <= weight <= 1:
+        raise FundingError("Le poids d'un indicateur va de 0 à 1.")
+    rows = _thresholds(thresholds)
+    with transaction.atomic():
+        indicator = Indicator.objects.create(
+            mission=contract_mission,
+            label=label,
+            weight=weight,
+            higher_is_better=higher_is_better,
+            thresholds=rows,
+        )
+        paliers = " ; ".join(f"{r['level']} {r['value']} → {r['rate']}" for r in rows)
+        name = _mission_name(contract, contract_mission.mission)
+        journal(
+            user, "funding.indicator.add", f"Indicateur ajouté à la mission « {name} »",
+            indicator, INDICATOR_FIELDS, project=contract.project_id,
+            extra={"thresholds": [None, paliers]},
+        )  # fmt: skip
+    return indicator
+
+
+def _result_value(indicator, value) -> Decimal:
+    value = Decimal(str(value))
+    if value.is_finite() and abs(value) < RESULT_LIMIT:
+        value = value.quantize(Decimal("0.0001"))  # rounding may reach the limit: check again
+    if not value.is_finite() or abs(value) >= RESULT_LIMIT:
+        raise FundingError(f"Valeur hors limites pour l'indicateur « {indicator.label} ».")
+    return value
+
+
+def enter_results(contract, user, year: int, values: dict) -> dict[int, IndicatorResult]:
+    """The results of contract year `year`, {indicator: value}, all or none; unchanged values
+    are left as they are. Returns {indicator pk: result}."""
+    deny_unless(can_manage_contract(contract, user))
+    if not 1 <= year <= CONTRACT_YEARS:
+        raise FundingError(f"L'année du contrat va de 1 à {CONTRACT_YEARS}.")
+    values = {indicator: _result_value(indicator, v) for indicator, v in values.items()}
+    with transaction.atomic():
+        locked = _locked(contract)
+        mine = set(Indicator.objects.filter(mission__contract=locked).values_list("pk", flat=True))
+        if any(indicator.pk not in mine for indicator in values):
+            raise FundingError("Cet indicateur n'est pas au contrat.")
+        stored = {
+            r.indicator_id: r
+            for r in IndicatorResult.objects.select_for_update().filter(
+                indicator__in=list(values), year=year
+            )
+        }
+        for indicator, value in values.items():
+            _enter(locked, user, year, indicator, value, stored)
+    return stored
+
+
+def _enter(contract, user, year, indicator, value, stored):
+    result = stored.get(indicator.pk) or IndicatorResult(indicator=indicator, year=year)
+    if result.pk and result.value == value:
+        return
+    before = snapshot(result, ["value"]) if result.pk else {}
+    result.value, result.entered_by = value, user
+    result.save()
+    stored[indicator.pk] = result
+    label = f"Résultat de l'année {year} : « {indicator.label} »"
+    journal(
+        user, "funding.result.enter", label, result, ["value"], before,
+        project=contract.project_id,
+    )  # fmt: skip
 
 
 def enter_result(indicator, user, year: int, value) -> IndicatorResult:
-    _deny_unless(can_manage_contract(indicator.mission.contract, user))
-    if not 1 <= year <= calc.CONTRACT_YEARS:
-        raise FundingError("L'année du contrat va de 1 à 5.")
-    result, _ = IndicatorResult.objects.update_or_create(
-        indicator=indicator, year=year, defaults={"value": value, "entered_by": user}
-    )
-    return result
+    """One indicator's result for contract year `year`."""
+    return enter_results(indicator.mission.contract, user, year, {indicator: value})[indicator.pk]
+
+
+# --- Termination and avenants -------------------------------------------------------------------
 
 
 def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> Contract:
-    _deny_unless(can_manage_contract(contract, user))
-    if not contract.is_signed or terminated_on < contract.signed_on:
-        raise FundingError("Seul un contrat signé peut être résilié, après sa signature.")
-    contract.terminated_on = terminated_on
-    contract.termination_reason = reason
-    contract.save(update_fields=["terminated_on", "termination_reason"])
-    return contract
-
-
-# --- ARS: crises, FIR ---------------------------------------------------------------------
-
-
-def declare_crisis(user, *, declared_on, label, region=None, departements=()):
-    """A serious crisis characterised by the ARS: a siège on its région (whole or some
-    départements), a délégation départementale on its own département only."""
-    if not (user and user.is_authenticated and user.is_ars):
-        raise PermissionDenied("Seule l'ARS caractérise une crise sanitaire grave.")
-    org = user.organisation
-    if region is None and not departements:
-        raise FundingError("Indiquez la région ou les départements concernés.")
-    if org.kind == "ars":
-        allowed = (region is None or region.pk == org.region_id) and all(
-            d.region_id == org.region_id for d in departements
-        )
-    else:
-        allowed = region is None and all(d.pk == org.departement_id for d in departements)
-    _deny_unless(allowed)
+    deny_unless(can_manage_contract(contract, user))
+    reason = reason.strip()
+    if not reason or len(reason) > TEXT_LIMIT:
+        raise FundingError(f"Indiquez le motif ({TEXT_LIMIT} caractères au plus).")
     with transaction.atomic():
-        crisis = CrisisDeclaration.objects.create(
-            declared_on=declared_on, label=label, region=region, declared_by=user
-        )
-        crisis.departements.set(departements)
-    return crisis
+        locked = _locked(contract)
+        if not locked.is_signed or terminated_on < locked.signed_on:
+            raise FundingError("Seul un contrat signé peut être résilié, après sa signature.")
+        fields = ["terminated_on", "termination_reason"]
+        before = snapshot(locked, fields)
+        locked.terminated_on, locked.termination_reason = terminated_on, reason
+        locked.save(update_fields=fields)
+        journal(
+            user, "funding.contract.terminate", "Contrat résilié", locked, fields, before,
+            project=locked.project_id,
+        )  # fmt: skip
+    return locked
 
 
-def record_fir_grant(project, user, *, amount, granted_on, note=""):
-    _deny_unless(project_perms.is_ars_of(project, user))
-    if Decimal(amount) <= 0:
-        raise FundingError("Le montant doit être positif.")
-    return FirGrant.objects.create(
-        project=project, amount=amount, granted_on=granted_on, note=note, granted_by=user
-    )
-
-
-# --- Pre-ACI accompaniment ------------------------------------------------------------------
-
-
-def grant_pre_aci_support(project, user, granted_on: dt.date) -> PreAciSupport:
-    _deny_unless(project_perms.is_assurance_maladie_of(project, user))
-    if project.state not in PRE_ACI_STATES:
-        raise FundingError("Réservé aux associations dont la LI est validée, sans contrat ACI.")
-    if not project.taille:
-        raise FundingError("La taille de la CPTS n'est pas connue.")
-    one_off = load_grid_set().in_force(granted_on).one_off(calc.PRE_ACI)
-    if one_off is None:
-        raise FundingError("La grille en vigueur ne prévoit pas d'accompagnement pré-ACI.")
-    return PreAciSupport.objects.create(
-        project=project,
-        granted_on=granted_on,
-        amount=one_off.amounts[project.taille],
-        ps_due_on=deadlines.pre_aci_ps_deadline(granted_on),
-        granted_by=user,
-    )
-
-
-def overdue_pre_aci(today: dt.date):
-    """Supports whose projet de santé was not deposited in time: flagged to the CPAM (what
-    follows is to confirm, domain.md §4)."""
-    return PreAciSupport.objects.select_related("project").filter(
-        ps_due_on__lt=today, project__ps_submitted_at__isnull=True
-    )
-
-
-# --- From stored contracts to calc ----------------------------------------------------------
-
-
-def crisis_dates_by_departement(departement_ids=None) -> dict[int, list[dt.date]]:
-    """Crisis declarations per département (région-wide ones included), in two queries."""
-    by_region = defaultdict(list)
-    dates = defaultdict(list)
-    crises = CrisisDeclaration.objects.prefetch_related("departements")
-    for crisis in crises:
-        if crisis.region_id:
-            by_region[crisis.region_id].append(crisis.declared_on)
-        for dep in crisis.departements.all():
-            dates[dep.pk].append(crisis.declared_on)
-    if by_region:
-        deps = Departement.objects.filter(region_id__in=by_region)
-        if departement_ids is not None:
-            deps = deps.filter(pk__in=departement_ids)
-        for dep_id, region_id in deps.values_list("pk", "region_id"):
-            dates[dep_id].extend(by_region[region_id])
-    return dates
-
-
-def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
-    """Contract pk → `calc.ContractTerms` for the signed contracts of `queryset`.
-
-    Reads plain rows (no model instances) in five queries whatever the number of contracts,
-    plus two for the grids and two for the crises when not given."""
-    grid_set = grid_set or load_grid_set()
-    crises = crisis_dates_by_departement() if crises is None else crises
-    signed = queryset.filter(signed_on__isnull=False).order_by()
-    rows = signed.values_list(
-        "pk",
-        "grid__code",
-        "size",
-        "members",
-        "signed_on",
-        "snp_dispositif",
-        "terminated_on",
-        "project__departement_id",
-    )
-    starts = defaultdict(dict)
-    mission_of = {}
-    for pk, contract_id, code, started_on in ContractMission.objects.filter(
-        contract__in=signed.values("pk")
-    ).values_list("pk", "contract_id", "mission", "started_on"):
-        starts[contract_id][code] = started_on
-        mission_of[pk] = (contract_id, code)
-    indicators, parsed = {}, {}
-    for pk, mission_id, weight, higher, thresholds in Indicator.objects.filter(
-        mission__contract__in=signed.values("pk")
-    ).values_list("pk", "mission_id", "weight", "higher_is_better", "thresholds"):
-        key = tuple((str(t["value"]), str(t["rate"])) for t in thresholds)
-        if key not in parsed:  # negotiated thresholds repeat a lot across contracts
-            parsed[key] = [(Decimal(v), Decimal(r)) for v, r in key]
-        indicators[pk] = (mission_of[mission_id], weight, higher, parsed[key])
-    weighted = defaultdict(list)  # (contract, year, mission) → [(weight, rate)]
-    for indicator_id, year, value in IndicatorResult.objects.filter(
-        indicator__mission__contract__in=signed.values("pk")
-    ).values_list("indicator_id", "year", "value"):
-        (contract_id, code), weight, higher, pairs = indicators[indicator_id]
-        weighted[contract_id, year, code].append(
-            (weight, calc.indicator_rate(value, pairs, higher))
-        )
-    shares = defaultdict(lambda: defaultdict(dict))
-    for (contract_id, year, code), pairs in weighted.items():
-        shares[contract_id][year][code] = calc.variable_share(pairs)
-    out = {}
-    for pk, grid_code, size, members, signed_on, snp, ended, dep_id in rows:
-        extra = grid_set.additional_fonctionnement(size, signed_on)
-        out[pk] = calc.ContractTerms(
-            grid=grid_set.by_code(grid_code),
-            size=size,
-            members=members,
-            signed_on=signed_on,
-            starts=starts[pk],
-            snp_dispositif=snp,
-            shares_by_year=shares[pk],
-            crisis_dates=[d for d in crises.get(dep_id, ()) if d >= signed_on],
-            one_offs=[(calc.ADDITIONNEL, extra[0], extra[1])] if extra else [],
-            terminated_on=ended,
-        )
-    return out
-
-
-def entitlements(queryset) -> dict[int, dict[int, list[calc.Line]]]:
-    """Contract pk → year → entitlement lines, for many contracts with bounded queries."""
-    out = {}
-    for pk, terms in contract_terms(queryset).items():
-        triggers = calc.crisis_triggers(terms.crisis_dates)
-        out[pk] = {
-            year: calc.year_entitlement(terms, year, triggers) for year in range(1, terms.years + 1)
-        }
-    return out
+def save_avenant(avenant: ContractAvenant, user) -> ContractAvenant:
+    """An avenant as entered in the admin (new or corrected), by the Assurance Maladie of the
+    territory or a superuser."""
+    contract = avenant.contract
+    deny_unless(user.is_superuser or can_manage_contract(contract, user))
+    with transaction.atomic():
+        locked = _locked(contract)
+        stored = ContractAvenant.objects.select_for_update().filter(pk=avenant.pk).first()
+        before = snapshot(stored, AVENANT_FIELDS) if stored else {}
+        avenant.save()
+        verb = "corrigé" if stored else "enregistré"
+        journal(
+            user, "funding.avenant.save", f"Avenant n° {avenant.number} {verb}", avenant,
+            AVENANT_FIELDS, before, project=locked.project_id,
+        )  # fmt: skip
+    return avenant

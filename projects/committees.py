@@ -167,7 +167,7 @@ def decisions_after(committee, project):
     ).select_related("actor", "organisation")
 
 
-def committee_event(committee, host: str) -> list[str]:
+def committee_event(committee, host: str) -> ics.Event:
     """One 2-hour iCalendar event for a committee meeting, with its agenda."""
     agenda = ", ".join(p.name for p in committee.projects.all())
     return ics.timed_event(

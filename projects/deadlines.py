@@ -1,11 +1,11 @@
 """Dates that carry legal weight for a projet de santé (domain.md §3). One function each."""
 
-import calendar
 import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -13,11 +13,9 @@ OPPOSITION_MONTHS = 2  # article L.1434-12 CSP
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """Date to date (de quantième à quantième); the month's last day when the day is missing."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
+    """Date to date (de quantième à quantième); the month's last day when the day is missing
+    (relativedelta clamps to the end of the month: 31 December + 2 months = 28/29 February)."""
+    return start + relativedelta(months=months)
 
 
 @lru_cache(maxsize=64)
@@ -57,51 +55,13 @@ def implicit_validation_start(deadline: dt.date) -> dt.datetime:
     return dt.datetime.combine(implicit_validation_date(deadline), dt.time(0, 0), tzinfo=PARIS)
 
 
-# --- Deadlines after the projet de santé and the ACI contract (domain.md §2, §4) -----------
+# --- Pre-ACI accompaniment (domain.md §4) ------------------------------------------------
+# A funding rule kept here: the project's progress shows it as an indicative date, and the
+# workflow may not import funding. The contract's dates are in funding/deadlines.py.
 
 PRE_ACI_PS_MONTHS = 9  # avenant 2, annexe 6: PS to be deposited within 9 months
-CONTRACT_YEARS = 5
-
-# Mission code -> (start at the latest, fully deployed at the latest), in months after signature.
-# Optional missions (qualite, accompagnement) have no deadline.
-MISSION_DEADLINE_MONTHS = {
-    "acces_soins": (6, 18),
-    "crise_sanitaire": (6, 18),
-    "parcours": (12, 24),
-    "prevention": (12, 24),
-}
 
 
 def pre_aci_ps_deadline(granted_on: dt.date) -> dt.date:
     """Date by which a CPTS funded by the pre-ACI accompaniment must deposit its PS."""
     return add_months(granted_on, PRE_ACI_PS_MONTHS)
-
-
-def mission_start_deadline(signed_on: dt.date, mission: str) -> dt.date | None:
-    months = MISSION_DEADLINE_MONTHS.get(mission)
-    return add_months(signed_on, months[0]) if months else None
-
-
-def mission_deployment_deadline(signed_on: dt.date, mission: str) -> dt.date | None:
-    months = MISSION_DEADLINE_MONTHS.get(mission)
-    return add_months(signed_on, months[1]) if months else None
-
-
-def contract_anniversary(signed_on: dt.date, year: int) -> dt.date:
-    """Start of contract year `year` (1 = the signature date)."""
-    return add_months(signed_on, 12 * (year - 1))
-
-
-def contract_end(signed_on: dt.date) -> dt.date:
-    """Last day covered by the 5-year ACI contract."""
-    return contract_anniversary(signed_on, CONTRACT_YEARS + 1) - dt.timedelta(days=1)
-
-
-def evaluation_dates(signed_on: dt.date) -> list[dt.date]:
-    """The yearly evaluation falls at the end of each contract year (its anniversary)."""
-    return [contract_anniversary(signed_on, year + 1) for year in range(1, CONTRACT_YEARS + 1)]
-
-
-def crisis_plan_dates(signed_on: dt.date) -> list[dt.date]:
-    """The crisis action plan is due within the first year, then updated every year."""
-    return evaluation_dates(signed_on)

@@ -1,12 +1,13 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from common.validators import validate_siret
 from territories.models import Departement
 
 from .collaboration import AttachmentKind, CommitteeKind, OpinionValue
 from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
-from .validators import normalise_rna, validate_pdf, validate_rna, validate_siret
+from .validators import normalise_rna, validate_pdf, validate_rna
 
 
 class ProjectCreateForm(DsfrBaseForm):
@@ -60,10 +61,8 @@ class AssociationForm(DsfrBaseForm):
         return value
 
     def clean_siret(self):
-        value = self.cleaned_data["siret"].replace(" ", "")
-        if value:
-            validate_siret(value)
-        return value
+        value = self.cleaned_data["siret"]
+        return validate_siret(value) if value else ""
 
     def clean_statutes(self):
         upload = self.cleaned_data.get("statutes")

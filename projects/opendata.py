@@ -2,15 +2,15 @@
 
 Nothing personal: no leader, no member, no message; only what the ARS publishes anyway."""
 
-import csv
 import datetime as dt
 from collections import defaultdict
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
+from common import exports
 from common.api import Out, Pages
 
 from .models import Project
@@ -102,9 +102,7 @@ def open_projects(request, response: HttpResponse):
     return published_projects()
 
 
-def _csv_lines():
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+def _csv_rows():
     # Keyset chunks: memory stays flat and each chunk costs two queries, whatever the volume.
     last = None
     while True:
@@ -113,50 +111,40 @@ def _csv_lines():
             chunk = chunk.filter(name__gte=last[0]).exclude(name=last[0], pk__lte=last[1])
         rows = open_rows(list(chunk[:CSV_CHUNK]))
         for r in rows:
-            yield writer.writerow(
-                [
-                    r["id"],
-                    r["name"],
-                    r["departement"],
-                    " ".join(r["communes"]),
-                    _blank(r["population"]),
-                    _blank(r["taille"]),
-                    r["state"],
-                    r["state_label"],
-                    _blank(r["li_submitted_on"]),
-                    _blank(r["ps_received_on"]),
-                    _blank(r["ps_decided_on"]),
-                    _blank(r["aci_signed_on"]),
-                ]
-            )
+            yield [
+                r["id"],
+                r["name"],
+                r["departement"],
+                " ".join(r["communes"]),
+                r["population"],
+                r["taille"],
+                r["state"],
+                r["state_label"],
+                r["li_submitted_on"],
+                r["ps_received_on"],
+                r["ps_decided_on"],
+                r["aci_signed_on"],
+            ]
         if len(rows) < CSV_CHUNK:
             return
         last = (rows[-1]["name"], rows[-1]["id"])
 
 
-def _blank(value):
-    return "" if value is None else value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
+# `;` and a BOM like every export of the portal: a French spreadsheet opens it as is; programs
+# read it with `delimiter=";"` and the `utf-8-sig` encoding. Formulas are neutralised too.
 @router.get(
     "/cpts.csv",
     summary="CPTS au projet de santé validé (CSV)",
     openapi_extra={
         "responses": {
             200: {
-                "description": "CSV (UTF-8, séparateur virgule)",
+                "description": "CSV (UTF-8 avec BOM, séparateur point-virgule)",
                 "content": {"text/csv": {"schema": {"type": "string"}}},
             }
         }
     },
 )
 def open_projects_csv(request):
-    response = StreamingHttpResponse(_csv_lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cpts-projets-sante-valides.csv"'
+    response = exports.stream_csv(CSV_HEADER, _csv_rows(), "cpts-projets-sante-valides")
     response["Cache-Control"] = CACHE_CONTROL
     return response

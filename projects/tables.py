@@ -3,6 +3,8 @@ import tablib
 from django.urls import reverse
 from django.utils import timezone
 
+from common import exports
+
 from .models import Project
 from .progress import CLOSED, HAND, NEAR_DAYS, who_has_the_hand
 from .states import State
@@ -84,31 +86,16 @@ EXPORT_COLUMNS = [
 ]
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value):
-    """Text typed by a leader must not run as a spreadsheet formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def export_dataset(queryset) -> tablib.Dataset:
+def _export_rows(queryset):
     states = dict(State.choices)
-    dataset = tablib.Dataset(headers=[label for _, label in EXPORT_COLUMNS] + ["À la main"])
     fields = [name for name, _ in EXPORT_COLUMNS]
     for row in queryset.values_list(*fields).iterator(chunk_size=5000):
         name, dept, state, taille, population, deadline = row
-        dataset.append(
-            [
-                _inert(name),
-                dept,
-                states.get(state, state),
-                taille,
-                population,
-                deadline,
-                HAND.get(state, CLOSED),
-            ]
-        )
-    return dataset
+        state_label, hand = states.get(state, state), HAND.get(state, CLOSED)
+        yield [name, dept, state_label, taille, population, deadline, hand]
+
+
+def export_dataset(queryset) -> tablib.Dataset:
+    """Every row of `queryset`, in its order, for common.exports (formulas neutralised there)."""
+    headers = [label for _, label in EXPORT_COLUMNS] + ["À la main"]
+    return exports.dataset(headers, _export_rows(queryset))

@@ -1,14 +1,14 @@
 """Every deadline in the life of a CPTS, computed from the projects and their contracts.
 
-The dates themselves come from projects/deadlines.py (one tested function each); this module
+The dates themselves come from funding/deadlines.py (one tested function each); this module
 only says which apply to which project, who has the hand, and whether they are still open.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from funding import deadlines
 from funding.models import Contract, PreAciSupport
-from projects import deadlines
 from projects.states import State
 
 # Who must act before the deadline.

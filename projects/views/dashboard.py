@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import TableExport
-from django_tables2.export.views import ExportMixin
+
+from common import exports
 
 from .. import services
 from ..filters import ProjectFilter
@@ -26,28 +25,23 @@ def home(request):
     return redirect("projects:list")
 
 
-class ProjectListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     # Paginated by the table only (a ListView paginate_by would count the rows a second time).
     table_pagination = {"per_page": 25}
-    export_name = "projets-cpts"
-    export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
         return visible_projects(self.request.user).select_related("departement")
 
-    def create_export(self, export_format):
-        # The table's ordering (?sort=) applies; values() instead of rendering every cell.
-        table = self.get_table(**self.get_table_kwargs())
-        dataset = export_dataset(table.data.data)
-        response = HttpResponse(
-            dataset.export(export_format), content_type=TableExport.FORMATS[export_format]
-        )
-        filename = self.get_export_filename(export_format)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    def render_to_response(self, context, **kwargs):
+        # ?_export=csv|xlsx: every filtered row in the table's order (?sort=), not only the page.
+        fmt = self.request.GET.get("_export")
+        if fmt in exports.FORMATS:
+            rows = export_dataset(context["table"].data.data)
+            return exports.response(rows, fmt, "projets-cpts")
+        return super().render_to_response(context, **kwargs)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

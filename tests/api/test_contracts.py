@@ -8,6 +8,7 @@ import pytest
 from accounts.models import OrganisationKind
 from funding import services as funding
 from funding.models import Contract
+from funding.terms import entitlements
 from projects import services
 from projects.models import Project
 from projects.states import State
@@ -72,7 +73,7 @@ def test_contract_fields_and_filters(world, contracts, api_get):
 def test_entitlements_match_the_funding_service(world, contracts, api_get):
     nord, pdc = contracts
     data = api_get(f"{URL}{nord.pk}/entitlements", world.key.dd_nord).json()
-    expected = funding.entitlements(Contract.objects.filter(pk=nord.pk))[nord.pk]
+    expected = entitlements(Contract.objects.filter(pk=nord.pk))[nord.pk]
     assert [y["year"] for y in data["years"]] == [1, 2, 3, 4, 5]
     year_1 = data["years"][0]
     assert year_1["starts_on"] == "2023-01-16" and year_1["ends_before"] == "2024-01-16"

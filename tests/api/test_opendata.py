@@ -12,6 +12,11 @@ pytestmark = pytest.mark.django_db
 PUBLISHED = {"CPTS d'Arras", "CPTS d'Ajaccio"}
 
 
+def csv_rows(body: bytes) -> list[dict]:
+    """How a program reads the open-data CSV (UTF-8 with a BOM, `;`)."""
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_json_lists_validated_projects_without_a_key(world, client):
     response = client.get("/api/opendata/cpts")
     assert response.status_code == 200
@@ -48,10 +53,11 @@ def test_every_validated_state_is_published_and_no_other(world, client):
 def test_csv(world, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # a chunk of projects + its communes (+ slack)
         response = client.get("/api/opendata/cpts.csv")
-        body = b"".join(response.streaming_content).decode()
+        body = b"".join(response.streaming_content)
     assert response["Content-Type"].startswith("text/csv")
     assert response["Cache-Control"] == "public, max-age=300"
-    rows = list(csv.DictReader(io.StringIO(body)))
+    rows = csv_rows(body)
+    assert body.startswith(b"\xef\xbb\xbfid;nom;departement;communes_insee;")  # BOM and `;`
     assert {r["nom"] for r in rows} == PUBLISHED
     ajaccio = next(r for r in rows if r["nom"] == "CPTS d'Ajaccio")
     assert ajaccio["communes_insee"] == "2A004" and ajaccio["etat"] == "aci_signe"
@@ -75,7 +81,12 @@ def test_csv_chunks_keep_order_and_lose_nothing(world, client, monkeypatch):
     for i in range(5):
         make_project("CPTS d'Arras", world.d2, State.ACI_PREPARATION, taille=i % 4 + 1)
     monkeypatch.setattr(opendata, "CSV_CHUNK", 2)
-    body = b"".join(client.get("/api/opendata/cpts.csv").streaming_content).decode()
-    rows = list(csv.DictReader(io.StringIO(body)))
+    rows = csv_rows(b"".join(client.get("/api/opendata/cpts.csv").streaming_content))
     assert len(rows) == 7 and len({r["id"] for r in rows}) == 7
     assert [r["nom"] for r in rows] == sorted(r["nom"] for r in rows)
+
+
+def test_csv_neutralises_formulas(world, client):
+    make_project('=HYPERLINK("http://evil","x")', world.d2, State.PS_VALIDE)
+    rows = csv_rows(b"".join(client.get("/api/opendata/cpts.csv").streaming_content))
+    assert '\'=HYPERLINK("http://evil","x")' in {r["nom"] for r in rows}

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from funding.calc import GridSet, grid_from_dict
@@ -51,3 +53,14 @@ def signed_contract(project, ars, *, members, signed_on, cpam=None):
     for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
         contract = services.record_signature(contract, user, party, signed_on)
     return contract, cpam
+
+
+SIGNED_ON = dt.date(2023, 2, 6)
+
+
+@pytest.fixture
+def signed(aci_project):
+    """A contract the three parties signed on SIGNED_ON: (contract, cpam, ars, leader)."""
+    project, leader, ars = aci_project
+    contract, cpam = signed_contract(project, ars, members=30, signed_on=SIGNED_ON)
+    return contract, cpam, ars, leader

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import OrganisationKind
-from funding import calc, services
+from funding import calc, crises, grants, services, terms
 from funding.grid_store import load_grid_set
 from funding.models import Contract, GridCell
 from projects.models import Project
@@ -127,7 +127,7 @@ def test_indicator_results_drive_variable_part(aci_project):
     services.enter_result(second, cpam, 1, Decimal(3))
     with pytest.raises(PermissionDenied):
         services.enter_result(first, ars, 1, Decimal(90))
-    lines = services.entitlements(Contract.objects.all())
+    lines = terms.entitlements(Contract.objects.all())
     year_1 = {(x.mission, x.part): x.amount for x in lines[contract.pk][1]}
     assert year_1["parcours", "variable"] == Decimal("28000.00")  # (0.5x0.6 + 0.5x1) x 35 000
     assert year_1["parcours", "fixed"] == 35_000
@@ -138,21 +138,21 @@ def test_crisis_declarations_by_territory(aci_project):
     contract, cpam, ars, leader = _signed_contract(aci_project)
     dep = contract.project.departement
     with pytest.raises(PermissionDenied):
-        services.declare_crisis(cpam, declared_on=SIGNED, label="x", departements=[dep])
+        crises.declare_crisis(cpam, declared_on=SIGNED, label="x", departements=[dep])
     with pytest.raises(PermissionDenied):  # a DD acts on its département only
-        services.declare_crisis(ars, declared_on=SIGNED, label="x", region=dep.region)
+        crises.declare_crisis(ars, declared_on=SIGNED, label="x", region=dep.region)
     other_region_ars = institution_user(OrganisationKind.ARS, DepartementFactory())
     with pytest.raises(PermissionDenied):
-        services.declare_crisis(other_region_ars, declared_on=SIGNED, label="x", departements=[dep])
+        crises.declare_crisis(other_region_ars, declared_on=SIGNED, label="x", departements=[dep])
     siege = institution_user(OrganisationKind.ARS, region=dep.region)
-    services.declare_crisis(
+    crises.declare_crisis(
         siege, declared_on=dt.date(2023, 3, 1), label="Canicule", region=dep.region
     )
-    services.declare_crisis(ars, declared_on=dt.date(2023, 5, 1), label="Bis", departements=[dep])
-    services.declare_crisis(
+    crises.declare_crisis(ars, declared_on=dt.date(2023, 5, 1), label="Bis", departements=[dep])
+    crises.declare_crisis(
         ars, declared_on=dt.date(2024, 4, 2), label="Épidémie", departements=[dep]
     )
-    lines = services.entitlements(Contract.objects.all())
+    lines = terms.entitlements(Contract.objects.all())
     crisis = [
         next(
             x.amount
@@ -169,8 +169,8 @@ def test_termination(aci_project):
     with pytest.raises(PermissionDenied):
         services.terminate_contract(contract, ars, dt.date(2024, 7, 1), "Dissolution")
     services.terminate_contract(contract, cpam, dt.date(2024, 7, 1), "Dissolution")
-    terms = services.contract_terms(Contract.objects.filter(pk=contract.pk))[contract.pk]
-    payments = calc.schedule(terms)
+    signed = terms.contract_terms(Contract.objects.filter(pk=contract.pk))[contract.pk]
+    payments = calc.schedule(signed)
     assert payments[-1].kind == "recuperation" and payments[-1].amount < 0
 
 
@@ -180,11 +180,11 @@ def test_pre_aci_support_and_its_9_month_deadline():
     project.refresh_from_db()
     cpam = institution_user(OrganisationKind.CPAM, project.departement)
     with pytest.raises(PermissionDenied):
-        services.grant_pre_aci_support(project, ars, dt.date(2024, 5, 31))
-    support = services.grant_pre_aci_support(project, cpam, dt.date(2024, 5, 31))
+        grants.grant_pre_aci_support(project, ars, dt.date(2024, 5, 31))
+    support = grants.grant_pre_aci_support(project, cpam, dt.date(2024, 5, 31))
     assert support.amount == 25_000 and support.ps_due_on == dt.date(2025, 2, 28)
-    assert list(services.overdue_pre_aci(dt.date(2025, 2, 28))) == []
-    assert list(services.overdue_pre_aci(dt.date(2025, 3, 1))) == [support]
+    assert list(grants.overdue_pre_aci(dt.date(2025, 2, 28))) == []
+    assert list(grants.overdue_pre_aci(dt.date(2025, 3, 1))) == [support]
 
 
 def test_pre_aci_refused_before_association():
@@ -193,15 +193,15 @@ def test_pre_aci_refused_before_association():
     project.refresh_from_db()
     cpam = institution_user(OrganisationKind.CPAM, project.departement)
     with pytest.raises(services.FundingError):
-        services.grant_pre_aci_support(project, cpam, dt.date(2024, 5, 31))
+        grants.grant_pre_aci_support(project, cpam, dt.date(2024, 5, 31))
 
 
 def test_fir_grant_by_ars_only(aci_project):
     project, leader, ars = aci_project
-    grant = services.record_fir_grant(project, ars, amount=Decimal("35000"), granted_on=SIGNED)
+    grant = grants.record_fir_grant(project, ars, amount=Decimal("35000"), granted_on=SIGNED)
     assert grant.amount == 35_000
     with pytest.raises(PermissionDenied):
-        services.record_fir_grant(project, leader, amount=Decimal("1"), granted_on=SIGNED)
+        grants.record_fir_grant(project, leader, amount=Decimal("1"), granted_on=SIGNED)
 
 
 def test_stored_grid_keeps_the_data_files_line_order():

@@ -113,8 +113,8 @@ def test_schedule_exports(client, signed):
     url = reverse("funding:contract", args=[contract.pk])
     csv = client.get(url, {"_export": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
-    lines = csv.content.decode().splitlines()
-    assert lines[0].startswith("Date,Année du contrat") and "2023-02-06" in lines[1]
+    lines = csv.content.decode("utf-8").splitlines()
+    assert lines[0].startswith("\ufeffDate;Année du contrat") and "2023-02-06" in lines[1]
     xlsx = client.get(url, {"_export": "xlsx"})
     assert xlsx.content[:2] == b"PK"
     listing = client.get(reverse("funding:contracts"), {"_export": "csv"})

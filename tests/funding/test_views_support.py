@@ -12,27 +12,18 @@ from projects.models import Project
 from projects.states import State
 from tests.factories import DepartementFactory, institution_user, project_in_state
 
-from .conftest import signed_contract
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed(aci_project):
-    project, leader, ars = aci_project
-    contract, cpam = signed_contract(project, ars, members=30, signed_on=dt.date(2023, 2, 6))
-    return contract, cpam, ars, leader
 
 
 def test_entitlements_export_per_contract_and_year(client, signed):
     contract, cpam, *_ = signed
     client.force_login(cpam)
     response = client.get(reverse("funding:entitlements_export"))
-    rows = response.content.decode().splitlines()
+    rows = response.content.decode("utf-8").splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert rows[0].startswith("Projet,Département,Année du contrat,Ligne")
-    assert any(",5,Fonctionnement de la communauté,part fixe,60000.00" in r for r in rows)
-    assert any(r.endswith(",oui") for r in rows)  # cells to confirm say so
+    assert rows[0].startswith("\ufeffProjet;Département;Année du contrat;Ligne")
+    assert any(";5;Fonctionnement de la communauté;part fixe;60000.00" in r for r in rows)
+    assert any(r.endswith(";oui") for r in rows)  # cells to confirm say so
     xlsx = client.get(reverse("funding:entitlements_export"), {"_export": "xlsx"})
     assert xlsx.content[:2] == b"PK"
     client.force_login(institution_user(OrganisationKind.CPAM, DepartementFactory()))

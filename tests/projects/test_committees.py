@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from projects.collaboration import Committee, Opinion
 from projects.states import State
@@ -95,6 +96,14 @@ def test_ics_feed_lists_the_territory_committees(committee, world, login):
         "UID:committee"
         not in login(world.cpam_other).get(reverse("projects:committee_ics")).content.decode()
     )
+
+
+def test_ics_feed_escapes_the_names_on_the_agenda(committee, world, login):
+    _, project, _ = committee
+    type(project).objects.filter(pk=project.pk).update(name="CPTS du Val, nord;\r\nsud")
+    body = login(world.cpam).get(reverse("projects:committee_ics")).content
+    (event,) = Calendar.from_ical(body).events
+    assert event.description == "Ordre du jour : CPTS du Val, nord;\nsud"
 
 
 def test_leaders_see_the_committees_of_their_projects_only(committee, world, login):

@@ -84,13 +84,16 @@ def test_departement_filter_offers_only_the_territory(board, login):
 
 def test_csv_and_xlsx_exports_hold_every_filtered_row(board, login):
     client = login(board.ars_dd)
-    csv = client.get(URL, {"_export": "csv", "state": State.PS_DEPOSE}).content.decode()
-    assert "A-retard" in csv and "C-loin" in csv and "D-li" not in csv
-    assert "Z-ailleurs" not in csv
-    ordered = client.get(URL, {"_export": "csv", "sort": "-name"}).content.decode()
-    lines = ordered.splitlines()
-    assert lines[0].startswith("Nom,")
-    assert [line.split(",")[0] for line in lines[1:]] == ["D-li", "C-loin", "B-proche", "A-retard"]
+    csv = client.get(URL, {"_export": "csv", "state": State.PS_DEPOSE})
+    assert csv["Content-Disposition"] == 'attachment; filename="projets-cpts.csv"'
+    body = csv.content.decode("utf-8-sig")
+    assert "A-retard" in body and "C-loin" in body and "D-li" not in body
+    assert "Z-ailleurs" not in body
+    ordered = client.get(URL, {"_export": "csv", "sort": "-name"}).content
+    assert ordered.startswith(b"\xef\xbb\xbfNom;")  # French spreadsheets: BOM and `;`
+    lines = ordered.decode("utf-8-sig").splitlines()
+    assert [line.split(";")[0] for line in lines[1:]] == ["D-li", "C-loin", "B-proche", "A-retard"]
+    assert lines[1].split(";")[2] == "Lettre d'intention déposée"  # the state's label
     xlsx = client.get(URL, {"_export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -163,6 +166,11 @@ def test_project_page_queries_do_not_grow_with_its_file(
 
 def test_exports_neutralise_formulas(world, login):
     new_project(world.dept, name='=HYPERLINK("http://evil","x")')
-    csv = login(world.ars_dd).get(URL, {"_export": "csv"}).content.decode()
+    client = login(world.ars_dd)
+    csv = client.get(URL, {"_export": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv
     assert "\n=HYPERLINK" not in csv and '\n"=HYPERLINK' not in csv
+    xlsx = client.get(URL, {"_export": "xlsx"}).content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    (cell,) = [c for c in sheet["A"] if "HYPERLINK" in c.value]
+    assert cell.value == '\'=HYPERLINK("http://evil","x")' and cell.data_type == "s"  # no formula

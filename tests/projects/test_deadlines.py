@@ -28,6 +28,16 @@ def test_every_day_of_the_year_matches_date_to_date_counting(year):
         assert opposition_deadline(received, False) == received + relativedelta(months=2), received
 
 
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_every_day_of_the_year_follows_the_rule_as_written(year):
+    # domain.md §3 word for word: the same day two months on, or that month's last day.
+    for received in every_day(year):
+        first = (received.replace(day=1) + dt.timedelta(days=62)).replace(day=1)  # 2 months on
+        month = [first + dt.timedelta(days=n) for n in range(31)]
+        same_or_last = max(d for d in month if d.month == first.month and d.day <= received.day)
+        assert opposition_deadline(received, False) == same_or_last, received
+
+
 @pytest.mark.parametrize(
     "received, deadline",
     [
@@ -104,54 +114,11 @@ def test_extended_deadline_is_the_first_working_day_on_or_after(received):
         day += dt.timedelta(days=1)
 
 
-# --- Deadlines after the projet de santé and the contract ----------------------------------
+# --- The pre-ACI deadline (the contract's dates: tests/funding/test_deadlines.py) ----------
 
-from projects.deadlines import (  # noqa: E402
-    contract_end,
-    crisis_plan_dates,
-    evaluation_dates,
-    mission_deployment_deadline,
-    mission_start_deadline,
-    pre_aci_ps_deadline,
-)
-
-
-@pytest.mark.parametrize(
-    "mission, start, deployed",
-    [
-        ("acces_soins", dt.date(2027, 3, 30), dt.date(2028, 3, 30)),
-        ("crise_sanitaire", dt.date(2027, 3, 30), dt.date(2028, 3, 30)),
-        ("parcours", dt.date(2027, 9, 30), dt.date(2028, 9, 30)),
-        ("prevention", dt.date(2027, 9, 30), dt.date(2028, 9, 30)),
-        ("qualite", None, None),
-        ("accompagnement", None, None),
-    ],
-)
-def test_mission_deadlines_after_signature(mission, start, deployed):
-    signed = dt.date(2026, 9, 30)
-    assert mission_start_deadline(signed, mission) == start
-    assert mission_deployment_deadline(signed, mission) == deployed
-
-
-def test_contract_runs_five_years_with_yearly_evaluations_and_crisis_plans():
-    signed = dt.date(2024, 2, 29)
-    assert contract_end(signed) == dt.date(2029, 2, 27)  # 28 Feb 2029 starts year 6
-    assert evaluation_dates(signed) == [
-        dt.date(2025, 2, 28), dt.date(2026, 2, 28), dt.date(2027, 2, 28),
-        dt.date(2028, 2, 29), dt.date(2029, 2, 28),
-    ]  # fmt: skip
-    assert crisis_plan_dates(signed)[0] == dt.date(2025, 2, 28)  # the plan within the first year
-    assert contract_end(dt.date(2026, 9, 1)) == dt.date(2031, 8, 31)
+from projects.deadlines import pre_aci_ps_deadline  # noqa: E402
 
 
 def test_pre_aci_projet_de_sante_within_nine_months():
     assert pre_aci_ps_deadline(dt.date(2026, 1, 15)) == dt.date(2026, 10, 15)
     assert pre_aci_ps_deadline(dt.date(2027, 5, 31)) == dt.date(2028, 2, 29)
-
-
-@given(dates)
-def test_mission_starts_before_full_deployment(signed):
-    for mission in ("acces_soins", "crise_sanitaire", "parcours", "prevention"):
-        start = mission_start_deadline(signed, mission)
-        assert signed < start < mission_deployment_deadline(signed, mission)
-    assert evaluation_dates(signed)[-1] == contract_end(signed) + dt.timedelta(days=1)

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from icalendar import Calendar
 
 from accounts.models import OrganisationKind
 from funding.models import Contract, ContractMission, PreAciSupport
@@ -138,6 +139,9 @@ def test_private_calendar_feed(client):
     body = feed.content.decode()
     assert body.startswith("BEGIN:VCALENDAR") and "DTSTART;VALUE=DATE:20260515" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    type(project).objects.filter(pk=project.pk).update(name="CPTS du Val, nord;\nsud")
+    events = Calendar.from_ical(client.get(reverse("reminders:feed", args=[secret])).content).events
+    assert any(e.summary.endswith(" – CPTS du Val, nord;\nsud") for e in events)  # escaped
     assert client.get(reverse("reminders:feed", args=["not-a-secret"])).status_code == 404
     client.force_login(ars)
     client.post(reverse("reminders:regenerate_feed"))

@@ -1,8 +1,6 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from funding.grid_store import grid_files, read_grid_file, store_grid
-from funding.models import GridCell, GridVersion
+from funding.grid_edits import load_grids
 
 
 class Command(BaseCommand):
@@ -12,9 +10,5 @@ class Command(BaseCommand):
         parser.add_argument("--overwrite", action="store_true")
 
     def handle(self, *args, overwrite=False, **options):
-        with transaction.atomic():
-            for path in grid_files():
-                version, written = store_grid(
-                    read_grid_file(path), GridVersion, GridCell, overwrite=overwrite
-                )
-                self.stdout.write(f"{version.code} : {written} cellule(s) écrite(s)")
+        for version, written in load_grids(overwrite=overwrite):
+            self.stdout.write(f"{version.code} : {written} cellule(s) écrite(s)")

@@ -1,0 +1,57 @@
+"""What the funding pages share: the funding roles, the contract as the person may see it,
+posted forms run through the one message helper, the export format asked for, entitlement rows."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+
+from common import exports
+from common.messages import attempt
+
+from ..permissions import may_use_contracts, visible_contracts
+from ..presentation import PART_LABELS, line_label
+
+
+def require_funding_role(user) -> None:
+    if not may_use_contracts(user):
+        raise PermissionDenied("Les financements ne sont pas accessibles à votre organisation.")
+
+
+def contract_or_404(request, pk):
+    require_funding_role(request.user)
+    # Another territory's contract does not exist for this person.
+    return get_object_or_404(visible_contracts(request.user), pk=pk)
+
+
+def to_contract(contract):
+    return redirect("funding:contract", pk=contract.pk)
+
+
+def submit(request, form, action, success: str = "Enregistré.") -> bool:
+    """Run `action(cleaned_data)` when the form is valid; an invalid form or a refusal becomes
+    a message and nothing is saved."""
+    if not form.is_valid():
+        messages.error(request, "Formulaire incomplet : " + form.errors.as_text())
+        return False
+    return attempt(request, lambda: action(form.cleaned_data), success)
+
+
+def export_format(request, default=None) -> str | None:
+    """The `?_export=` format asked for, if it is one we write."""
+    fmt = request.GET.get("_export", default)
+    return fmt if fmt in exports.FORMATS else None
+
+
+def table_rows(grid, lines) -> list[dict]:
+    """Entitlement lines as the simulator and the contract page show them."""
+    return [
+        {
+            "label": line_label(grid, x.mission, x.part),
+            "mission": x.mission,
+            "part": PART_LABELS[x.part],
+            "amount": x.amount,
+            "maximum": x.maximum,
+            "to_confirm": x.to_confirm,
+        }
+        for x in lines
+    ]

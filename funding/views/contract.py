@@ -1,0 +1,170 @@
+"""One contract's page (entitlements, schedule and its export, missions, journal), its PDF, and
+the actions posted from it: signatures, mission starts, indicators, termination."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.services import for_project
+from common import exports
+
+from .. import calc, deadlines, documents, services
+from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationForm
+from ..grid_store import load_grid_set
+from ..models import Contract
+from ..permissions import can_manage_contract, can_prepare_contract, can_view_contract
+from ..presentation import mission_label
+from ..terms import contract_terms
+from .base import contract_or_404, export_format, submit, table_rows, to_contract
+
+SCHEDULE_HEADERS = ["Date", "Année du contrat", "Nature", "Libellé", "Montant (€)"]
+
+
+def _schedule_export(contract, payments, fmt):
+    rows = ([p.due_on.isoformat(), p.year, p.kind, p.label, str(p.amount)] for p in payments)
+    data = exports.dataset(SCHEDULE_HEADERS, rows)
+    data.title = "Échéancier"
+    return exports.response(data, fmt, f"echeancier-aci-{contract.pk}")
+
+
+def _years(contract, terms, triggers) -> list[dict]:
+    years = []
+    for year in range(1, terms.years + 1):
+        lines = calc.year_entitlement(terms, year, triggers)
+        if lines:
+            start, end = calc.contract_year_bounds(contract.signed_on, year)
+            rows = table_rows(terms.grid, lines)
+            years.append(
+                {"year": year, "start": start, "end": end, "rows": rows, "total": calc.total(lines)}
+            )
+    return years
+
+
+def _missions(contract, grid) -> list[dict]:
+    return [
+        {
+            "row": m,
+            "label": mission_label(grid, m.mission),
+            "indicators": list(m.indicators.all()),
+            "start_by": contract.signed_on
+            and deadlines.mission_start_deadline(contract.signed_on, m.mission),
+        }
+        for m in contract.missions.prefetch_related("indicators")
+    ]
+
+
+def _journal(contract):
+    """The funding entries of the contract's project (its project's own are on its page)."""
+    return for_project(contract.project_id).filter(target_type__startswith="funding.")
+
+
+@login_required
+def contract_detail(request, pk):
+    contract = contract_or_404(request, pk)
+    user = request.user
+    ctx = {"contract": contract, "can_manage": can_manage_contract(contract, user)}
+    if contract.is_signed:
+        terms = contract_terms(Contract.objects.filter(pk=pk), load_grid_set())[pk]
+        payments = calc.schedule(terms)
+        fmt = export_format(request)
+        if fmt:
+            return _schedule_export(contract, payments, fmt)
+        triggers = calc.crisis_triggers(terms.crisis_dates)
+        ctx.update(
+            grid=terms.grid,
+            years=_years(contract, terms, triggers),
+            payments=payments,
+            paid_total=sum((p.amount for p in payments), calc.ZERO),
+            crisis_dates=terms.crisis_dates,
+        )
+    else:
+        ctx["grid"] = load_grid_set().in_force(timezone.localdate())
+    ctx["missions"] = _missions(contract, ctx["grid"])
+    if ctx["can_manage"]:
+        ctx.update(
+            indicator_form=IndicatorForm(),
+            termination_form=TerminationForm(),
+            start_form=MissionStartForm(),
+        )
+    if can_prepare_contract(contract.project, user):
+        ctx["signature_form"] = SignatureForm()
+    if can_view_contract(contract, user):
+        ctx["journal"] = _journal(contract)
+    return render(request, "funding/contract_detail.html", ctx)
+
+
+@login_required
+def contract_pdf(request, pk):
+    contract = contract_or_404(request, pk)
+    response = HttpResponse(documents.contract_pdf(contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contrat-aci-{contract.pk}.pdf"'
+    return response
+
+
+# --- Actions posted from the page: refusals come back as messages ---------------------------
+
+
+def _managed(request, pk):
+    """The contract, if the person manages it (the Assurance Maladie of the territory)."""
+    contract = contract_or_404(request, pk)
+    if not can_manage_contract(contract, request.user):
+        raise PermissionDenied("Réservé à l'Assurance Maladie du territoire.")
+    return contract
+
+
+def _act(request, contract, form_class, action):
+    """Run `action(contract, cleaned_data)` from the posted form, back to the contract page."""
+    submit(request, form_class(request.POST), lambda d: action(contract, d))
+    return to_contract(contract)
+
+
+@login_required
+@require_POST
+def contract_sign(request, pk):
+    contract = contract_or_404(request, pk)
+    if not can_prepare_contract(contract.project, request.user):
+        raise PermissionDenied("Les signatures sont enregistrées par l'ARS ou l'Assurance Maladie.")
+    return _act(
+        request, contract, SignatureForm,
+        lambda c, d: services.record_signature(c, request.user, d["party"], d["signed_on"]),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def mission_start(request, pk):
+    return _act(
+        request, _managed(request, pk), MissionStartForm,
+        lambda c, d: services.start_mission(c, request.user, d["mission"], d["started_on"]),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def indicator_add(request, pk):
+    def add(contract, d):
+        mission = contract.missions.filter(mission=d["mission"]).first()
+        if mission is None:
+            raise Http404("Cette mission n'est pas au contrat.")
+        services.add_indicator(
+            mission,
+            request.user,
+            label=d["label"],
+            weight=d["weight"],
+            higher_is_better=d["higher_is_better"],
+            thresholds=IndicatorForm.thresholds_from(d),
+        )
+
+    return _act(request, _managed(request, pk), IndicatorForm, add)
+
+
+@login_required
+@require_POST
+def contract_terminate(request, pk):
+    return _act(
+        request, _managed(request, pk), TerminationForm,
+        lambda c, d: services.terminate_contract(c, request.user, d["terminated_on"], d["reason"]),
+    )  # fmt: skip
