@@ -6,7 +6,7 @@ process keeps it, forgets it when it is saved or deleted there (signals), and re
 after `MAX_AGE` seconds so that the other processes of the server see the change too.
 """
 
-import time
+from time import monotonic
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -24,7 +24,7 @@ def _read(language: str) -> DsfrConfig | None:
 
 def site_config(request):
     language = get_language()
-    now = time.monotonic()
+    now = monotonic()
     read_at, config = _configs.get(language, (None, None))
     if read_at is None or now - read_at > MAX_AGE:
         config = _read(language)

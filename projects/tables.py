@@ -10,11 +10,11 @@ from .progress import CLOSED, HAND, NEAR_DAYS, who_has_the_hand
 from .states import State
 
 
-def _deadline_flag(record, today) -> str:
+def _deadline_flag(project, today) -> str:
     """Overdue and near-deadline PS stand out (colour and a text badge, not colour alone)."""
-    if record.state != State.PS_DEPOSE or record.ps_deadline is None:
+    if project.state != State.PS_DEPOSE or project.ps_deadline is None:
         return ""
-    days = (record.ps_deadline - today).days
+    days = (project.ps_deadline - today).days
     if days < 0:
         return "overdue"
     return "near" if days <= NEAR_DAYS else ""

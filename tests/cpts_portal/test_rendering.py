@@ -41,7 +41,7 @@ def test_site_config_forgotten_when_saved_or_deleted(client):
 def test_site_config_read_again_after_max_age(monkeypatch):
     """Another process's save shows after MAX_AGE seconds (no signal crosses processes)."""
     clock = [1000.0]
-    monkeypatch.setattr(context_processors.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(context_processors, "monotonic", lambda: clock[0])
     assert context_processors.site_config(None)["SITE_CONFIG"] is None
     DsfrConfig.objects.bulk_create([DsfrConfig(language="fr", site_title="Ailleurs")])  # no signal
     assert context_processors.site_config(None)["SITE_CONFIG"] is None
