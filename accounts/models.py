@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from common.validators import validate_siret
 from territories.models import Departement, Region
 
 
@@ -33,11 +34,22 @@ class Organisation(models.Model):
         Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
     )
     profession = models.CharField("profession (URPS)", max_length=100, blank=True)
+    # ProConnect sends the agent's SIRET: it finds the organisation (see accounts.oidc).
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text="Celui que ProConnect transmet pour les agents de cet établissement.",
+    )
 
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = "organisation"
         constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="organisation_siret_unique"
+            ),
             models.CheckConstraint(
                 name="regional_org_has_region",
                 condition=~Q(kind__in=["ars", "urps"]) | Q(region__isnull=False),
@@ -91,15 +103,40 @@ def covering_q(departement: Departement, organisation: str = "") -> Q:
     )
 
 
+class Approval(models.TextChoices):
+    """An agent's first ProConnect login asks for an account; an administrator decides."""
+
+    PENDING = "pending", "en attente de validation"
+    REFUSED = "refused", "refusé"
+
+
 class User(AbstractUser):
     """A person. Institution staff belong to an organisation; project leaders may not (yet)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
+    # As Pro Santé Connect sends it (its SubjectNameID: "8" + RPPS, or the ADELI number).
+    rpps = models.CharField(
+        "identifiant national (RPPS)",
+        max_length=30,
+        blank=True,
+        help_text="Identifiant national du professionnel de santé transmis par Pro Santé Connect.",
+    )
+    is_organisation_admin = models.BooleanField(
+        "administrateur de son organisation",
+        default=False,
+        help_text="Valide les demandes de compte des agents de son organisation.",
+    )
+    approval = models.CharField(
+        "demande de compte", max_length=10, choices=Approval.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "utilisateur"
+        constraints = [
+            models.UniqueConstraint(fields=["rpps"], condition=~Q(rpps=""), name="user_rpps_unique")
+        ]
 
     @property
     def kind(self) -> str | None:

@@ -1,9 +1,12 @@
-"""API keys: creation (the key is returned once) and lookup by hash."""
+"""API keys: creation (the key is returned once), revocation and lookup by hash."""
 
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
+
+from audit.services import as_text, record
 
 from .models import ApiToken
 
@@ -17,13 +20,24 @@ def hash_key(key: str) -> str:
 def create_token(organisation, name: str, created_by=None) -> tuple[ApiToken, str]:
     """A new key for `organisation`; the clear key is returned here and never stored."""
     key = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        organisation=organisation,
-        name=name,
-        prefix=key[: len(PREFIX) + 6],
-        key_hash=hash_key(key),
-        created_by=created_by,
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            organisation=organisation,
+            name=name,
+            prefix=key[: len(PREFIX) + 6],
+            key_hash=hash_key(key),
+            created_by=created_by,
+        )
+        record(
+            created_by,
+            "accounts.token.create",
+            f"Clé d'API « {token.name} » créée",
+            token,
+            changes={
+                "organisation": [None, str(organisation)],
+                "début de la clé": [None, token.prefix],
+            },
+        )
     return token, key
 
 
@@ -40,10 +54,23 @@ def authenticate(key: str) -> ApiToken | None:
     today = timezone.localdate()
     if token.last_used_on != today:
         # One write per key and day at most: enough to spot unused keys, cheap under load.
+        # Bookkeeping, not journaled: it changes no right and would drown the real writes.
         ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
         token.last_used_on = today
     return token
 
 
-def revoke(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def revoke(token: ApiToken, actor=None) -> bool:
+    """Revoke the key at once; False if it already was."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+            return False
+        record(
+            actor,
+            "accounts.token.revoke",
+            f"Clé d'API « {token.name} » révoquée",
+            token,
+            changes={"révoquée le": [None, as_text(now)]},
+        )
+    return True

@@ -222,18 +222,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Task modules outside the autodiscovered `tasks.py` (e-mail notifications).
-CELERY_IMPORTS = ("projects.notifications",)
+# Task modules outside the autodiscovered `tasks.py` (mails, documents issued to the file).
+CELERY_IMPORTS = ("projects.notifications", "projects.documents")
 CELERY_BEAT_SCHEDULE = {
     # Idempotent sweep: every PS whose opposition deadline has passed becomes "réputé validé".
     "implicit-validation-sweep": {
         "task": "projects.tasks.sweep_implicit_validations",
         "schedule": crontab(minute="*/5"),
-    },
-    # Mails each implicit validation once (the sweep writes its history in bulk, no signal).
-    "implicit-validation-notices": {
-        "task": "projects.notifications.notify_implicit_validations",
-        "schedule": crontab(minute="2-59/5"),
     },
     "deadline-reminders": {
         "task": "reminders.tasks.send_deadline_reminders",
@@ -251,10 +246,8 @@ CPTS_EXTEND_DEADLINE_TO_WORKING_DAY = (
 CPTS_REMINDER_OFFSETS = [
     int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
 ]
-CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "5000"))
-# Connections the sweep works on at once (PostgreSQL): two cut 100 000 projects from ~1.9 s to
-# ~1.2 s on two CPUs.
-CPTS_IMPLICIT_SWEEP_WORKERS = int(os.environ.get("CPTS_IMPLICIT_SWEEP_WORKERS", "2"))
+# Projects the implicit-validation sweep locks and commits at a time (one transaction each).
+CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "1000"))
 
 LOGGING = {
     "version": 1,
@@ -266,3 +259,49 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Login: ProConnect, Pro Santé Connect, second factor (issue 18) ------------------------
+# An OpenID Connect provider is on when its discovery URL and client id are set; its button
+# shows on the login page only then. The README says how to register the portal with each.
+
+
+def _oidc_provider(prefix: str, label: str, scopes: str, acr_values: str = "") -> dict:
+    def env(name, default=""):
+        return os.environ.get(f"{prefix}_{name}", default).strip()
+
+    return {
+        "label": label,
+        "server_metadata_url": env("DISCOVERY_URL"),
+        "client_id": env("CLIENT_ID"),
+        "client_secret": env("CLIENT_SECRET"),
+        "scope": env("SCOPES", scopes),
+        "acr_values": env("ACR_VALUES", acr_values),
+        # Empty: built from the request (set them when a proxy rewrites the host).
+        "redirect_uri": env("REDIRECT_URI"),
+        "post_logout_redirect_uri": env("POST_LOGOUT_REDIRECT_URI"),
+    }
+
+
+CPTS_OIDC_PROVIDERS = {
+    name: provider
+    for name, provider in {
+        "proconnect": _oidc_provider(
+            "PROCONNECT", "ProConnect", "openid email given_name usual_name siret"
+        ),
+        "psc": _oidc_provider("PSC", "Pro Santé Connect", "openid scope_all", "eidas1"),
+    }.items()
+    if provider["server_metadata_url"] and provider["client_id"]
+}
+# The Pro Santé Connect claim that carries the national professional identifier (RPPS/ADELI).
+CPTS_PSC_ID_CLAIM = os.environ.get("PSC_ID_CLAIM", "SubjectNameID")
+# Institution staff and administrators who log in with a password also enter a TOTP code.
+# On in production unless turned off; off for `make run`'s demo (DJANGO_ENV unset).
+CPTS_PASSWORD_2FA = os.environ.get("CPTS_PASSWORD_2FA", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = "Portail CPTS"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
+]
+# --- End of login settings ------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from common.pdf import render_pdf
-from projects.documents import issue
+from projects.documents import stored
 from projects.models import DocumentKind
 
 from . import calc, deadlines
@@ -61,13 +61,16 @@ def contract_context(contract) -> dict:
 TEMPLATE = "funding/pdf/contract.html"
 
 
-def contract_pdf(contract) -> bytes:
-    """The signed contract as stored with the project; before signature, a draft to sign."""
-    if contract.is_signed:
-        document = issue(contract.project, DocumentKind.ACI_CONTRACT)
-        with document.file.open("rb") as handle:
-            return handle.read()
-    return render_pdf(TEMPLATE, contract_context(contract))
+def contract_pdf(contract) -> bytes | None:
+    """Before signature, a draft to sign; once signed, the copy stored with the project (issued
+    by the task the last signature queues: None until then, nothing is written on a read)."""
+    if not contract.is_signed:
+        return render_pdf(TEMPLATE, contract_context(contract))
+    _, document = stored(contract.project, DocumentKind.ACI_CONTRACT)
+    if document is None:
+        return None
+    with document.file.open("rb") as handle:
+        return handle.read()
 
 
 def signed_contract_source(project, reference=None):

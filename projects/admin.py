@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django_fsm.admin import FSMAdminMixin
 
+from common.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     Association,
@@ -34,9 +36,17 @@ class SignatureForm(forms.Form):
 
 
 class MemberInline(admin.TabularInline):
+    """Members come and go through the services (creation, invitations), journaled."""
+
     model = ProjectMember
     extra = 0
-    raw_id_fields = ("user",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class EventInline(admin.TabularInline):
@@ -67,19 +77,20 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
     list_filter = ("state", "departement__region", "taille")
     search_fields = ("name",)
     list_select_related = ("departement",)
-    raw_id_fields = ("communes",)
-    readonly_fields = (
-        "li_submitted_at",
-        "li_decided_at",
-        "ps_submitted_at",
-        "ps_received_on",
-        "ps_deadline",
-        "ps_implicit_on",
-        "ps_decided_on",
-        "opposition_ground",
-        "aci_signed_on",
-    )
     inlines = [MemberInline, EventInline]
+
+    # Read here; changed only by the transitions below, through the services (journaled).
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Project._meta.fields if f.name != "id"] + ["communes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only: nothing to save
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
         # Route every admin transition through the business services (rules + history).
@@ -92,21 +103,8 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
         return True
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A record: readable, never added, edited or deleted through the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ProjectEvent)
-class ProjectEventAdmin(RecordAdmin):
+class ProjectEventAdmin(ReadOnlyAdmin):
     """Append-only: readable, never editable or deletable."""
 
     list_display = (
@@ -123,7 +121,7 @@ class ProjectEventAdmin(RecordAdmin):
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(RecordAdmin):
+class IssuedDocumentAdmin(ReadOnlyAdmin):
     """Issued documents are a record: readable, never edited."""
 
     list_display = ("project", "kind", "reference", "issued_at", "sha256")
@@ -131,5 +129,6 @@ class IssuedDocumentAdmin(RecordAdmin):
     list_select_related = ("project",)
 
 
+# Written by the leaders' and the ARS's services only, which journal every change.
 for model in (LetterOfIntent, HealthProject, Association, MissingItemsRequest, ProjectMember):
-    admin.site.register(model)
+    admin.site.register(model, ReadOnlyAdmin)

@@ -175,23 +175,3 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation de {self.email} – {self.project}"
-
-
-class EventNotice(models.Model):
-    """Marks a history row whose e-mail went out, for rows written outside transitions.
-
-    The implicit-validation sweep writes its history in bulk (no django-fsm signal): a periodic
-    task mails those rows once and records them here in the same transaction.
-    """
-
-    event = models.OneToOneField(
-        "projects.ProjectEvent", on_delete=models.PROTECT, primary_key=True, related_name="notice"
-    )
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "notification d'événement"
-        verbose_name_plural = "notifications d'événements"
-
-    def __str__(self):
-        return f"Notifié : {self.event}"

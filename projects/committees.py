@@ -10,11 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ARS_KINDS, OrganisationKind
+from audit.services import changes, record
 from common import ics
 
 from . import notifications
 from .collaboration import Committee, CommitteeKind, Institution, Opinion
-from .services import WorkflowError
+from .errors import WorkflowError
+from .journal import named
 from .states import State
 
 # Which projects may sit on the agenda of each kind of committee.
@@ -28,6 +30,9 @@ DECISIONS = {
     CommitteeKind.PS: ["request_ps_items", "validate_ps", "oppose_ps"],
 }
 CLOSED = "Le comité est clos : ses avis ne changent plus."
+# What the journal shows of a committee convened and of an opinion given or amended.
+COMMITTEE_FIELDS = ("kind", "departement", "meets_at", "place", "user_representative")
+OPINION_FIELDS = ("value", "comment")
 INSTITUTION_OF_KIND = {
     OrganisationKind.ARS: Institution.ARS,
     OrganisationKind.ARS_DD: Institution.ARS,
@@ -87,8 +92,22 @@ def create_committee(
             created_by=user,
         )
         committee.projects.set(projects)
+        _record_for_agenda(
+            user,
+            committee,
+            "projects.committee.create",
+            "Comité convoqué",
+            changes({}, named(committee, COMMITTEE_FIELDS)),
+        )
         notifications.notify_committee(committee)
     return committee
+
+
+def _record_for_agenda(user, committee, action, label, changed=None):
+    """One entry on the committee, one on the journal of each project on its agenda."""
+    record(user, action, label, committee, changes=changed)
+    for project in committee.projects.all():
+        record(user, action, f"{label} : {committee}", committee, project=project)
 
 
 def institutions_for(user, committee) -> list[str]:
@@ -114,6 +133,10 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
         # Under the committee's lock: an opinion and the closing cannot cross.
         if Committee.objects.select_for_update().get(pk=committee.pk).closed_at:
             raise WorkflowError(CLOSED)
+        existing = Opinion.objects.filter(
+            committee=committee, project=project, institution=institution
+        ).first()
+        before = named(existing or Opinion(), OPINION_FIELDS)
         opinion, _ = Opinion.objects.update_or_create(
             committee=committee,
             project=project,
@@ -125,6 +148,15 @@ def record_opinion(committee, project, user, *, institution, value, comment="") 
                 "organisation": user.organisation,
                 "recorded_at": timezone.now(),
             },
+        )
+        record(
+            user,
+            "projects.opinion",
+            f"{'Avis modifié' if existing else 'Avis rendu'} ({opinion.get_institution_display()}) "
+            f"– {committee}",
+            opinion,
+            project=project,
+            changes=changes(before, named(opinion, OPINION_FIELDS)),
         )
         notifications.notify_opinion(opinion)
     return opinion
@@ -157,6 +189,7 @@ def close_committee(committee, user) -> Committee:
         locked.minutes.save(name, ContentFile(content), save=False)
         locked.minutes_sha256 = hashlib.sha256(content).hexdigest()
         locked.save(update_fields=["closed_at", "closed_by", "minutes", "minutes_sha256"])
+        _record_for_agenda(user, locked, "projects.committee.close", "Comité clos")
     return locked
 
 

@@ -4,18 +4,21 @@ Acknowledgment of receipt (CRPA L.112-3, R.112-5), decision letters on the LI an
 attestation of implicit validation (CRPA L.232-3), committee minutes. Documents issued to a
 file are stored once (`IssuedDocument`) with their SHA-256; rendering them again from the same
 data and issue date gives the same bytes (`reproduce`), which the tests check.
+
+Transitions queue `issue_documents` on commit; pages only serve what is stored (`stored`).
 """
 
 import hashlib
 
+from celery import shared_task
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from common.pdf import render_pdf
 
 from .committees import decisions_after
-from .models import DocumentKind, IssuedDocument
+from .models import DocumentKind, IssuedDocument, Project
 from .states import DecisionKind, State
 
 ACK_KINDS = ("li", "ps")
@@ -121,8 +124,18 @@ def _source(project, kind, reference=None):
     return str(event.pk), template, {"project": project, "event": event, "kind": kind}
 
 
+def stored(project, kind) -> tuple[bool, IssuedDocument | None]:
+    """Whether the file calls for document `kind` now, and its stored copy if already issued."""
+    source = _source(project, kind)
+    if source is None:
+        return False, None
+    return True, IssuedDocument.objects.filter(
+        project=project, kind=kind, reference=source[0]
+    ).first()
+
+
 def issue(project, kind) -> IssuedDocument | None:
-    """The stored document `kind` for the project as it is now, issued on first request."""
+    """The stored document `kind` for the project as it is now, issued if not yet stored."""
     source = _source(project, kind)
     if source is None:
         return None
@@ -161,3 +174,18 @@ def reproduce(document: IssuedDocument) -> bytes | None:
 def issue_all(project) -> list[IssuedDocument]:
     """Issue every document the project's file now calls for (after each transition)."""
     return [doc for kind in DocumentKind if (doc := issue(project, kind)) is not None]
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def issue_documents(project_ids: list[int]) -> int:
+    """Issue the documents the files now call for (queued on commit by each transition).
+
+    Idempotent: a document already stored for its reference is kept, so a re-delivered task
+    only renders what is missing."""
+    projects = Project.objects.filter(pk__in=project_ids).select_related("departement__region")
+    return sum(len(issue_all(project)) for project in projects.order_by("pk"))

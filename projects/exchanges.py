@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import record
+
 from . import notifications
 from . import permissions as perms
 from .collaboration import Attachment, Invitation, Message
@@ -23,6 +25,8 @@ def post_message(project, user, body: str) -> Message:
         raise WorkflowError("Le message est vide.")
     with transaction.atomic():
         message = Message.objects.create(project=project, author=user, body=body.strip())
+        # Not the text: the journal is read by institutions outside the thread.
+        record(user, "projects.message", "Message envoyé", message, project=project)
         notifications.notify_message(message)
     return message
 
@@ -30,9 +34,18 @@ def post_message(project, user, body: str) -> Message:
 def add_attachment(project, user, *, kind: str, title: str, file) -> Attachment:
     if not perms.is_leader(project, user):
         raise PermissionDenied("Seuls les porteurs du projet déposent des pièces.")
-    return Attachment.objects.create(
-        project=project, uploaded_by=user, kind=kind, title=title, file=file
-    )
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            project=project, uploaded_by=user, kind=kind, title=title, file=file
+        )
+        record(
+            user,
+            "projects.attachment",
+            f"Pièce jointe ajoutée : {attachment.title}",
+            attachment,
+            project=project,
+        )
+    return attachment
 
 
 def invite_coleader(project, user, email: str, accept_url_for) -> Invitation:
@@ -44,6 +57,13 @@ def invite_coleader(project, user, email: str, accept_url_for) -> Invitation:
         raise WorkflowError("Cette personne porte déjà le projet.")
     with transaction.atomic():
         invitation = Invitation.objects.create(project=project, email=email, invited_by=user)
+        record(
+            user,
+            "projects.invitation",
+            f"Invitation de co-porteur envoyée à {email}",
+            invitation,
+            project=project,
+        )
         notifications.notify_invitation(invitation, accept_url_for(invitation))
     return invitation
 
@@ -70,4 +90,11 @@ def accept_invitation(token: str, user) -> Invitation:
         invitation.accepted_by = user
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_by", "accepted_at"])
+        record(
+            user,
+            "projects.invitation.accept",
+            "Invitation acceptée : co-porteur du projet",
+            invitation,
+            project=invitation.project,
+        )
     return invitation

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from dsfr.forms import DsfrBaseForm
 
 from common.validators import validate_siret
@@ -8,6 +9,20 @@ from .collaboration import AttachmentKind, CommitteeKind, OpinionValue
 from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
 from .validators import normalise_rna, validate_pdf, validate_rna
+
+TEXT_MAX = 5000  # a reason, an opinion, a message: bounded like every input
+SECTION_MAX = 20000  # one section of the LI or the PS
+
+
+class FileForm(forms.ModelForm, DsfrBaseForm):
+    """A file's sections as text areas, bounded (the model's TextFields are not)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.max_length = SECTION_MAX
+            field.validators.append(MaxLengthValidator(SECTION_MAX))
+            field.widget.attrs["maxlength"] = SECTION_MAX
 
 
 class ProjectCreateForm(DsfrBaseForm):
@@ -19,14 +34,14 @@ class ProjectCreateForm(DsfrBaseForm):
     )
 
 
-class LetterForm(forms.ModelForm, DsfrBaseForm):
+class LetterForm(FileForm):
     class Meta:
         model = LetterOfIntent
         fields = LetterOfIntent.REQUIRED_FIELDS
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
 
 
-class HealthProjectForm(forms.ModelForm, DsfrBaseForm):
+class HealthProjectForm(FileForm):
     class Meta:
         model = HealthProject
         fields = HealthProject.REQUIRED_FIELDS
@@ -74,9 +89,14 @@ class AssociationForm(DsfrBaseForm):
 class ActionForm(DsfrBaseForm):
     """The fields an ARS (or leader) decision needs; built per transition."""
 
-    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label="Motif", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     items = forms.CharField(
-        label="Pièces manquantes", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Pièces manquantes",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     ground = forms.ChoiceField(
         label="Motif légal d'opposition",
@@ -113,7 +133,7 @@ class ActionForm(DsfrBaseForm):
 
 class MessageForm(DsfrBaseForm):
     body = forms.CharField(
-        label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label="Votre message", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -129,7 +149,7 @@ class AttachmentForm(DsfrBaseForm):
 
 
 class InvitationForm(DsfrBaseForm):
-    email = forms.EmailField(label="Adresse électronique du co-porteur")
+    email = forms.EmailField(label="Adresse électronique du co-porteur", max_length=254)
 
 
 class CommitteeForm(DsfrBaseForm):
@@ -142,6 +162,7 @@ class CommitteeForm(DsfrBaseForm):
     place = forms.CharField(label="Lieu", max_length=200)
     members = forms.CharField(
         label="Membres",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="ARS, CPAM, MSA, URPS, représentant des usagers (comité PS), porteurs.",
     )
@@ -177,7 +198,10 @@ class OpinionForm(DsfrBaseForm):
     institution = forms.ChoiceField(label="Au nom de")
     value = forms.ChoiceField(label="Avis", choices=OpinionValue.choices)
     comment = forms.CharField(
-        label="Observations", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Observations",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, institutions, **kwargs):

@@ -1,8 +1,9 @@
 """E-mail notifications to the people concerned by a project.
 
 Mails are sent by a Celery task queued on commit, so a rolled-back action never mails anyone and
-the request never waits for the mail server. Task arguments are plain text: a re-delivered or
-late task needs no database row.
+the request never waits for the mail server. `send_notification` takes plain text: a re-delivered
+or late mail needs no database row. Transitions queue `notify_events` (one task for a whole
+batch of the sweep), which computes the recipients in the worker.
 """
 
 import logging
@@ -12,13 +13,14 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
-from django.dispatch import receiver
+from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django_fsm.signals import post_transition
 
 from accounts.models import ARS_KINDS, covering_q
+
+from .models import ProjectEvent
+from .states import State
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +32,21 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def send_notification(subject: str, body: str, recipients: list[str]) -> int:
+    # A line break in a header would be refused (or inject headers): subjects hold names.
+    subject = " ".join(subject.split())
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def queue_mail(subject: str, body: str, recipients) -> None:
+def send(subject: str, body: str, recipients) -> None:
+    """Hand the mail to the mail task now (from a worker, or once committed)."""
     recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    subject = f"[Portail CPTS] {subject}"
-    transaction.on_commit(lambda: send_notification.delay(subject, body, recipients))
+    if recipients:
+        send_notification.delay(f"[Portail CPTS] {subject}", body, recipients)
+
+
+def queue_mail(subject: str, body: str, recipients) -> None:
+    recipients = set(recipients)  # computed now, inside the transaction that saw the change
+    transaction.on_commit(lambda: send(subject, body, recipients))
 
 
 def leader_emails(project) -> set[str]:
@@ -66,9 +74,7 @@ def project_url(project) -> str:
     return reverse("projects:detail", args=[project.pk])
 
 
-def notify_transition(project, name: str, source: str, target: str) -> None:
-    from .states import State
-
+def notify_transition(project, source: str, target: str) -> None:
     body = render_to_string(
         "emails/transition.txt",
         {
@@ -78,19 +84,29 @@ def notify_transition(project, name: str, source: str, target: str) -> None:
             "url": project_url(project),
         },
     )
-    queue_mail(
+    send(
         f"{project.name} : {State(target).label}",
         body,
         leader_emails(project) | institution_emails(project),
     )
 
 
-@receiver(post_transition, dispatch_uid="projects.notifications.transition")
-def _on_transition(sender, instance, name, source, target, **kwargs):
-    from .models import Project
-
-    if sender is Project and source != target:
-        notify_transition(instance, name, source, target)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def notify_events(event_ids: list[int]) -> int:
+    """Mail the people concerned by each transition (queued on commit by `apply_transition`)."""
+    events = (
+        ProjectEvent.objects.filter(pk__in=event_ids)
+        .select_related("project__departement")
+        .order_by("pk")
+    )
+    for event in events:
+        notify_transition(event.project, event.source, event.target)
+    return len(events)
 
 
 def notify_opinion(opinion) -> None:
@@ -138,26 +154,3 @@ def notify_invitation(invitation, accept_url: str) -> None:
         "emails/invitation.txt", {"invitation": invitation, "accept_url": accept_url}
     )
     queue_mail(f"Invitation à co-porter {invitation.project.name}", body, [invitation.email])
-
-
-@shared_task(acks_late=True)
-def notify_implicit_validations(batch_size: int = 500) -> int:
-    """Beat task: mail each implicit validation once (the sweep writes its rows in bulk).
-
-    Idempotent: the notice row is written in the transaction that queues the mails, and rows
-    another run holds are skipped.
-    """
-    from .collaboration import EventNotice
-    from .models import ProjectEvent
-
-    with transaction.atomic():
-        events = list(
-            ProjectEvent.objects.filter(transition="deem_ps_validated", notice__isnull=True)
-            .select_related("project__departement")
-            .select_for_update(of=("self",), skip_locked=True)
-            .order_by("pk")[:batch_size]
-        )
-        for event in events:
-            notify_transition(event.project, event.transition, event.source, event.target)
-        EventNotice.objects.bulk_create([EventNotice(event=e) for e in events])
-    return len(events)

@@ -44,8 +44,11 @@ def is_urps_of(project, user) -> bool:
 def can_view(project, user) -> bool:
     if not _active(user):
         return False
-    if user.is_superuser:
-        return True
+    return user.is_superuser or reads_journal(project, user)
+
+
+def reads_journal(project, user) -> bool:
+    """The project's journal: for its leaders and the institutions of its territory."""
     return (
         is_leader(project, user)
         or is_ars_of(project, user)

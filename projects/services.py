@@ -1,22 +1,28 @@
 """Workflow actions. Views, admin, API and Celery tasks all go through these functions.
 
-Each action locks the project row, checks role + territory + conditions, applies the
-django-fsm transition, saves and writes its history row in one transaction.
+One door: `apply_transition` fires a django-fsm transition on locked projects, saves them, writes
+their history and queues the mails and documents on commit. `perform` is one locked row through
+it; the scheduler's implicit validation is a locked batch through it.
 """
 
 import datetime as dt
 import logging
-import threading
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import Organisation, OrganisationKind
+from audit.services import changes, record
 
+from . import documents, notifications
 from .errors import WorkflowError
+from .journal import named
 from .models import (
     Association,
     LetterOfIntent,
@@ -31,6 +37,10 @@ from .territory import check_territory_for_submission
 logger = logging.getLogger(__name__)
 
 LEGAL_GROUND_PS = "Art. L.1434-12 du code de la santé publique"
+# Decisions born of the administration's silence, with their legal ground.
+IMPLICIT_DECISIONS = {
+    "deem_ps_validated": f"{LEGAL_GROUND_PS} – silence gardé pendant deux mois",
+}
 
 
 def _lock(project_or_id) -> Project:
@@ -42,42 +52,113 @@ def _lock(project_or_id) -> Project:
     )
 
 
+def effective_on(project: Project, name: str) -> dt.date:
+    """The day the decision takes legal effect: an implicit validation from the day after the
+    opposition deadline (L.1434-12 CSP), whenever it is recorded; any other decision today."""
+    if name in IMPLICIT_DECISIONS:
+        return project.ps_implicit_on
+    return timezone.localdate()
+
+
+def _values(project: Project) -> dict:
+    return {f.name: getattr(project, f.attname) for f in Project._meta.concrete_fields}
+
+
+def _fire(project: Project, name: str, actor, reason: str, legal_ground: str, kwargs):
+    """Run transition `name` on a locked project in memory (conditions, permission and the
+    transition's own code); its unsaved history row and the fields it changed."""
+    method = getattr(project, name)
+    if not can_proceed(method, check_conditions=False):
+        raise WorkflowError(f"Action impossible dans l'état « {project.get_state_display()} ».")
+    if not can_proceed(method):
+        raise WorkflowError(_condition_message(project, name))
+    if not has_transition_perm(method, actor):
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+    before, source = _values(project), project.state
+    method(**kwargs)
+    implicit = name in IMPLICIT_DECISIONS
+    event = ProjectEvent(
+        project=project,
+        transition=name,
+        source=source,
+        target=project.state,
+        actor=actor,
+        organisation=getattr(actor, "organisation", None),
+        decision_kind=DecisionKind.IMPLICIT if implicit else DecisionKind.EXPLICIT,
+        legal_ground=IMPLICIT_DECISIONS[name] if implicit else legal_ground,
+        reason=reason,
+        effective_on=effective_on(project, name),
+    )
+    return event, {field for field, value in _values(project).items() if before[field] != value}
+
+
+def _update(projects: list[Project], fields: set[str], source: str) -> None:
+    """One UPDATE for a batch, guarded by the source state like ConcurrentTransitionMixin's save.
+
+    Each field is set to one value, or to a CASE with one branch per distinct value (a batch's
+    rows share their new state and have few decision dates) rather than bulk_update's branch
+    per row, whose expressions cost Django more than all the rest of the sweep.
+    """
+    values = {}
+    for name in fields:
+        field = Project._meta.get_field(name)
+        by_value = defaultdict(list)
+        for project in projects:
+            by_value[getattr(project, field.attname)].append(project.pk)
+        if len(by_value) == 1:
+            values[field.attname] = next(iter(by_value))
+            continue
+        case = Case(
+            *(When(pk__in=pks, then=Value(v, output_field=field)) for v, pks in by_value.items()),
+            output_field=field,
+        )
+        cast = connection.features.requires_casted_case_in_updates
+        values[field.attname] = Cast(case, output_field=field) if cast else case
+    rows = Project.objects.filter(pk__in=[p.pk for p in projects], state=source)
+    if rows.update(**values) != len(projects):  # rows are locked: a miss means a bug
+        raise ConcurrentTransition("Un projet a changé d'état pendant la transition.")
+
+
+def _save(events: list[ProjectEvent], fields: set[str]) -> None:
+    """Save the transitioned projects (one project: its own save(), which
+    ConcurrentTransitionMixin guards; a batch: one UPDATE per source state), then their history
+    in one INSERT."""
+    if len(events) == 1:
+        events[0].project.save()
+    else:
+        for source in {event.source for event in events}:
+            _update([e.project for e in events if e.source == source], fields, source)
+    ProjectEvent.objects.bulk_create(events)
+
+
+def apply_transition(
+    projects: list[Project], name: str, actor, *, reason: str = "", legal_ground: str = "", **kwargs
+) -> list[ProjectEvent]:
+    """Fire transition `name` on projects the caller locked, in the caller's transaction.
+
+    Saves them and their history (effective date: `effective_on`) and, on commit, queues one
+    task mailing the people concerned and one issuing the documents the files now call for.
+    """
+    events, fields = [], {"state"}
+    for project in projects:
+        event, changed = _fire(project, name, actor, reason, legal_ground, kwargs)
+        events.append(event)
+        fields |= changed
+    _save(events, fields)
+    event_ids, project_ids = [e.pk for e in events], [p.pk for p in projects]
+    transaction.on_commit(lambda: notifications.notify_events.delay(event_ids))
+    transaction.on_commit(lambda: documents.issue_documents.delay(project_ids))
+    return events
+
+
 def perform(
-    project,
-    name: str,
-    actor,
-    *,
-    reason: str = "",
-    legal_ground: str = "",
-    decision_kind: str = DecisionKind.EXPLICIT,
-    **kwargs,
+    project, name: str, actor, *, reason: str = "", legal_ground: str = "", **kwargs
 ) -> Project:
     """Fire transition `name` on the project for `actor` (None = the scheduler)."""
     with transaction.atomic():
         locked = _lock(project)
-        method = getattr(locked, name)
-        if not can_proceed(method, check_conditions=False):
-            raise WorkflowError(f"Action impossible dans l'état « {locked.get_state_display()} ».")
-        if not can_proceed(method):
-            raise WorkflowError(_condition_message(locked, name))
-        if not has_transition_perm(method, actor):
-            raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
-        source = locked.state
-        method(**kwargs)
-        locked.save()
-        ProjectEvent.objects.create(
-            project=locked,
-            transition=name,
-            source=source,
-            target=locked.state,
-            actor=actor,
-            organisation=getattr(actor, "organisation", None),
-            decision_kind=decision_kind,
-            legal_ground=legal_ground,
-            reason=reason,
-            effective_on=timezone.localdate(),
-        )
-    logger.info("project %s: %s by %s (%s -> %s)", locked.pk, name, actor, source, locked.state)
+        apply_transition([locked], name, actor, reason=reason, legal_ground=legal_ground, **kwargs)
+    logger.info("project %s: %s by %s -> %s", locked.pk, name, actor, locked.state)
     return locked
 
 
@@ -107,10 +188,20 @@ def _condition_message(project: Project, name: str) -> str:
 
 
 def create_project(user, name: str, departement) -> Project:
+    if user.is_institution:
+        raise PermissionDenied("Les institutions ne créent pas de projet.")
     with transaction.atomic():
         project = Project.objects.create(name=name, departement=departement)
         ProjectMember.objects.create(project=project, user=user, is_lead=True)
         LetterOfIntent.objects.create(project=project)
+        record(
+            user,
+            "projects.create",
+            "Projet créé ; son créateur en est le porteur principal",
+            project,
+            project=project,
+            changes=changes({}, named(project, ["name", "departement"])),
+        )
     return project
 
 
@@ -120,6 +211,9 @@ def submit_letter(project, user) -> Project:
         return perform(project, "submit_li", user)
 
 
+ASSOCIATION_FIELDS = ("name", "rna", "siret", "general_assembly_on", "statutes")
+
+
 def constitute_association(
     project, user, *, name, rna, general_assembly_on, siret="", statutes=None
 ):
@@ -127,13 +221,14 @@ def constitute_association(
     with transaction.atomic():
         locked = _lock(project)
         existing = getattr(locked, "association", None)
+        before = named(existing or Association(), ASSOCIATION_FIELDS)
         org = existing.organisation if existing and existing.organisation_id else None
         if org is None:
             org = Organisation.objects.create(kind=OrganisationKind.CPTS, name=name)
         elif org.name != name:
             org.name = name
             org.save(update_fields=["name"])
-        Association.objects.update_or_create(
+        association, _ = Association.objects.update_or_create(
             project=locked,
             defaults={
                 "name": name,
@@ -143,6 +238,14 @@ def constitute_association(
                 "organisation": org,
                 **({"statutes": statutes} if statutes else {}),
             },
+        )
+        record(
+            user,
+            "projects.association",
+            "Association enregistrée",
+            association,
+            project=locked,
+            changes=changes(before, named(association, ASSOCIATION_FIELDS)),
         )
         return perform(locked, "constitute_association", user)
 
@@ -182,7 +285,15 @@ def request_missing_items(project, user, items: str) -> Project:
         raise WorkflowError("Listez les pièces manquantes.")
     with transaction.atomic():
         locked = perform(project, "request_ps_items", user, reason=items)
-        MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
+        asked = MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
+        record(
+            user,
+            "projects.request_items",
+            "Pièces manquantes demandées",
+            asked,
+            project=locked,
+            changes=changes({}, named(asked, ["items"])),
+        )
     return locked
 
 
@@ -226,106 +337,32 @@ def abandon(project, user, reason: str) -> Project:
 # --- The scheduler: implicit validation (L.1434-12 CSP) -------------------------------------
 
 
-def _among(ids: list[int]) -> tuple[str, list]:
-    """SQL condition 'id among these' and its parameters.
-
-    PostgreSQL takes the batch as one array parameter (parsed and planned far faster than
-    2 000 placeholders); other databases get a plain IN list.
-    """
-    if connection.vendor == "postgresql":
-        return "id = ANY(%s)", [ids]
-    return f"id IN ({', '.join(['%s'] * len(ids))})", list(ids)
-
-
-def _deem_validated(ids: list[int]) -> None:
-    """Move a locked batch to "réputé validé" and write its history rows: two statements.
-
-    No per-row save and no transition call: a deliberate bulk write, guarded by the source
-    state, with the history written by INSERT ... SELECT (no per-row Python objects).
-    """
-    event, project = ProjectEvent._meta, Project._meta
-    among, among_params = _among(ids)
-    created_at = event.get_field("created_at").get_db_prep_value(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {project.db_table} SET state = %s, ps_decided_on = ps_implicit_on"
-            f" WHERE state = %s AND {among}",
-            [State.PS_REPUTE_VALIDE.value, State.PS_DEPOSE.value, *among_params],
-        )
-        cursor.execute(
-            f"INSERT INTO {event.db_table} (project_id, transition, source, target,"
-            " decision_kind, legal_ground, reason, effective_on, created_at)"
-            f" SELECT id, %s, %s, %s, %s, %s, '', ps_implicit_on, %s FROM {project.db_table}"
-            f" WHERE {among}",
-            [
-                "deem_ps_validated",
-                State.PS_DEPOSE.value,
-                State.PS_REPUTE_VALIDE.value,
-                DecisionKind.IMPLICIT.value,
-                f"{LEGAL_GROUND_PS} – silence gardé pendant deux mois",
-                created_at,
-                *among_params,
-            ],
-        )
-
-
-def apply_implicit_validations(today: dt.date | None = None, batch_size: int | None = None) -> int:
+def sweep_implicit_validations(batch_size: int | None = None) -> int:
     """Deem validated every PS whose opposition deadline has passed with no decision.
 
-    Idempotent and safe to run concurrently with ARS decisions: rows an ARS agent holds are
-    skipped (SKIP LOCKED) and the agent's own transition re-checks the state under its lock.
-    Works in bounded batches with a constant number of queries per batch (`_deem_validated`).
+    Batches of locked rows, keyset on pk, each through `apply_transition` in its own
+    transaction: a constant number of statements per batch, and a crash loses at most the
+    batch under way. Idempotent (done rows no longer match) and safe beside ARS decisions: a row
+    an agent holds is skipped (SKIP LOCKED) and the agent's transition re-checks the state under
+    its lock; if the PS is still due, the next run takes it.
     """
-    today = today or timezone.localdate()
     batch_size = batch_size or settings.CPTS_IMPLICIT_SWEEP_BATCH_SIZE
+    today = timezone.localdate()
     done, after = 0, 0
     while True:
         with transaction.atomic():
-            ids = list(
-                # Keyset on pk: each batch starts where the last one ended (no rescans).
+            batch = list(
                 Project.objects.filter(state=State.PS_DEPOSE, ps_deadline__lt=today, pk__gt=after)
                 .order_by("pk")
-                .select_for_update(of=("self",), skip_locked=True)
-                .values_list("pk", flat=True)[:batch_size]
+                .select_for_update(of=("self",), skip_locked=True)[:batch_size]
             )
-            if not ids:
+            if not batch:
                 return done
-            _deem_validated(ids)
-        done, after = done + len(ids), ids[-1]
-        logger.info("implicit validation: %s projects deemed validated", len(ids))
-        if len(ids) < batch_size:
+            apply_transition(batch, "deem_ps_validated", None)
+        done, after = done + len(batch), batch[-1].pk
+        logger.info("implicit validation: %s projects deemed validated", len(batch))
+        if len(batch) < batch_size:
             return done
-
-
-def sweep_implicit_validations(today: dt.date | None = None, workers: int | None = None) -> int:
-    """`apply_implicit_validations` on several connections at once, as the scheduler runs it.
-
-    SKIP LOCKED shares the batches out: each connection takes rows the others do not hold, so
-    no project is taken twice, and each batch still commits with its history. Serial on SQLite
-    (one writer) and when the caller holds a transaction: other connections would not see its
-    uncommitted rows.
-    """
-    workers = workers or settings.CPTS_IMPLICIT_SWEEP_WORKERS
-    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return apply_implicit_validations(today)
-    done, errors = [], []
-
-    def work():
-        try:
-            done.append(apply_implicit_validations(today))
-        except Exception as exc:  # re-raised in the caller's thread, for Celery's retry
-            errors.append(exc)
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=work, name=f"sweep-{n}") for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return sum(done)
 
 
 # --- One entry point by transition name, for the admin, the web views and the API ------------

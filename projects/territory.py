@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 
+from audit.services import changes, record
 from territories.models import CITIES_BY_ARRONDISSEMENT, Commune
 from territories.services import (
     TerritoryError,
@@ -21,12 +22,14 @@ from territories.services import (
 
 from . import permissions as perms
 from .errors import WorkflowError
+from .journal import named
 from .models import Project
 from .selectors import visible_projects
 from .states import ACTIVE_STATES, State
 
 # The territory is part of the LI: editable while the LI is.
 EDITABLE_STATES = {State.EMERGENCE, State.LI_A_MODIFIER}
+SIZING = ["population", "taille", "population_source"]  # what the communes determine
 
 
 @dataclass
@@ -127,12 +130,38 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
     communes = resolve_communes(insee_codes)
     check_region(locked, communes)
     summary = summarise(communes)
+    before = named(locked, SIZING), set(locked.communes.only("insee", "name"))
     locked.communes.set(communes)
     locked.population = summary.population
     locked.taille = summary.taille
     locked.population_source = ", ".join(sorted({c.source for c in communes}))
-    locked.save(update_fields=["population", "taille", "population_source"])
+    locked.save(update_fields=SIZING)
+    changed = _changes(before, locked, set(communes))
+    if changed:
+        record(
+            user,
+            "projects.territory",
+            "Territoire modifié",
+            locked,
+            project=locked,
+            changes=changed,
+        )
     return locked, find_overlaps(locked, communes)
+
+
+def _changes(before, project, communes) -> dict:
+    """Communes added and removed, population and taille old -> new."""
+    sizing, old_communes = before
+    changed = changes(sizing, named(project, SIZING))
+    if communes - old_communes:
+        changed["communes ajoutées"] = [None, _names(communes - old_communes)]
+    if old_communes - communes:
+        changed["communes retirées"] = [_names(old_communes - communes), None]
+    return changed
+
+
+def _names(communes) -> str:
+    return ", ".join(f"{c.name} ({c.insee})" for c in sorted(communes, key=lambda c: c.insee))
 
 
 EMPTY_TERRITORY = (

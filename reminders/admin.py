@@ -1,18 +1,21 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
+
 from .models import CalendarFeed, ReminderSent
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdmin):
+    """Written by the reminder run only; the unique row is the 'never twice'."""
+
     list_display = ("key", "offset_days", "recipient", "sent_at")
     search_fields = ("key", "recipient__username")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    """Created and renewed by its owner only (`services.renew_feed`, journaled)."""
+
     list_display = ("user", "created_at")
     exclude = ("secret",)  # a secret address is shown to its owner only

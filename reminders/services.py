@@ -11,11 +11,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import OrganisationKind, User
+from audit.services import record
 from projects.models import Project, ProjectMember
 from projects.states import State
 
 from .collect import ARS, ASSURANCE_MALADIE, CPTS, deadlines_for
-from .models import ReminderSent
+from .models import CalendarFeed, ReminderSent, new_secret
 
 logger = logging.getLogger(__name__)
 HOLDER_KINDS = {
@@ -99,3 +100,20 @@ def send_reminders(today: dt.date | None = None) -> int:
                 sent += _send_once(deadline, MISSED, user, today)
     logger.info("deadline reminders: %s sent", sent)
     return sent
+
+
+def renew_feed(user) -> CalendarFeed:
+    """The person's private calendar address, new: the old one stops working at once."""
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)  # two clicks: one feed, renewed twice
+        feed = CalendarFeed.objects.filter(user=user).first()
+        if feed is None:
+            feed = CalendarFeed.objects.create(user=user)
+            label = "Adresse privée du calendrier créée"
+        else:
+            feed.secret = new_secret()
+            feed.save(update_fields=["secret"])
+            label = "Adresse privée du calendrier renouvelée (l'ancienne ne fonctionne plus)"
+        # Never the secret itself: the journal is not the place for a password.
+        record(user, "reminders.feed", label, feed)
+    return feed

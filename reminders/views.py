@@ -11,8 +11,9 @@ from common import ics
 from projects.committees import committee_event, visible_committees
 from projects.selectors import visible_projects
 
+from . import services
 from .collect import current, deadlines_for
-from .models import CalendarFeed, new_secret
+from .models import CalendarFeed
 
 HORIZONS = (30, 90, 365)
 
@@ -57,7 +58,7 @@ def deadline_list(request):
 @require_POST
 def regenerate_feed(request):
     """A new secret address; the old one stops working at once."""
-    CalendarFeed.objects.update_or_create(user=request.user, defaults={"secret": new_secret()})
+    services.renew_feed(request.user)
     return redirect("reminders:list")
 
 

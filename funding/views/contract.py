@@ -99,7 +99,11 @@ def contract_detail(request, pk):
 @login_required
 def contract_pdf(request, pk):
     contract = contract_or_404(request, pk)
-    response = HttpResponse(documents.contract_pdf(contract), content_type="application/pdf")
+    content = documents.contract_pdf(contract)
+    if content is None:
+        context = {"project": contract.project}
+        return render(request, "projects/document_pending.html", context, status=404)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="contrat-aci-{contract.pk}.pdf"'
     return response
 

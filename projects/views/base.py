@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .. import documents
 from .. import permissions as perms
 from ..selectors import visible_projects
 
@@ -58,12 +57,6 @@ def _stored_pdf(field, filename: str) -> HttpResponse:
         raise Http404("Document indisponible.")
     with field.open("rb") as handle:
         return _pdf(handle.read(), filename)
-
-
-def _issued(request, pk, kind, filename):
-    """The stored copy of a document issued to the file (issued on first request)."""
-    document = documents.issue(_project(request, pk), kind)
-    return _stored_pdf(document.file if document else None, filename)
 
 
 def _may_attempt(project, name, user) -> bool:

@@ -6,7 +6,19 @@ from django.shortcuts import render
 
 from .. import documents
 from ..models import DocumentKind
-from .base import _issued, _project
+from .base import _project, _stored_pdf
+
+
+def _issued(request, pk, kind, filename):
+    """The stored copy of a document issued to the file. A task issues it after the transition
+    that calls for it: until then, a page saying it is being prepared (nothing written on GET)."""
+    project = _project(request, pk)
+    due, document = documents.stored(project, kind)
+    if not due:
+        raise Http404("Ce document n'a pas encore lieu d'être délivré.")
+    if document is None:
+        return render(request, "projects/document_pending.html", {"project": project}, status=404)
+    return _stored_pdf(document.file, filename)
 
 
 @login_required

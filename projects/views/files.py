@@ -2,21 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from common.messages import attempt
 
-from .. import exchanges, services
+from .. import drafts, exchanges, services
 from ..collaboration import Attachment
+from ..drafts import LI_EDITABLE, PS_EDITABLE
 from ..forms import (
     AssociationForm,
     AttachmentForm,
     HealthProjectForm,
     LetterForm,
 )
-from ..models import HealthProject, LetterOfIntent, Project
 from ..states import State
 from .base import (
     _file,
@@ -24,24 +23,16 @@ from .base import (
     _project,
 )
 
-LI_EDITABLE = (State.EMERGENCE, State.LI_A_MODIFIER)
 
-
-PS_EDITABLE = (State.ASSOCIATION_CONSTITUEE, State.PS_INCOMPLET, State.PS_OPPOSE)
-
-
-def _edit_file(request, project, model, form_class, template, submit_url, title, states):
+def _edit_file(request, project, kind, form_class, submit_url, title):
     """Draft save and completeness check for the LI and the PS (same shape)."""
-    instance = model.objects.get_or_create(project=project)[0]
+    instance = drafts.current(project, kind)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Same row lock as the submission: a draft never changes a file once filed.
-            locked = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
-            if locked.state not in states:
-                messages.error(request, "Le dossier a été déposé entre-temps : non modifié.")
-                return redirect("projects:detail", pk=project.pk)
-            form.save()
+        if not attempt(
+            request, lambda: drafts.save_draft(project, request.user, kind, form.cleaned_data)
+        ):
+            return redirect("projects:detail", pk=project.pk)
         if "check" in request.POST:
             missing = instance.missing_sections()
             if missing:
@@ -55,7 +46,7 @@ def _edit_file(request, project, model, form_class, template, submit_url, title,
         return redirect(request.path)
     return render(
         request,
-        template,
+        "projects/file_edit.html",
         {
             "project": project,
             "form": form,
@@ -75,12 +66,10 @@ def letter_edit(request, pk):
     return _edit_file(
         request,
         project,
-        LetterOfIntent,
+        "letter",
         LetterForm,
-        "projects/file_edit.html",
         reverse("projects:letter_submit", args=[pk]),
         "Lettre d'intention",
-        LI_EDITABLE,
     )
 
 
@@ -93,7 +82,7 @@ def letter_submit(request, pk):
     return _submit_file(
         request,
         project,
-        LetterOfIntent.objects.get_or_create(project=project)[0],
+        drafts.current(project, "letter"),
         LetterForm,
         "submit_li",
         "li",
@@ -164,12 +153,10 @@ def health_project_edit(request, pk):
     return _edit_file(
         request,
         project,
-        HealthProject,
+        "health_project",
         HealthProjectForm,
-        "projects/file_edit.html",
         reverse("projects:health_project_submit", args=[pk]),
         "Projet de santé",
-        PS_EDITABLE,
     )
 
 
@@ -183,7 +170,7 @@ def health_project_submit(request, pk):
     return _submit_file(
         request,
         project,
-        HealthProject.objects.get_or_create(project=project)[0],
+        drafts.current(project, "health_project"),
         HealthProjectForm,
         "complete_ps" if completing else "submit_ps",
         "ps",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from common.messages import attempt
 
-from .. import documents, exchanges, services
+from .. import documents, exchanges, journal, services
 from .. import permissions as perms
 from ..collaboration import Opinion
 from ..forms import (
@@ -51,6 +51,9 @@ def project_detail(request, pk):
         )
     )
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
+    entries, entry_count = (
+        journal.latest(project.pk) if perms.reads_journal(project, user) else (None, 0)
+    )
     return render(
         request,
         "projects/project_detail.html",
@@ -75,6 +78,8 @@ def project_detail(request, pk):
             "implicit": "deem_ps_validated" in transitions,
             "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
             "ps_decided": bool(transitions & set(documents.PS_DECISIONS)),
+            "journal": entries,
+            "journal_count": entry_count,
             "State": State,
         },
     )

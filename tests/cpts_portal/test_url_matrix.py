@@ -47,6 +47,7 @@ STRING_VALUES = {
     "token": ["jeton-inconnu"],
     "secret": ["secret-inconnu"],
     "uidb64": ["MQ"],
+    "provider": ["proconnect", "psc"],
 }
 GARBAGE = [
     {"*": "x" * 5000},

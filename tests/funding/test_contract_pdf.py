@@ -50,6 +50,10 @@ def test_signed_contract_is_stored_with_the_project_and_reproducible(client, aci
     project, leader, ars = aci_project
     contract, cpam = signed_contract(project, ars, members=45, signed_on=dt.date(2026, 6, 2))
     client.force_login(cpam)
+    pending = client.get(reverse("funding:contract_pdf", args=[contract.pk]))
+    assert pending.status_code == 404 and "en cours de préparation" in pending.content.decode()
+    assert not IssuedDocument.objects.filter(kind=DocumentKind.ACI_CONTRACT).exists()
+    documents.issue_documents.run([project.pk])  # queued on commit by the last signature
     first = client.get(reverse("funding:contract_pdf", args=[contract.pk])).content
     again = client.get(reverse("funding:contract_pdf", args=[contract.pk])).content
     assert first == again

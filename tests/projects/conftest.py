@@ -47,13 +47,15 @@ def login(client):
 
 
 @pytest.fixture
-def mail_on_commit(settings, django_capture_on_commit_callbacks, monkeypatch):
-    """Run queued notification tasks in-process when the transaction commits."""
-    from projects import notifications
+def mail_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """Run the tasks queued on commit (mails, the documents a transition issues) in-process
+    when the transaction commits, as the worker would."""
+    from projects import documents, notifications
 
-    monkeypatch.setattr(
+    for task in (
         notifications.send_notification,
-        "delay",
-        lambda *a, **k: notifications.send_notification.run(*a, **k),
-    )
+        notifications.notify_events,
+        documents.issue_documents,
+    ):
+        monkeypatch.setattr(task, "delay", task.run)
     return django_capture_on_commit_callbacks

@@ -92,14 +92,15 @@ def test_a_refusal_of_the_services_becomes_a_message(world, login):
     assert Project.objects.get(pk=project.pk).state == State.PS_DEPOSE
 
 
-def test_implicit_validation_attestation(world, login):
+def test_implicit_validation_attestation(world, login, mail_on_commit):
     from tests.projects.test_leader import pdf_text
 
     project, leader, _ = project_in_state(State.PS_DEPOSE, world.dept)
     url = reverse("projects:implicit_attestation", args=[project.pk])
     assert login(leader).get(url).status_code == 404  # not (yet) validated
     backdate_receipt(project, dt.date(2026, 1, 15))
-    services.apply_implicit_validations(today=dt.date(2026, 3, 16))
+    with mail_on_commit(execute=True):  # the sweep, then the task issuing the attestation
+        services.sweep_implicit_validations()
     text = " ".join(pdf_text(login(leader).get(url).content).split())
     assert "réputé validé à compter du 16 mars 2026" in text
     assert "L.232-3" in text

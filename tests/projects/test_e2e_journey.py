@@ -14,8 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.core import mail
 
 from accounts.models import OrganisationKind
-from projects.models import Project
-from projects.notifications import notify_implicit_validations
+from projects.models import DocumentKind, IssuedDocument, Project
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
 from tests.browser import ARTIFACTS, chromium_page
@@ -30,6 +29,7 @@ from tests.factories import (
     institution_user,
     today,
 )
+from tests.worker import wait_for
 
 from .conftest import MINIMAL_PDF, PASSWORD
 
@@ -208,7 +208,11 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
     assert sweep_implicit_validations.delay().get(timeout=30) == 1
     project.refresh_from_db()
     assert project.state == State.PS_REPUTE_VALIDE
-    assert notify_implicit_validations.delay().get(timeout=30) == 1
+    # The tasks it queued on commit: the attestation issued to the file, the mails.
+    attestation = IssuedDocument.objects.filter(kind=DocumentKind.IMPLICIT_ATTESTATION)
+    assert wait_for(lambda: attestation.filter(project=project).exists(), timeout=60)
+    deemed = f"{project.name} : Projet de santé réputé validé"
+    assert wait_for(lambda: any(m.subject.endswith(deemed) for m in mail.outbox), timeout=60)
 
     j.go(f"/projets/{project.pk}/")
     assert j.state() == "Projet de santé réputé validé"

@@ -80,7 +80,9 @@ def test_a_letter_without_a_territory_cannot_be_submitted(world, login):
     assert project.state == State.EMERGENCE and project.li_submitted_at is None
 
 
-def test_submitting_the_letter_needs_confirmation_and_gives_an_acknowledgment(world, login):
+def test_submitting_the_letter_needs_confirmation_and_gives_an_acknowledgment(
+    world, login, mail_on_commit
+):
     client = login(world.leader)
     client.post(reverse("projects:create"), {"name": "P", "departement": world.dept.pk})
     project = Project.objects.get()
@@ -94,7 +96,8 @@ def test_submitting_the_letter_needs_confirmation_and_gives_an_acknowledgment(wo
     assert project.state == State.EMERGENCE
     assert "Je confirme le dépôt" in client.get(response.url).content.decode()
 
-    response = client.post(response.url)
+    with mail_on_commit(execute=True):  # and the task issuing the acknowledgment
+        response = client.post(response.url)
     assert response.url == reverse("projects:acknowledgment", args=[project.pk, "li"])
     project.refresh_from_db()
     assert project.state == State.LI_DEPOSEE
@@ -165,7 +168,9 @@ def test_association_with_valid_siret_and_private_statutes(world, login, setting
     assert login(world.ars_dd_other).get(url).status_code == 404
 
 
-def test_health_project_submission_acknowledgment_states_the_implicit_date(world, login):
+def test_health_project_submission_acknowledgment_states_the_implicit_date(
+    world, login, mail_on_commit
+):
     project, leader, _ = project_in_state(State.ASSOCIATION_CONSTITUEE, world.dept)
     client = login(leader)
     url = reverse("projects:health_project", args=[project.pk])
@@ -173,7 +178,8 @@ def test_health_project_submission_acknowledgment_states_the_implicit_date(world
     page = client.get(reverse("projects:health_project_submit", args=[project.pk]))
     assert "besoins identifiés" in page.content.decode()
     client.post(url, {**PS_SECTIONS, "save": "1"})
-    response = client.post(reverse("projects:health_project_submit", args=[project.pk]))
+    with mail_on_commit(execute=True):  # and the task issuing the acknowledgment
+        response = client.post(reverse("projects:health_project_submit", args=[project.pk]))
     assert response.url == reverse("projects:acknowledgment", args=[project.pk, "ps"])
     project.refresh_from_db()
     assert project.state == State.PS_DEPOSE

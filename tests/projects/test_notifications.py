@@ -1,17 +1,14 @@
-"""Who is mailed, and the implicit validations the bulk sweep writes are mailed once."""
+"""Who is mailed, when, and how: one path for every transition, explicit or implicit."""
 
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.core import mail
+from django.db import transaction
 
-from projects import services
-from projects.notifications import (
-    institution_emails,
-    leader_emails,
-    notify_implicit_validations,
-)
+from projects import documents, notifications, services
+from projects.models import Project
+from projects.notifications import institution_emails, leader_emails
 from projects.states import State
 from tests.factories import project_in_state
 
@@ -36,19 +33,54 @@ def test_each_transition_is_mailed_on_commit(world, mail_on_commit):
     assert leader.email in mail.outbox[0].to and world.cpam_other.email not in mail.outbox[0].to
 
 
-def test_implicit_validations_are_mailed_once(world, mail_on_commit):
-    project, leader, _ = project_in_state(State.PS_DEPOSE, world.dept, received=dt.date(2026, 1, 5))
-    assert services.apply_implicit_validations(today=dt.date(2026, 3, 6)) == 1
-    with mail_on_commit(execute=True):
-        assert notify_implicit_validations() == 1
-        assert notify_implicit_validations() == 0
-    assert [m.subject for m in mail.outbox] == [
-        f"[Portail CPTS] {project.name} : Projet de santé réputé validé"
+def test_a_rolled_back_transition_mails_nobody(world, mail_on_commit):
+    project, _, ars = project_in_state(State.LI_DEPOSEE, world.dept)
+    with mail_on_commit(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                services.decide_letter(project, ars, "validate")
+                raise RuntimeError("rollback")
+    assert callbacks == [] and mail.outbox == []
+
+
+def test_a_sweep_batch_queues_one_mail_task_whatever_its_size(world, mail_on_commit, monkeypatch):
+    due = [
+        project_in_state(State.PS_DEPOSE, world.dept, received=dt.date(2026, 1, 5))[0]
+        for _ in range(3)
     ]
-    assert leader.email in mail.outbox[0].to
+    queued, to_issue = [], []
+    monkeypatch.setattr(notifications.notify_events, "delay", queued.append)
+    monkeypatch.setattr(documents.issue_documents, "delay", to_issue.append)
+    with mail_on_commit(execute=True) as callbacks:
+        assert services.sweep_implicit_validations() == 3
+    assert len(callbacks) == 2  # the mails and the documents: one task each for the batch
+    [event_ids], [project_ids] = queued, to_issue
+    assert sorted(project_ids) == sorted(p.pk for p in due)
+    deemed = Project.objects.filter(events__pk__in=event_ids, state=State.PS_REPUTE_VALIDE)
+    assert sorted(deemed.values_list("pk", flat=True)) == sorted(p.pk for p in due)
+    assert mail.outbox == []  # the worker computes the recipients and sends
+
+    assert notifications.notify_events.run(event_ids) == 3
+    assert len(mail.outbox) == 3
+    assert all(m.subject.endswith("Projet de santé réputé validé") for m in mail.outbox)
 
 
-def test_the_notice_task_is_scheduled():
-    entry = settings.CELERY_BEAT_SCHEDULE["implicit-validation-notices"]
-    assert entry["task"] == notify_implicit_validations.name
-    assert "projects.notifications" in settings.CELERY_IMPORTS
+def test_a_line_break_in_a_project_name_never_reaches_a_mail_header(world, mail_on_commit):
+    project, leader, ars = project_in_state(State.LI_DEPOSEE, world.dept)
+    Project.objects.filter(pk=project.pk).update(name="CPTS du Val\r\nBcc: pirate@example.com")
+    with mail_on_commit(execute=True):
+        services.decide_letter(project, ars, "validate")
+    [message] = mail.outbox
+    assert message.subject == (
+        "[Portail CPTS] CPTS du Val Bcc: pirate@example.com : Lettre d'intention validée"
+    )
+    headers = message.message().as_string().split("\n\n", 1)[0]
+    assert "\nBcc:" not in headers and "pirate@example.com" not in message.recipients()
+
+
+def test_the_worker_knows_every_task_a_transition_queues():
+    from cpts_portal.celery import app
+
+    app.loader.import_default_modules()
+    for task in ("projects.notifications.notify_events", "projects.documents.issue_documents"):
+        assert task in app.tasks

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
-from projects import committees
+from projects import committees, documents
 from projects.collaboration import Attachment, CommitteeKind
 from projects.states import State
 from projects.urls import urlpatterns
@@ -126,6 +126,8 @@ def statuses(client, people, method, url):
 
 @pytest.mark.parametrize(("name", "args", "method", "expected"), SCOPED)
 def test_project_and_committee_urls(case, client, name, args, method, expected):
+    if name in ("acknowledgment_pdf", "decision_letter"):
+        documents.issue_documents.run([case.p])  # as the worker does after the transitions
     url = reverse(f"projects:{name}", args=args(case))
     assert statuses(client, case.people["own"], method, url) == expected
     assert statuses(client, case.people["other"], method, url) == dict.fromkeys(ROLES, 404)

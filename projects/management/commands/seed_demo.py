@@ -199,7 +199,7 @@ class Command(BaseCommand):
             return
         if goal == State.PS_REPUTE_VALIDE:
             self._backdate_receipt(project, days=70)
-            services.apply_implicit_validations()
+            services.sweep_implicit_validations()
             return
         services.validate_health_project(project, ars, "Projet conforme au PRS.")
         if goal == State.PS_VALIDE:
