@@ -12,10 +12,11 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-PEOPLE = json.loads(open(os.environ["BENCH_LOAD_USERS"]).read())
+PEOPLE = json.loads(Path(os.environ["BENCH_LOAD_USERS"]).read_text())
 NEXT = itertools.count()
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SORTS = ("name", "-name", "ps_deadline", "-ps_deadline", "population", "state")
