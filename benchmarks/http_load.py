@@ -365,12 +365,16 @@ def run(count: int, database_url: str) -> None:
         .order_by("pk")
         .first()
     )
+    login = Client(HTTP_HOST="127.0.0.1")
+    login.force_login(user)
+    session = login.cookies["sessionid"].value
+    # As wrk sends them: the session cookie to the pages only (API clients hold a key).
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
+    signed_in = {"HTTP_COOKIE": f"sessionid={session}"}
     api = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     targets = {
-        "dashboard": ("/projets/", "per_page=10", "per_page=100", {}),
-        "project page": (f"/projets/{project.pk}/", "", "", {}),
+        "dashboard": ("/projets/", "per_page=10", "per_page=100", signed_in),
+        "project page": (f"/projets/{project.pk}/", "", "", signed_in),
         "API list": ("/api/projects/", "page_size=10", "page_size=200", api),
         "bare view": ("/bench/bare", "", "", {}),
     }
@@ -388,7 +392,7 @@ def run(count: int, database_url: str) -> None:
     port = free_port()
     server = serve(database_url, port)
     base = f"http://127.0.0.1:{port}"
-    cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    cookie = {"Cookie": f"sessionid={session}"}
     headers = {
         "dashboard": cookie,
         "project page": cookie,
