@@ -21,6 +21,7 @@ def _deadline_flag(project, today) -> str:
 
 
 DEADLINE_BADGE = {"overdue": " — dépassée", "near": " — proche", "": ""}
+STATE_LABELS = dict(State.choices)
 EMPTY = "—"  # what django-tables2 shows for an empty cell
 
 
@@ -50,10 +51,12 @@ class ProjectTable(tables.Table):
         """The rows of the current page, one dict of display values each, in column order."""
         rows = self.page.object_list if self.page else self.rows
         today = timezone.localdate()
-        return [_display_row(row.record, i, today) for i, row in enumerate(rows)]
+        # One reverse() for the page, not one per row: the project page's URL with a pk slot.
+        url = reverse("projects:detail", args=[0]).replace("/0/", "/{}/")
+        return [_display_row(row.record, i, today, url) for i, row in enumerate(rows)]
 
 
-def _display_row(project, index: int, today) -> dict:
+def _display_row(project, index: int, today, url: str) -> dict:
     flag = _deadline_flag(project, today)
     css = "odd" if index % 2 else "even"  # as django-tables2 marks rows
     deadline = EMPTY
@@ -61,11 +64,11 @@ def _display_row(project, index: int, today) -> dict:
         deadline = project.ps_deadline.strftime("%d/%m/%Y") + DEADLINE_BADGE[flag]
     return {
         "css": f"cpts-row--{flag} {css}" if flag else css,
-        "url": reverse("projects:detail", args=[project.pk]),
+        "url": url.format(project.pk),
         "cells": (
             _or_empty(project.name),
             project.departement.code,
-            project.get_state_display(),
+            STATE_LABELS[project.state],
             _or_empty(project.taille),
             _or_empty(project.population),
             deadline,
