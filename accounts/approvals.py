@@ -7,8 +7,8 @@ from django.db import transaction
 from audit.services import record
 from common.errors import UserError
 
+from .mail import queue_mail
 from .models import Approval, User
-from .tasks import queue_mail
 
 
 def may_decide(actor) -> bool:

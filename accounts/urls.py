@@ -15,4 +15,8 @@ urlpatterns = [
     path("oidc/<slug:provider>/connexion/", oidc_views.start, name="oidc_start"),
     path("oidc/<slug:provider>/retour/", oidc_views.callback, name="oidc_callback"),
     path("oidc/<slug:provider>/deconnecte/", oidc_views.logged_out, name="oidc_logged_out"),
+    path("inscription/envoyee/", views.signup_done, name="signup_done"),
+    path("activer/<str:uidb64>/<str:token>/", views.activate, name="activate"),
+    # Before django.contrib.auth.urls (same prefix): the reset link goes through the outbox.
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
 ]

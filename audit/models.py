@@ -2,12 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class AppendOnlyError(Exception):
-    """An audit entry is never changed nor deleted."""
+from common.append_only import AppendOnly
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly, models.Model):
     """One write: who (person and organisation), when, which action on which object, and the
     fields it changed as {field: [old, new]} (values as text)."""
 
@@ -45,11 +43,3 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} – {self.label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Une entrée du journal ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Une entrée du journal ne se supprime pas.")

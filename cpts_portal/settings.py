@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "cpts_portal",
     "audit",
+    "outbox",
     "accounts",
     "territories",
     "projects",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a signed-in person are never kept by a browser or a shared cache.
+    "cpts_portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sessions, auth and messages: serves cached pages before their view runs.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -125,10 +128,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: 5 failures lock the username + IP pair for one hour.
+# Login throttling, for one hour: 5 failures lock a username at one address, and
+# CPTS_LOGIN_FAILURES_PER_ADDRESS failures across usernames lock the address (password
+# spraying); `accounts.throttling` holds both limits and the client address rule.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+CPTS_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CPTS_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttling.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -185,6 +193,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Failures and edges (issue 17) --------------------------------------------------------
+# Uploads: the cap is enforced while the body is received (common.uploads); other fields keep
+# Django's 2.5 MB bound.
+FILE_UPLOAD_HANDLERS = [
+    "common.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+CSRF_FAILURE_VIEW = "cpts_portal.errors.csrf_failure"
+# The orchestrator's probe speaks plain HTTP inside the stack: no redirect to https for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated); none by
+# default: the client address is then the TCP peer's.
+CPTS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# Sign-ups and invitations: at most this many per client address (and per person) and hour.
+CPTS_SIGNUPS_PER_ADDRESS_PER_HOUR = int(os.environ.get("CPTS_SIGNUPS_PER_ADDRESS_PER_HOUR", "5"))
+CPTS_INVITATIONS_PER_HOUR = int(os.environ.get("CPTS_INVITATIONS_PER_HOUR", "20"))
+# Outbox: a failed delivery is retried after 30 s, then twice as long each time, 30 min at most;
+# it is never dropped for a broker or mail server that is down.
+OUTBOX_RETRY_BASE_SECONDS = 30
+OUTBOX_RETRY_MAX_SECONDS = 30 * 60
+# /healthz: the databases it queries, and how old beat's heartbeat (every minute) may be.
+HEALTHZ_DATABASES = ["default"]
+HEALTHZ_BEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_BEAT_MAX_AGE_SECONDS", "300"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request (and /healthz) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# --- End of failures and edges ------------------------------------------------------------
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -232,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.sweep_implicit_validations",
         "schedule": crontab(minute="*/5"),
     },
+    # Outbox: a heartbeat for /healthz, then the mails and tasks whose nudge was lost.
+    "outbox-tick": {"task": "outbox.tasks.tick", "schedule": 60.0},
     "deadline-reminders": {
         "task": "reminders.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),

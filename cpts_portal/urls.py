@@ -1,17 +1,12 @@
 from django.contrib import admin
-from django.db import connection
-from django.http import HttpResponse
 from django.urls import include, path
 
 from cpts_portal.api import api
+from cpts_portal.health import healthz
 from projects.views.dashboard import home
 
-
-def healthz(request):
-    """Liveness for the orchestrator: the app answers and reaches its database."""
-    connection.ensure_connection()
-    return HttpResponse("ok", content_type="text/plain")
-
+# 403, 404 and 500 use Django's views with our templates (templates/403.html …).
+handler400 = "cpts_portal.errors.bad_request"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

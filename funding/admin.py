@@ -4,6 +4,8 @@ read here."""
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyMixin
+
 from . import grid_edits, services
 from .models import (
     Contract,
@@ -18,19 +20,6 @@ from .models import (
     PreAciSupport,
 )
 from .permissions import can_delete_grids, can_edit_grids
-
-
-class ReadOnlyMixin:
-    """Written by the portal's services (rules, locks, journal): the admin only reads."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class GridEditsMixin:

@@ -36,11 +36,8 @@ class ProjectFilter(django_filters.FilterSet):
         qs = Departement.objects.order_by("code")
         if user is not None and not user.is_superuser:
             if user.is_institution:
-                org = user.organisation
-                if org.departement_id:
-                    qs = qs.filter(pk=org.departement_id)
-                else:
-                    qs = qs.filter(region_id=org.region_id)
+                scope = user.organisation.territory_q(departement="")
+                qs = qs.filter(scope) if scope is not None else qs.none()
             else:
                 qs = qs.filter(projects__members__user=user).distinct()
         self.filters["departement"].extra["choices"] = [(d.pk, str(d)) for d in qs]

@@ -2,13 +2,14 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from dsfr.forms import DsfrBaseForm
 
+from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
 
 from .collaboration import AttachmentKind, CommitteeKind, OpinionValue
 from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
-from .validators import normalise_rna, validate_pdf, validate_rna
+from .validators import normalise_rna, validate_rna
 
 TEXT_MAX = 5000  # a reason, an opinion, a message: bounded like every input
 SECTION_MAX = 20000  # one section of the LI or the PS

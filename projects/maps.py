@@ -19,6 +19,7 @@ from territories.models import Commune
 
 from .models import Project
 from .states import ACTIVE_STATES, State
+from .territory import is_public
 
 # One colour per state, light to dark along the pipeline; problem states stand out.
 STATE_COLOURS = {
@@ -95,7 +96,8 @@ def project_map(project, communes=None) -> SafeString:
         "overlap": Layer(OVERLAP, "Chevauchement avec une autre CPTS active"),
     }
     for commune in neighbours:
-        others = memberships.get(commune.pk)
+        # Another CPTS's territory is shown once public; before, a neighbour is just a neighbour.
+        others = [p for p in memberships.get(commune.pk, []) if is_public(p)]
         if others:
             names = ", ".join(p.name for p in others)
             layers["other"].shapes.append((_tip(commune, f" – {names}"), commune.outline))
@@ -103,8 +105,9 @@ def project_map(project, communes=None) -> SafeString:
             layers["neighbour"].shapes.append((_tip(commune), commune.outline))
     for commune in communes:
         others = memberships.get(commune.pk)
-        if others:
-            names = ", ".join(p.name for p in others)
+        if others:  # the leader learns the commune is taken, and by whom only if public
+            shown = (p.name if is_public(p) else "une autre CPTS en projet" for p in others)
+            names = ", ".join(dict.fromkeys(shown))
             layers["overlap"].shapes.append(
                 (_tip(commune, f" – aussi dans {names}"), commune.outline)
             )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
+from common.append_only import AppendOnly
 from territories.models import Commune, Departement
 
 from . import permissions as perms
@@ -335,11 +336,7 @@ class MissingItemsRequest(models.Model):
         return f"Pièces demandées – {self.project}"
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class ProjectEvent(models.Model):
+class ProjectEvent(AppendOnly, models.Model):
     """Append-only history: who did what, when, from which state to which, and why."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
@@ -390,14 +387,6 @@ class ProjectEvent(models.Model):
 
     def __str__(self):
         return f"{self.project_id}: {self.source} → {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("L'historique ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("L'historique ne se supprime pas.")
 
 
 # Committees, opinions, messages, attachments, invitations live in their own module.

@@ -1,23 +1,22 @@
 """E-mail notifications to the people concerned by a project.
 
-Mails are sent by a Celery task queued on commit, so a rolled-back action never mails anyone and
-the request never waits for the mail server. `send_notification` takes plain text: a re-delivered
-or late mail needs no database row. Transitions queue `notify_events` (one task for a whole
-batch of the sweep), which computes the recipients in the worker.
+Mails are written to the outbox in the action's transaction, so a rolled-back action never
+mails anyone, the request never waits for the mail server, and none is lost while the broker or
+the mail server is down (`outbox.services`). Transitions queue `notify_events`
+(one task for a whole batch of the sweep), which computes the recipients in the worker.
 """
 
 import logging
-import smtplib
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.mail import queue_mail
 from accounts.models import ARS_KINDS, covering_q
+from outbox.services import enqueue_mail
 
 from .models import ProjectEvent
 from .states import State
@@ -25,28 +24,10 @@ from .states import State
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def send_notification(subject: str, body: str, recipients: list[str]) -> int:
-    # A line break in a header would be refused (or inject headers): subjects hold names.
-    subject = " ".join(subject.split())
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-
-
-def send(subject: str, body: str, recipients) -> None:
-    """Hand the mail to the mail task now (from a worker, or once committed)."""
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        send_notification.delay(f"[Portail CPTS] {subject}", body, recipients)
-
-
-def queue_mail(subject: str, body: str, recipients) -> None:
-    recipients = set(recipients)  # computed now, inside the transaction that saw the change
-    transaction.on_commit(lambda: send(subject, body, recipients))
+@shared_task(acks_late=True)
+def send_notification(subject: str, body: str, recipients: list[str]) -> None:
+    """Tasks queued before the outbox existed still reach their recipients through it."""
+    enqueue_mail(subject, body, recipients)
 
 
 def leader_emails(project) -> set[str]:
@@ -84,7 +65,7 @@ def notify_transition(project, source: str, target: str) -> None:
             "url": project_url(project),
         },
     )
-    send(
+    queue_mail(
         f"{project.name} : {State(target).label}",
         body,
         leader_emails(project) | institution_emails(project),

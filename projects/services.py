@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import Organisation, OrganisationKind
 from audit.services import changes, record
+from outbox.services import enqueue_task
 
 from . import documents, notifications
 from .errors import WorkflowError
@@ -136,7 +137,7 @@ def apply_transition(
 ) -> list[ProjectEvent]:
     """Fire transition `name` on projects the caller locked, in the caller's transaction.
 
-    Saves them and their history (effective date: `effective_on`) and, on commit, queues one
+    Saves them and their history (effective date: `effective_on`) and writes to the outbox one
     task mailing the people concerned and one issuing the documents the files now call for.
     """
     events, fields = [], {"state"}
@@ -146,8 +147,8 @@ def apply_transition(
         fields |= changed
     _save(events, fields)
     event_ids, project_ids = [e.pk for e in events], [p.pk for p in projects]
-    transaction.on_commit(lambda: notifications.notify_events.delay(event_ids))
-    transaction.on_commit(lambda: documents.issue_documents.delay(project_ids))
+    enqueue_task(notifications.notify_events.name, event_ids)
+    enqueue_task(documents.issue_documents.name, project_ids)
     return events
 
 

@@ -25,7 +25,7 @@ from .errors import WorkflowError
 from .journal import named
 from .models import Project
 from .selectors import visible_projects
-from .states import ACTIVE_STATES, State
+from .states import ACTIVE_STATES, PS_VALIDATED_STATES, State
 
 # The territory is part of the LI: editable while the LI is.
 EDITABLE_STATES = {State.EMERGENCE, State.LI_A_MODIFIER}
@@ -41,11 +41,19 @@ class Overlap:
 
     @property
     def message(self) -> str:
+        """The communes taken; the other project named only once it is public (open data, PS
+        validated): before that its name and state are its leaders' and its institutions'."""
         names = ", ".join(f"{c.name} ({c.insee})" for c in self.communes)
+        if not is_public(self.project):
+            return f"{names} : déjà dans le territoire d'une autre CPTS en projet"
         return (
             f"{names} : déjà dans le territoire de « {self.project.name} » "
             f"({self.project.get_state_display().lower()})"
         )
+
+
+def is_public(project) -> bool:
+    return project.state in PS_VALIDATED_STATES
 
 
 def check_region(project, communes) -> None:

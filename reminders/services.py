@@ -5,13 +5,13 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import OrganisationKind, User
 from audit.services import record
+from outbox.services import enqueue_mail
 from projects.models import Project, ProjectMember
 from projects.states import State
 
@@ -61,17 +61,16 @@ class Recipients:
 
 
 def _send_once(deadline, offset, user, today) -> bool:
-    """Record then send in one transaction: a failed send is retried, a recorded one never is."""
+    """Record it and write its mail to the outbox in one transaction: recorded once, sent once."""
     key = deadline.key + (":missed" if offset == MISSED else "")
     try:
         with transaction.atomic():
             ReminderSent.objects.create(key=key, offset_days=offset, recipient=user)
             context = {"deadline": deadline, "days_left": deadline.days_left(today), "user": user}
-            send_mail(
-                subject=render_to_string("reminders/email_subject.txt", context).strip(),
-                message=render_to_string("reminders/email_body.txt", context),
-                from_email=None,
-                recipient_list=[user.email],
+            enqueue_mail(
+                render_to_string("reminders/email_subject.txt", context),
+                render_to_string("reminders/email_body.txt", context),
+                [user.email],
             )
     except IntegrityError:  # already sent, by an earlier or a concurrent run
         return False

@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# Django's debug pages only on request (DJANGO_DEBUG=1); static files are served by whitenoise
+# from the collected folder either way.
+export DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 "$BIN/celery" -A cpts_portal worker --beat --loglevel=INFO --concurrency=2 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM

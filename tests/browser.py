@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+from django.test import Client
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -45,3 +46,11 @@ def chromium_page(**size):
         page = context.new_page()
         page.set_default_timeout(20_000)
         yield page
+
+
+def log_in(context, base_url, user):
+    """Give the browser context `user`'s session, without going through the login form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accounts.throttling import rate_limited
 from common.messages import attempt
 
 from .. import exchanges
@@ -41,6 +42,7 @@ def message_thread(request, pk):
 
 
 @login_required
+@rate_limited("invitation", "CPTS_INVITATIONS_PER_HOUR")
 def invite(request, pk):
     project = _leader_project(request, pk)
     form = InvitationForm(request.POST or None)

@@ -134,7 +134,7 @@ def institution_map(request):
     projects = visible_projects(user).exclude(state__in=HIDDEN_STATES).order_by("name")
     departements = []
     if org.kind in REGIONAL_KINDS:
-        departements = list(Departement.objects.filter(region_id=org.region_id))
+        departements = list(Departement.objects.filter(org.territory_q(departement="")))
         chosen = request.GET.get("departement")
         if chosen:
             departement = next((d for d in departements if d.code == chosen), None)
@@ -149,7 +149,7 @@ def institution_map(request):
         projects = projects.filter(departement=departement)
         title = f"CPTS du département {departement}"
     else:
-        communes = Commune.objects.filter(departement__region_id=org.region_id)
+        communes = Commune.objects.filter(org.territory_q())
         title = f"CPTS de la région {org.region}"
     projects = list(projects)
     rows = [(p, maps.STATE_COLOURS.get(p.state, maps.OUTSIDE)) for p in projects]

@@ -1,7 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from accounts import tasks
 from accounts.oidc import client as oidc_client
 
 from .provider import Provider
@@ -43,12 +42,3 @@ def login_through(client, provider, name, next_url=""):
 
 def logged_in(client):
     return "_auth_user_id" in client.session
-
-
-@pytest.fixture
-def mail_on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    """Run the queued account mails in-process when the transaction commits."""
-    monkeypatch.setattr(
-        tasks.send_account_mail, "delay", lambda *a: tasks.send_account_mail.run(*a)
-    )
-    return django_capture_on_commit_callbacks

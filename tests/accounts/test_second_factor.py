@@ -13,7 +13,8 @@ from accounts.auth_views import TOTP_KEY_SESSION_KEY
 from accounts.models import OrganisationKind
 from audit.models import AuditEntry
 from tests.cpts_portal.test_security import PRODUCTION_ENV, manage
-from tests.factories import OrganisationFactory, UserFactory, institution_user
+from tests.factories import OrganisationFactory, UserFactory
+from tests.world import institution_user
 
 from .conftest import login_through
 

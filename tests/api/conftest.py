@@ -7,33 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from accounts.models import OrganisationKind
-from accounts.tokens import create_token
-from projects.models import Project
 from projects.states import State
-from tests.factories import (
-    CommuneFactory,
-    DepartementFactory,
-    OrganisationFactory,
-    RegionFactory,
-    today,
-)
-
-
-def make_project(name, departement, state, communes=(), **fields):
-    # Created directly in its state: these tests read projects, the workflow has its own tests.
-    project = Project.objects.create(name=name, departement=departement, state=state, **fields)
-    project.communes.set(communes)
-    return project
-
-
-def org_key(kind, departement=None, region=None):
-    if kind in (OrganisationKind.ARS, OrganisationKind.URPS):
-        org = OrganisationFactory(kind=kind, departement=None, region=region)
-    elif kind == OrganisationKind.CPTS:
-        org = OrganisationFactory(kind=kind, departement=None)
-    else:
-        org = OrganisationFactory(kind=kind, departement=departement)
-    return create_token(org, f"clé {kind}")[1]
+from tests.factories import CommuneFactory, DepartementFactory, RegionFactory
+from tests.world import api_key, make_project, today
 
 
 @pytest.fixture
@@ -79,13 +55,13 @@ def world(db):
         aci_signed_on=dt.date(2025, 6, 1),
     )
     w.key = SimpleNamespace(
-        dd_nord=org_key(OrganisationKind.ARS_DD, d1),
-        dd_pdc=org_key(OrganisationKind.ARS_DD, d2),
-        ars_north=org_key(OrganisationKind.ARS, region=north),
-        ars_south=org_key(OrganisationKind.ARS, region=south),
-        cpam_nord=org_key(OrganisationKind.CPAM, d1),
-        urps_north=org_key(OrganisationKind.URPS, region=north),
-        cpts=org_key(OrganisationKind.CPTS),
+        dd_nord=api_key(OrganisationKind.ARS_DD, d1),
+        dd_pdc=api_key(OrganisationKind.ARS_DD, d2),
+        ars_north=api_key(OrganisationKind.ARS, region=north),
+        ars_south=api_key(OrganisationKind.ARS, region=south),
+        cpam_nord=api_key(OrganisationKind.CPAM, d1),
+        urps_north=api_key(OrganisationKind.URPS, region=north),
+        cpts=api_key(OrganisationKind.CPTS),
     )
     return w
 

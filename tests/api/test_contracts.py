@@ -9,28 +9,19 @@ from accounts.models import OrganisationKind
 from funding import services as funding
 from funding.models import Contract
 from funding.terms import entitlements
-from projects import services
-from projects.models import Project
-from projects.states import State
-from tests.factories import institution_user, project_in_state
+from tests.world import institution_user, make_aci_project, signed_contract
 
 pytestmark = pytest.mark.django_db
 URL = "/api/contracts/"
 
 
 def contract_in(departement, sign=True):
-    project, leader, ars = project_in_state(State.PS_DEPOSE, departement=departement)
-    services.validate_health_project(project, ars)
-    services.start_aci(project, ars)
-    Project.objects.filter(pk=project.pk).update(taille=2, population=50_000)
-    project = Project.objects.get(pk=project.pk)
-    cpam = institution_user(OrganisationKind.CPAM, departement)
-    contract = funding.create_contract(project, cpam, members=40, optional=("qualite",))
+    project, leader, ars = make_aci_project(departement)
     if sign:
-        funding.record_signature(contract, cpam, "cpts", dt.date(2023, 1, 9))
-        funding.record_signature(contract, cpam, "cpam", dt.date(2023, 1, 12))
-        contract = funding.record_signature(contract, ars, "ars", dt.date(2023, 1, 16))
-    return contract
+        terms = dict(members=40, optional=("qualite",), signed_on=dt.date(2023, 1, 16))
+        return signed_contract(project, ars, **terms)[0]
+    cpam = institution_user(OrganisationKind.CPAM, departement)
+    return funding.create_contract(project, cpam, members=40, optional=("qualite",))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from projects.states import State
-from tests.api.conftest import make_project
+from tests.world import make_project
 
 pytestmark = pytest.mark.django_db
 PUBLISHED = {"CPTS d'Arras", "CPTS d'Ajaccio"}

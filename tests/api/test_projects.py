@@ -64,7 +64,7 @@ def test_filters_match_the_dashboard(world, api_get):
 
 
 def test_deadline_order_like_the_dashboard(world, api_get):
-    from tests.api.conftest import make_project
+    from tests.world import make_project
 
     soon = make_project(
         "A CPTS", world.d1, State.PS_DEPOSE, ps_deadline=world.lille.ps_deadline.replace(day=1)
@@ -89,7 +89,7 @@ def test_pagination(world, api_get):
 
 
 def test_query_count_does_not_grow_with_the_page(world, api_get, django_assert_max_num_queries):
-    from tests.api.conftest import make_project
+    from tests.world import make_project
 
     communes = list(world.lille.communes.all())
     for i in range(30):

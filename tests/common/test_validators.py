@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 
 from common.validators import validate_siret
 
+pytestmark = pytest.mark.rules
+
 
 @pytest.mark.parametrize(
     ("typed", "stored"),

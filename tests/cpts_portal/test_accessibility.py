@@ -15,9 +15,9 @@ from funding import services as funding
 from projects.collaboration import Committee, CommitteeKind
 from projects.states import State
 from tests.browser import ARTIFACTS, chromium_page
-from tests.factories import DepartementFactory, institution_user, new_project, project_in_state
-from tests.funding.conftest import make_aci_project
+from tests.factories import DepartementFactory
 from tests.projects.test_e2e_journey import Journey
+from tests.world import institution_user, make_aci_project, new_project, project_in_state
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

@@ -9,8 +9,8 @@ from django.core import mail
 from projects.models import DocumentKind, IssuedDocument, Project
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
-from tests.factories import project_in_state
 from tests.worker import wait_for
+from tests.world import project_in_state
 
 
 def test_the_sweep_is_the_only_scheduled_project_task():

@@ -13,28 +13,27 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import OrganisationKind
 from funding import services as funding_services
-from projects import committees, services
+from projects import committees
 from projects.collaboration import Attachment, CommitteeKind, Message
 from projects.models import Project, ProjectEvent
 from projects.states import State
-from tests.factories import DepartementFactory, RegionFactory, UserFactory, institution_user
-from tests.factories import project_in_state as drive
+from tests.world import (
+    INSTITUTIONS,
+    Territory,
+    fresh_departement,
+    institution_user,
+    make_aci_project,
+)
+from tests.world import project_in_state as drive
 
 WITNESS = "CPTS Témoin B"
 MINIMAL_PDF = b"%PDF-1.4\n% CPTS Temoin B\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-INSTITUTIONS = [
-    OrganisationKind.ARS_DD,
-    OrganisationKind.ARS,
-    OrganisationKind.CPAM,
-    OrganisationKind.MSA,
-    OrganisationKind.URPS,
-]
 # Open by design: reference data, public simulator, open data, authentication pages.
 PUBLIC = {
-    "healthz", "home", "signup", "login", "logout", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "funding:simulator", "funding:grids",
+    "healthz", "home", "signup", "signup_done", "activate", "login", "logout", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "funding:simulator", "funding:grids",
     "territories:commune_search", "territories:epci_communes", "api:open_projects",
     "api:open_projects_csv", "api:openapi-json", "api:api-root", "projects:invitation",
     "reminders:feed",
@@ -87,7 +86,7 @@ class TerritoryB:
     """Everything territory B has: projects at several stages, committee, contract, files."""
 
     def __init__(self):
-        self.dept = DepartementFactory(region=RegionFactory())
+        self.dept = fresh_departement()
         project, self.leader, self.ars_dd = drive(State.PS_DEPOSE, self.dept)
         Project.objects.filter(pk=project.pk).update(name=WITNESS)
         self.project = Project.objects.get(pk=project.pk)
@@ -105,10 +104,8 @@ class TerritoryB:
             meets_at=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), place=WITNESS,
             members="ARS, CPAM, URPS", projects=[self.project], user_representative="France Assos",
         )  # fmt: skip
-        aci, _, ars = drive(State.PS_DEPOSE, self.dept)
-        services.validate_health_project(aci, ars)
-        services.start_aci(aci, ars)
-        Project.objects.filter(pk=aci.pk).update(name=WITNESS + " ACI", taille=2, population=5e4)
+        aci, _, ars = make_aci_project(self.dept)
+        Project.objects.filter(pk=aci.pk).update(name=WITNESS + " ACI")
         aci.refresh_from_db()
         self.contract = funding_services.create_contract(aci, ars, members=40)
         self.ids = sorted(
@@ -125,11 +122,7 @@ def territory_b(db):
 
 
 def people_of_territory_a():
-    dept = DepartementFactory(region=RegionFactory())
-    people = {"leader": UserFactory()}  # a leader with no project in B
-    for kind in INSTITUTIONS:
-        people[kind.value] = institution_user(kind, dept)
-    return people
+    return Territory().people  # its leader has no project in B
 
 
 def assert_no_leak(response, url, who):

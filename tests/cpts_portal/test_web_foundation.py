@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from accounts.models import OrganisationKind
 from projects.states import State
-from tests.factories import DepartementFactory, UserFactory, institution_user, project_in_state
+from tests.factories import DepartementFactory, UserFactory
+from tests.world import institution_user, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,6 @@ def test_login_page_and_redirects(client):
     assert client.get(reverse("login")).status_code == 200
     response = client.get(reverse("projects:list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
-    assert client.get("/healthz").content == b"ok"
 
 
 def test_login_with_username_and_password(client):
@@ -75,28 +75,25 @@ def test_admin_shows_every_model(admin_client):
     assert admin_client.get(change).status_code == 200
 
 
-def test_admin_transitions_go_through_the_services(rf):
-    from django.contrib import admin
-    from django.contrib.messages.storage.fallback import FallbackStorage
-
+def test_admin_transitions_go_through_the_services(client):
     from projects.models import Project
 
     project, _, ars = project_in_state(State.LI_DEPOSEE)
-    model_admin = admin.site._registry[Project]
-    request = rf.post("/")
-    request.user, request.session = ars, {}
-    request._messages = FallbackStorage(request)
+    url = reverse("admin:projects_project_transition", args=[project.pk, "request_li_changes"])
+    outsider = institution_user(OrganisationKind.ARS_DD, DepartementFactory(), is_staff=True)
+    client.force_login(outsider)
+    client.post(url, {"reason": "Préciser le territoire"})
+    assert Project.objects.get(pk=project.pk).state == State.LI_DEPOSEE
 
-    outsider = institution_user(OrganisationKind.ARS_DD, DepartementFactory())
-    request.user = outsider
-    assert not model_admin._apply_fsm_transition(
-        obj=project, transition_name="validate_li", request=request
-    )
-    request.user = ars
-    assert model_admin._apply_fsm_transition(
-        obj=project, transition_name="validate_li", request=request
-    )
+    ars.is_staff = True
+    ars.save()
+    client.force_login(ars)
+    client.post(url, {"reason": "Préciser le territoire"})
     project.refresh_from_db()
-    assert project.state == State.LI_VALIDEE
+    assert project.state == State.LI_A_MODIFIER
     event = project.events.latest("pk")
-    assert (event.transition, event.actor) == ("validate_li", ars)
+    assert (event.transition, event.actor, event.reason) == (
+        "request_li_changes",
+        ars,
+        "Préciser le territoire",
+    )

@@ -4,6 +4,7 @@ import pytest
 
 from funding.calc import GridSet, grid_from_dict
 from funding.grid_store import grid_files, read_grid_file
+from tests.world import make_aci_project, signed_contract
 
 
 @pytest.fixture(scope="session")
@@ -22,37 +23,9 @@ def avenant_2(grid_set):
     return grid_set.by_code("avenant_2")
 
 
-def make_aci_project(departement=None, taille=2):
-    """A project at "ACI en préparation" with its leader and ARS DD user."""
-    from projects import services
-    from projects.models import Project
-    from projects.states import State
-    from tests.factories import project_in_state
-
-    project, leader, ars = project_in_state(State.PS_DEPOSE, departement=departement)
-    services.validate_health_project(project, ars)
-    services.start_aci(project, ars)
-    Project.objects.filter(pk=project.pk).update(taille=taille, population=50_000)
-    return Project.objects.get(pk=project.pk), leader, ars
-
-
 @pytest.fixture
 def aci_project(db):
     return make_aci_project()
-
-
-def signed_contract(project, ars, *, members, signed_on, cpam=None):
-    """A contract signed by the three parties on `signed_on` (the CPAM user signs for the
-    CPTS too); returns it with its CPAM user."""
-    from accounts.models import OrganisationKind
-    from funding import services
-    from tests.factories import institution_user
-
-    cpam = cpam or institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=members)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
-        contract = services.record_signature(contract, user, party, signed_on)
-    return contract, cpam
 
 
 SIGNED_ON = dt.date(2023, 2, 6)

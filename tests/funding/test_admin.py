@@ -6,7 +6,8 @@ from accounts.models import OrganisationKind
 from audit.models import AuditEntry
 from funding import services
 from funding.models import Contract, ContractAvenant, GridCell, GridVersion
-from tests.factories import DepartementFactory, UserFactory, institution_user
+from tests.factories import DepartementFactory, UserFactory
+from tests.world import institution_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,8 @@ import pytest
 
 from funding import calc
 
+pytestmark = pytest.mark.rules
+
 D = Decimal
 OPTIONAL = ("qualite", "accompagnement")
 

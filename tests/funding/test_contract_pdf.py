@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from accounts.models import OrganisationKind
 from funding import services
-from tests.factories import DepartementFactory, institution_user
-
-from .conftest import signed_contract
+from tests.factories import DepartementFactory
+from tests.world import institution_user, signed_contract
 
 pytestmark = pytest.mark.django_db
 

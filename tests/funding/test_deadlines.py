@@ -15,6 +15,7 @@ from funding.deadlines import (
     mission_start_deadline,
 )
 
+pytestmark = pytest.mark.rules
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2200, 12, 31))
 
 

@@ -4,14 +4,11 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 
 from funding import services
-from tests.browser import ARTIFACTS, chromium_page
-
-from .conftest import make_aci_project, signed_contract
+from tests.browser import ARTIFACTS, chromium_page, log_in
+from tests.world import make_aci_project, signed_contract
 
 pytestmark = pytest.mark.e2e
 
@@ -44,17 +41,7 @@ def test_cpam_contract_page(live_server, page):
     project, leader, ars = make_aci_project()
     contract, cpam = signed_contract(project, ars, members=30, signed_on=dt.date(2023, 2, 6))
     services.start_mission(contract, cpam, "acces_soins", dt.date(2023, 8, 1))
-    client = Client()
-    client.force_login(cpam)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    log_in(page.context, live_server.url, cpam)
     page.goto(f"{live_server.url}/financement/contrats/{contract.pk}/")
     assert page.locator("#contract-signed").is_visible()
     assert page.locator("#schedule tbody tr").count() > 10

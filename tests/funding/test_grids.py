@@ -8,6 +8,8 @@ import pytest
 from funding.calc import annual_maximum as maximum
 from funding.calc import total
 
+pytestmark = pytest.mark.rules
+
 # domain.md §4, "ACI 2019 grid" (seed 001): (mission, part) → T1..T4
 ACI_2019 = {
     ("fonctionnement", "fixed"): (50_000, 60_000, 75_000, 90_000),

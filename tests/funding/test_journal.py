@@ -15,9 +15,9 @@ from funding.base import FundingError
 from funding.models import Contract, FirGrant, GridCell, IndicatorResult, PreAciSupport
 from projects.models import Project
 from projects.states import State
-from tests.factories import institution_user, project_in_state
+from tests.world import institution_user, make_aci_project, project_in_state, signed_contract
 
-from .conftest import SIGNED_ON, make_aci_project, signed_contract
+from .conftest import SIGNED_ON
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 1, 16)

@@ -3,10 +3,13 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funding import calc
+
+pytestmark = pytest.mark.rules
 
 SIZES = st.integers(min_value=1, max_value=4)
 MEMBERS = st.integers(min_value=0, max_value=400)

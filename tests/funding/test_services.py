@@ -12,9 +12,8 @@ from funding.grid_store import load_grid_set
 from funding.models import Contract, GridCell
 from projects.models import Project
 from projects.states import State
-from tests.factories import DepartementFactory, institution_user, project_in_state
-
-from .conftest import signed_contract
+from tests.factories import DepartementFactory
+from tests.world import institution_user, project_in_state, signed_contract
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 1, 16)
@@ -22,11 +21,9 @@ SIGNED = dt.date(2023, 1, 16)
 
 def _signed_contract(aci_project, members=40, optional=("qualite",)):
     project, leader, ars = aci_project
-    cpam = institution_user(OrganisationKind.CPAM, project.departement)
-    contract = services.create_contract(project, cpam, members=members, optional=optional)
-    services.record_signature(contract, cpam, "cpts", dt.date(2023, 1, 9))
-    services.record_signature(contract, cpam, "cpam", dt.date(2023, 1, 12))
-    contract = services.record_signature(contract, ars, "ars", SIGNED)
+    contract, cpam = signed_contract(
+        project, ars, members=members, optional=optional, signed_on=SIGNED
+    )
     return contract, cpam, ars, leader
 
 

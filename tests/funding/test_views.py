@@ -11,9 +11,8 @@ from funding import services
 from funding.models import Contract, CrisisDeclaration, IndicatorResult
 from projects.models import Project
 from projects.states import State
-from tests.factories import DepartementFactory, UserFactory, institution_user
-
-from .conftest import signed_contract
+from tests.factories import DepartementFactory, UserFactory
+from tests.world import institution_user, signed_contract
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 2, 6)
@@ -195,7 +194,7 @@ def test_list_and_export_queries_do_not_grow_with_contracts(client, signed, url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.funding.conftest import make_aci_project
+    from tests.world import make_aci_project
 
     contract, cpam, *_ = signed
     client.force_login(cpam)

@@ -10,7 +10,8 @@ from accounts.models import OrganisationKind
 from funding.models import FirGrant, PreAciSupport
 from projects.models import Project
 from projects.states import State
-from tests.factories import DepartementFactory, institution_user, project_in_state
+from tests.factories import DepartementFactory
+from tests.world import institution_user, project_in_state
 
 pytestmark = pytest.mark.django_db
 

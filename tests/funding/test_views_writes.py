@@ -16,7 +16,7 @@ from audit.services import record
 from funding import services
 from funding.models import Contract, FirGrant, IndicatorResult
 from projects.models import Project
-from tests.factories import institution_user
+from tests.world import institution_user
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://exemple.invalid","clic")'

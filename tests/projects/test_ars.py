@@ -9,7 +9,7 @@ from django.urls import reverse
 from projects import services
 from projects.models import Project
 from projects.states import OppositionGround, State
-from tests.factories import backdate_receipt, project_in_state
+from tests.world import backdate_receipt, project_in_state
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,8 @@ from projects import committees, drafts, exchanges, services
 from projects.collaboration import CommitteeKind, Institution
 from projects.states import State
 from projects.territory import save_territory
-from tests.factories import CommuneFactory, UserFactory, new_project, project_in_state
-
-from .conftest import MINIMAL_PDF
+from tests.factories import CommuneFactory, UserFactory
+from tests.world import MINIMAL_PDF, new_project, project_in_state
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from projects.collaboration import Committee, Opinion
 from projects.states import State
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 from .test_leader import pdf_text
 

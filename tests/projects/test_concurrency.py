@@ -10,7 +10,7 @@ from accounts.models import OrganisationKind
 from projects import committees, services
 from projects.collaboration import CommitteeKind, Institution, Opinion, OpinionValue
 from projects.states import OppositionGround, State
-from tests.factories import fill_letter, institution_user, new_project, project_in_state
+from tests.world import fill_letter, institution_user, new_project, project_in_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

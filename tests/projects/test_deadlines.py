@@ -13,6 +13,8 @@ from projects.deadlines import (
     opposition_deadline,
 )
 
+pytestmark = pytest.mark.rules
+
 
 def every_day(year):
     day = dt.date(year, 1, 1)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from projects import documents, services
 from projects.models import DocumentKind, IssuedDocument
 from projects.states import OppositionGround, State
-from tests.factories import fill_letter, new_project, project_in_state
+from tests.world import fill_letter, new_project, project_in_state
 
 pytestmark = pytest.mark.django_db
 

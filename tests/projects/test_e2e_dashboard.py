@@ -5,7 +5,8 @@ import pytest
 from accounts.models import OrganisationKind
 from projects.models import Project
 from tests.browser import ARTIFACTS, chromium_page
-from tests.factories import DepartementFactory, institution_user, new_project
+from tests.factories import DepartementFactory
+from tests.world import institution_user, new_project
 
 from .test_e2e_journey import Journey
 

@@ -18,20 +18,16 @@ from projects.models import DocumentKind, IssuedDocument, Project
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
 from tests.browser import ARTIFACTS, chromium_page
-from tests.factories import (
+from tests.factories import PASSWORD, CommuneFactory, DepartementFactory, RegionFactory, UserFactory
+from tests.worker import wait_for
+from tests.world import (
     LI_SECTIONS,
+    MINIMAL_PDF,
     PS_SECTIONS,
-    CommuneFactory,
-    DepartementFactory,
-    RegionFactory,
-    UserFactory,
     backdate_receipt,
     institution_user,
     today,
 )
-from tests.worker import wait_for
-
-from .conftest import MINIMAL_PDF, PASSWORD
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Messages leader ↔ ARS, attachments, co-leader invitations, sign-up, password reset."""
+"""Messages leader ↔ ARS, attachments, co-leader invitations (sign-up and reset: tests/accounts)."""
 
 import re
 
@@ -7,13 +7,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import User
 from projects.collaboration import Attachment, Message
 from projects.models import ProjectMember
 from projects.states import State
-from tests.factories import UserFactory, project_in_state
-
-from .conftest import MINIMAL_PDF
+from tests.factories import UserFactory
+from tests.world import MINIMAL_PDF, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -75,37 +73,3 @@ def test_co_leader_invitation(world, login, mail_on_commit):
     assert ProjectMember.objects.filter(project=project, user=co, is_lead=False).exists()
     assert login(co).post(path).url == reverse("projects:list")  # used once
     assert login(world.ars_dd).get(reverse("projects:invite", args=[project.pk])).status_code == 403
-
-
-def test_signup_creates_a_leader_account_and_logs_in(client):
-    response = client.post(
-        reverse("signup"),
-        {
-            "username": "jdupont",
-            "first_name": "Jeanne",
-            "last_name": "Dupont",
-            "email": "jeanne@example.org",
-            "password1": "un-mot-de-passe-long-2026",
-            "password2": "un-mot-de-passe-long-2026",
-        },
-    )
-    assert response.url == reverse("projects:list")
-    user = User.objects.get(username="jdupont")
-    assert user.organisation is None and not user.is_staff
-    assert client.get(reverse("projects:create")).status_code == 200
-
-
-def test_password_reset_sends_a_working_link(client, world):
-    world.leader.email = "leader@example.org"
-    world.leader.save()
-    client.post(reverse("password_reset"), {"email": "leader@example.org"})
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
-    response = client.get(link, follow=True)
-    assert "Choisir un nouveau mot de passe" in response.content.decode()
-    client.post(
-        response.redirect_chain[-1][0],
-        {"new_password1": "nouveau-mot-de-passe-77", "new_password2": "nouveau-mot-de-passe-77"},
-    )
-    world.leader.refresh_from_db()
-    assert world.leader.check_password("nouveau-mot-de-passe-77")

@@ -14,7 +14,8 @@ from django_fsm import ConcurrentTransition
 from projects import services
 from projects.models import IssuedDocument, Project, ProjectEvent
 from projects.states import DecisionKind, State
-from tests.factories import DepartementFactory, project_in_state
+from tests.factories import DepartementFactory
+from tests.world import project_in_state
 
 PARIS = ZoneInfo("Europe/Paris")
 RECEIVED = dt.date(2026, 3, 15)  # deadline 15 May, deemed validated from 16 May

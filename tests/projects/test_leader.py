@@ -10,9 +10,8 @@ from django.urls import reverse
 from projects import services
 from projects.models import Project
 from projects.states import State
-from tests.factories import LI_SECTIONS, PS_SECTIONS, CommuneFactory, project_in_state
-
-from .conftest import MINIMAL_PDF
+from tests.factories import CommuneFactory
+from tests.world import LI_SECTIONS, MINIMAL_PDF, PS_SECTIONS, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -214,25 +213,3 @@ def test_a_filed_letter_is_no_longer_editable(world, login):
     assert response.url == reverse("projects:detail", args=[project.pk])
     project.letter.refresh_from_db()
     assert project.letter.territory == before
-
-
-def test_pdf_rendering_fetches_nothing(world, monkeypatch):
-    from common import pdf
-    from projects import documents
-    from projects.models import DocumentKind
-
-    seen = []
-    real_html = pdf.HTML
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs.get("url_fetcher"))
-        return real_html(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "HTML", spy)
-    project, _, _ = project_in_state(State.LI_DEPOSEE, world.dept)
-    project = Project.objects.get(pk=project.pk)
-    document = documents.issue(project, DocumentKind.ACK_LI)
-    assert document.file.read().startswith(b"%PDF-")
-    assert seen == [pdf._no_fetch]
-    with pytest.raises(ValueError):
-        pdf._no_fetch("file:///etc/passwd")

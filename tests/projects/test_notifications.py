@@ -10,7 +10,7 @@ from projects import documents, notifications, services
 from projects.models import Project
 from projects.notifications import institution_emails, leader_emails
 from projects.states import State
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 pytestmark = pytest.mark.django_db
 

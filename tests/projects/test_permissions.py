@@ -12,9 +12,7 @@ from projects import committees, documents
 from projects.collaboration import Attachment, CommitteeKind
 from projects.states import State
 from projects.urls import urlpatterns
-from tests.factories import project_in_state
-
-from .conftest import MINIMAL_PDF
+from tests.world import MINIMAL_PDF, project_in_state
 
 pytestmark = pytest.mark.django_db
 

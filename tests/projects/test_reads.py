@@ -15,7 +15,7 @@ from projects import committees
 from projects.collaboration import CommitteeKind
 from projects.models import HealthProject
 from projects.states import State
-from tests.factories import new_project, project_in_state
+from tests.world import new_project, project_in_state
 
 pytestmark = pytest.mark.django_db
 WRITES = ("INSERT", "UPDATE", "DELETE")

@@ -1,21 +1,12 @@
 """A leader and an ARS agent see their deadlines in the browser (Debian's Chromium)."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from projects.states import State
-from tests.browser import ARTIFACTS, chromium_context
-from tests.factories import project_in_state
+from tests.browser import ARTIFACTS, chromium_context, log_in
+from tests.world import project_in_state
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,7 +16,7 @@ def test_leader_and_ars_agent_see_the_opposition_deadline(live_server):
     expected = project.ps_deadline.strftime("%d/%m/%Y")
     for name, user in (("porteur", leader), ("ars", ars)):
         with chromium_context() as context:
-            log_in(context, live_server, user)
+            log_in(context, live_server.url, user)
             page = context.new_page()
             page.goto(f"{live_server.url}/echeances/?horizon=90")
             row = page.locator("tr", has_text=project.name)

@@ -10,12 +10,13 @@ from icalendar import Calendar
 
 from accounts.models import OrganisationKind
 from funding.models import Contract, ContractMission, PreAciSupport
+from outbox.services import deliver_due
 from projects.states import State
 from reminders import services
 from reminders.collect import deadlines_for
 from reminders.models import CalendarFeed, ReminderSent
 from reminders.tasks import send_deadline_reminders
-from tests.factories import institution_user, project_in_state
+from tests.world import institution_user, project_in_state
 
 
 def paris_noon(day):
@@ -58,6 +59,7 @@ def test_deadlines_of_a_project_and_its_contract():
     assert not any(kind == "start_prevention" for kind, _ in items)  # not in this contract
 
 
+@pytest.mark.rules
 def test_offset_reached_sends_late_but_never_early():
     offsets = [1, 7, 30]
     assert services.offset_reached(31, offsets) is None
@@ -106,8 +108,10 @@ def test_missed_pre_aci_commitment_is_flagged_to_the_cpam_once(settings):
     )  # fmt: skip
     mail.outbox.clear()
     assert services.send_reminders(dt.date(2026, 10, 9)) == 1  # J-1 to the leader
+    deliver_due()  # the worker's part: the mails wait in the outbox (the set-up's first)
     assert mail.outbox[-1].to == [leader.email]
     assert services.send_reminders(dt.date(2026, 10, 11)) == 1  # missed: the CPAM is told
+    assert deliver_due() == 1
     assert mail.outbox[-1].to == [cpam.email] and "dépassée" in mail.outbox[-1].subject
     assert services.send_reminders(dt.date(2026, 10, 12)) == 0
 

@@ -5,10 +5,10 @@ import pytest
 from territories.models import SearchKey
 from territories.search import search_communes, search_keys
 from tests.factories import CommuneFactory
+from tests.world import commune, fresh_departement
 
-from .helpers import commune, fresh_departement
 
-
+@pytest.mark.rules
 def test_search_keys_of_a_commune():
     commune = CommuneFactory.build(
         name="Saint-Étienne-du-Rouvray", insee="76575", postal_codes="76800", population=28_000

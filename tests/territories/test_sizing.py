@@ -4,9 +4,8 @@ import pytest
 
 from projects import territory as services
 from territories.sizing import SIZE_80K_BOUNDARY_TO_CONFIRM, taille_for_population
-from tests.factories import CommuneFactory, new_project
-
-from .helpers import fresh_departement
+from tests.factories import CommuneFactory
+from tests.world import fresh_departement, new_project
 
 BOUNDARIES = [
     (0, 1),
@@ -19,16 +18,19 @@ BOUNDARIES = [
 ]
 
 
+@pytest.mark.rules
 @pytest.mark.parametrize(("population", "taille"), BOUNDARIES)
 def test_taille_at_the_boundaries(population, taille):
     assert taille_for_population(population) == taille
 
 
+@pytest.mark.rules
 def test_negative_population_is_refused():
     with pytest.raises(ValueError, match="négative"):
         taille_for_population(-1)
 
 
+@pytest.mark.rules
 def test_80k_boundary_is_flagged_to_confirm():
     assert SIZE_80K_BOUNDARY_TO_CONFIRM
     assert services.summarise([CommuneFactory.build(population=80_000)]).boundary_to_confirm

@@ -10,8 +10,7 @@ from projects import services as workflow
 from projects import territory as services
 from projects.services import WorkflowError
 from projects.states import State
-from tests.factories import fill_letter, new_project
-from tests.territories.helpers import fresh_departement, row_of_communes
+from tests.world import fill_letter, fresh_departement, new_project, row_of_communes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,7 +54,7 @@ def test_concurrent_submissions_sharing_a_commune_cannot_both_pass():
         thread.join(timeout=30)
 
     assert results["first"] == "déposée"
-    assert "CPTS Première" in results["second"] and shared.name in results["second"]
+    assert "autre CPTS" in results["second"] and shared.name in results["second"]
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == (State.LI_DEPOSEE, State.EMERGENCE)

@@ -1,13 +1,11 @@
 """A project leader builds a real territory in the browser (Debian's Chromium, Playwright)."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from projects import services as workflow
 from territories.loader import load_reference_data
 from territories.models import Commune, Departement
-from tests.browser import ARTIFACTS, chromium_context
+from tests.browser import ARTIFACTS, chromium_context, log_in
 from tests.factories import UserFactory
 
 
@@ -15,13 +13,6 @@ from tests.factories import UserFactory
 def browser_page(live_server):
     with chromium_context(width=1400, height=1100) as context:
         yield context
-
-
-def login(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def add_first_result(page, query, insee):
@@ -51,7 +42,7 @@ def test_leader_builds_a_real_territory(live_server, browser_page):
     project = workflow.create_project(
         leader, "CPTS Ouest Bordelais", Departement.objects.get(code="33")
     )
-    login(browser_page, live_server, leader)
+    log_in(browser_page, live_server.url, leader)
     page = browser_page.new_page()
     page.goto(f"{live_server.url}/projets/{project.pk}/territoire/")
     assert "aucune commune choisie" in page.inner_text("#territory-map")

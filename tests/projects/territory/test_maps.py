@@ -6,8 +6,7 @@ from projects import maps
 from projects import territory as services
 from projects.states import State
 from territories.models import Commune
-from tests.factories import new_project
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
+from tests.world import force_state, fresh_departement, new_project, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def test_project_map_shows_territory_neighbours_other_cpts_and_overlaps():
     communes = row_of_communes(dept, 4)
     other, other_leader = new_project(dept, name="CPTS <Voisine>")
     services.save_territory(other, other_leader, [c.insee for c in communes[2:]])
-    force_state(other, State.LI_VALIDEE)
+    force_state(other, State.PS_VALIDE)  # public: named on the map (tests/cpts_portal/test_leaks)
     project, leader = new_project(dept, name="CPTS du Val")
     project, _ = services.save_territory(project, leader, [c.insee for c in communes[:3]])
     svg = str(maps.project_map(project))

@@ -9,14 +9,16 @@ from projects import territory as services
 from projects.services import WorkflowError
 from projects.states import State
 from territories.models import Commune
-from tests.factories import (
+from tests.factories import UserFactory
+from tests.world import (
     LI_SECTIONS,
-    UserFactory,
     fill_letter,
+    force_state,
+    fresh_departement,
     institution_user,
     new_project,
+    row_of_communes,
 )
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +123,9 @@ def test_overlap_with_an_active_project_is_a_warning_while_drafting(dept, state)
     assert len(overlaps) == 1
     assert overlaps[0].project == other
     assert overlaps[0].communes == [communes[1]]
-    assert communes[1].name in overlaps[0].message and "CPTS des Coteaux" in overlaps[0].message
+    assert communes[1].name in overlaps[0].message
+    # Named once public (PS validated); before, only "another CPTS" (issue 17).
+    assert ("CPTS des Coteaux" in overlaps[0].message) == (state == State.ACI_SIGNE)
 
 
 @pytest.mark.parametrize("state", [State.EMERGENCE, State.ABANDONNE, State.LI_REJETEE])
@@ -138,8 +142,8 @@ def test_overlap_blocks_the_letter_submission(dept):
     with pytest.raises(WorkflowError) as error:
         workflow.submit_letter(mine, leader)
     message = str(error.value)
-    assert communes[1].name in message and "CPTS des Coteaux" in message
-    assert communes[2].name not in message
+    assert communes[1].name in message and "une autre CPTS en projet" in message
+    assert communes[2].name not in message and "CPTS des Coteaux" not in message
     mine.refresh_from_db()
     assert mine.state == State.EMERGENCE and mine.li_submitted_at is None
 

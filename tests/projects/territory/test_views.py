@@ -6,12 +6,14 @@ from django.urls import reverse
 from accounts.models import OrganisationKind
 from projects.states import State
 from territories.models import Commune, Epci
-from tests.factories import (
-    UserFactory,
+from tests.factories import UserFactory
+from tests.world import (
+    force_state,
+    fresh_departement,
     institution_user,
     new_project,
+    row_of_communes,
 )
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,8 @@ def test_overlap_warning_after_saving_a_draft(client, setup):
     client.force_login(leader)
     response = client.post(url("project", project), {"insee": [communes[0].insee]}, follow=True)
     text = response.content.decode()
-    assert "Attention, chevauchement" in text and "CPTS des Coteaux" in text
+    assert "Attention, chevauchement" in text and "une autre CPTS en projet" in text
+    assert "CPTS des Coteaux" not in text  # not public yet (issue 17)
     assert project.communes.count() == 1
 
 
