@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: install run test test-fast lint format bench bench-sweep bench-funding bench-search bench-http bench-dashboard check-system compose-check clean backup restore
+.PHONY: install run test test-fast lint format bench bench-sweep bench-funding bench-search bench-http bench-load bench-dashboard check-system compose-check clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 bench-http: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python benchmarks/http_load.py
+
+# 100 people at work for two minutes (locust, installed with the "bench" extra); the Celery
+# tasks their writes enqueue go to a Redis database of its own, flushed before and after.
+BENCH_LOAD_REDIS_URL ?= redis://127.0.0.1:6379/13
+
+bench-load: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[bench]"
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_LOAD_REDIS_URL) $(BIN)/python benchmarks/load/run.py
 
 bench-dashboard: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/dashboard.py

@@ -92,6 +92,15 @@ TEMPLATES = [
     },
 ]
 
+# --- Form rendering (issue 16) ------------------------------------------------------------
+# django-dsfr builds a form renderer, hence a template engine, for every form instance while
+# FORM_RENDERER is Django's default: templates parsed and tag libraries found again at each
+# request. Any other value makes its forms use Django's renderer, built once per process.
+# The app's pages render the same; the admin's forms now take django-dsfr's markup for radio
+# lists and error lists too (unstyled there, still labelled).
+FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+# --- End of form rendering -----------------------------------------------------------------
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60

@@ -13,7 +13,12 @@ def is_leader(project, user) -> bool:
     # Asked several times per page (view, transition permissions, thread): once per instance.
     known = project.__dict__.setdefault("_leaders_checked", {})
     if user.pk not in known:
-        known[user.pk] = project.members.filter(user=user).exists()
+        # A page that lists the members has prefetched them: no query then.
+        members = getattr(project, "_prefetched_objects_cache", {}).get("members")
+        if members is not None:
+            known[user.pk] = any(m.user_id == user.pk for m in members)
+        else:
+            known[user.pk] = project.members.filter(user=user).exists()
     return known[user.pk]
 
 

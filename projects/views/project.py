@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from ..collaboration import Opinion
 from ..forms import (
     ActionForm,
 )
-from ..models import ProjectEvent
+from ..models import ProjectEvent, ProjectMember
 from ..progress import next_deadline, who_has_the_hand
 from ..states import State
 from .base import (
@@ -32,6 +32,10 @@ from .base import (
 def project_detail(request, pk):
     project = _project(request, pk)
     user = request.user
+    # Listed on the page; prefetched first, they also answer "is this person a leader?".
+    prefetch_related_objects(
+        [project], Prefetch("members", queryset=ProjectMember.objects.select_related("user"))
+    )
     is_leader = perms.is_leader(project, user)
     available = {t.name for t in project.get_available_user_state_transitions(user)}
     actions = [
@@ -67,10 +71,10 @@ def project_detail(request, pk):
             "letter": getattr(project, "letter", None),
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),
-            "attachments": project.attachments.select_related("uploaded_by"),
+            "attachments": project.attachments.all(),
             "committees": committees,
             "item_requests": project.item_requests.all(),
-            "members": project.members.select_related("user"),
+            "members": project.members.all(),
             "implicit": "deem_ps_validated" in transitions,
             "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
             "ps_decided": bool(transitions & set(documents.PS_DECISIONS)),
