@@ -253,6 +253,9 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # The folder is polled: every second (the default) lets a backlog of nudges hold back
+        # the beat's tasks for minutes.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
     (_broker_dir / "results").mkdir(parents=True, exist_ok=True)
