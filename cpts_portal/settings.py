@@ -67,7 +67,6 @@ MIDDLEWARE = [
     # Pages for a signed-in person are never kept by a browser or a shared cache.
     "cpts_portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After sessions, auth and messages: serves cached pages before their view runs.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: throttles repeated failed logins.

@@ -17,6 +17,7 @@ from . import notifications
 from .collaboration import Committee, CommitteeKind, Institution, Opinion
 from .errors import WorkflowError
 from .journal import named
+from .models import Project
 from .states import State
 
 # Which projects may sit on the agenda of each kind of committee.
@@ -65,8 +66,6 @@ def visible_committees(user):
 
 
 def agenda_candidates(departement, kind):
-    from .models import Project
-
     return Project.objects.filter(departement=departement, state__in=AGENDA_STATES[kind])
 
 

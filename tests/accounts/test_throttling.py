@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.throttling import allow, client_ip
 from projects.states import State
-from tests.factories import UserFactory, project_in_state
+from tests.factories import UserFactory
+from tests.world import project_in_state
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mot-de-passe-solide-42"

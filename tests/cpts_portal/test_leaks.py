@@ -10,8 +10,8 @@ from accounts.models import OrganisationKind
 from accounts.tokens import create_token
 from projects import maps
 from projects.states import State
-from tests.factories import OrganisationFactory, UserFactory, new_project
-from tests.territories.helpers import force_state, fresh_departement, row_of_communes
+from tests.factories import OrganisationFactory, UserFactory
+from tests.world import force_state, fresh_departement, new_project, row_of_communes
 
 pytestmark = pytest.mark.django_db
 SECRET = "CPTS Secrète"

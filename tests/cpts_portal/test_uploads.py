@@ -17,7 +17,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringO
 from common.uploads import FORM_MARGIN_BYTES, MAX_UPLOAD_BYTES, CappedUploadHandler, validate_pdf
 from projects.collaboration import Attachment
 from projects.states import State
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 
 def pdf(mutate=None, password=None) -> bytes:

@@ -11,7 +11,7 @@ from outbox.models import Message
 from outbox.services import enqueue_task
 from projects.models import Project
 from projects.states import State
-from tests.factories import project_in_state
+from tests.world import project_in_state
 
 from .redis_server import RedisServer, point_broker_at
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from outbox.models import Kind, Message
 from projects import documents, notifications, services
 from projects.models import Project
 from projects.notifications import institution_emails, leader_emails
@@ -43,26 +44,30 @@ def test_a_rolled_back_transition_mails_nobody(world, mail_on_commit):
     assert callbacks == [] and mail.outbox == []
 
 
-def test_a_sweep_batch_queues_one_mail_task_whatever_its_size(world, mail_on_commit, monkeypatch):
+def test_a_sweep_batch_queues_one_mail_task_whatever_its_size(world):
     due = [
         project_in_state(State.PS_DEPOSE, world.dept, received=dt.date(2026, 1, 5))[0]
         for _ in range(3)
     ]
-    queued, to_issue = [], []
-    monkeypatch.setattr(notifications.notify_events, "delay", queued.append)
-    monkeypatch.setattr(documents.issue_documents, "delay", to_issue.append)
-    with mail_on_commit(execute=True) as callbacks:
-        assert services.sweep_implicit_validations() == 3
-    assert len(callbacks) == 2  # the mails and the documents: one task each for the batch
-    [event_ids], [project_ids] = queued, to_issue
+    Message.objects.all().delete()
+    assert services.sweep_implicit_validations() == 3
+    # The batch writes one outbox task for the mails and one for the documents, no mail yet:
+    # the worker computes the recipients.
+    tasks = {m.task: m.args for m in Message.objects.filter(kind=Kind.TASK)}
+    assert set(tasks) == {notifications.notify_events.name, documents.issue_documents.name}
+    assert not Message.objects.filter(kind=Kind.MAIL).exists()
+    [event_ids], [project_ids] = (
+        tasks[notifications.notify_events.name],
+        tasks[documents.issue_documents.name],
+    )
     assert sorted(project_ids) == sorted(p.pk for p in due)
     deemed = Project.objects.filter(events__pk__in=event_ids, state=State.PS_REPUTE_VALIDE)
     assert sorted(deemed.values_list("pk", flat=True)) == sorted(p.pk for p in due)
-    assert mail.outbox == []  # the worker computes the recipients and sends
 
     assert notifications.notify_events.run(event_ids) == 3
-    assert len(mail.outbox) == 3
-    assert all(m.subject.endswith("Projet de santé réputé validé") for m in mail.outbox)
+    mails = Message.objects.filter(kind=Kind.MAIL)
+    assert mails.count() == 3
+    assert all(m.subject.endswith("Projet de santé réputé validé") for m in mails)
 
 
 def test_a_line_break_in_a_project_name_never_reaches_a_mail_header(world, mail_on_commit):

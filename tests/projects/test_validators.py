@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from projects.validators import MAX_UPLOAD_BYTES, validate_pdf, validate_rna
+from common.uploads import MAX_UPLOAD_BYTES, validate_pdf
+from projects.validators import validate_rna
 from tests.world import MINIMAL_PDF
 
 pytestmark = pytest.mark.rules
