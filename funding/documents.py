@@ -75,7 +75,11 @@ def contract_pdf(contract) -> bytes | None:
 
 def signed_contract_source(project, reference=None):
     """Document source for projects.documents: the contract once all three parties signed."""
-    contract = Contract.objects.filter(project=project, signed_on__isnull=False).first()
+    contract = (
+        Contract.objects.filter(project=project, signed_on__isnull=False)
+        .order_by("-sequence")
+        .first()
+    )
     if contract is None:
         return None
     current = f"{contract.pk}-{contract.signed_on:%Y%m%d}"

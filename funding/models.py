@@ -88,11 +88,15 @@ class GridCell(models.Model):
 
 
 class Contract(models.Model):
-    """The tripartite ACI contract (CPTS, CPAM, ARS) of a project, 5 years, signed by all three."""
+    """A tripartite ACI contract (CPTS, CPAM, ARS), 5 years, signed by all three.
 
-    project = models.OneToOneField(
-        "projects.Project", on_delete=models.PROTECT, related_name="aci_contract"
+    A CPTS lives through a sequence of contracts: number 1, then each renewal after five years
+    (or after a termination) adds the next one; the earlier ones stay as history."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="contracts"
     )
+    sequence = models.PositiveSmallIntegerField("numéro du contrat pour cette CPTS", default=1)
     grid = models.ForeignKey(
         GridVersion,
         on_delete=models.PROTECT,
@@ -114,16 +118,30 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["project__name"]
+        ordering = ["project__name", "sequence"]
         verbose_name = "contrat ACI"
         verbose_name_plural = "contrats ACI"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "sequence"], name="contract_project_sequence_unique"
+            ),
+            models.CheckConstraint(
+                name="contract_sequence_positive", condition=models.Q(sequence__gte=1)
+            ),
+        ]
 
     def __str__(self):
-        return f"Contrat ACI — {self.project}"
+        suffix = f" (n° {self.sequence})" if self.sequence > 1 else ""
+        return f"Contrat ACI — {self.project}{suffix}"
 
     @property
     def is_signed(self) -> bool:
         return self.signed_on is not None
+
+    @classmethod
+    def current_of(cls, project) -> "Contract | None":
+        """The project's latest contract (being prepared, running or ended), or None."""
+        return cls.objects.filter(project=project).order_by("-sequence").first()
 
 
 class ContractMission(models.Model):

@@ -68,10 +68,12 @@ def create_contract(project, user, *, members: int, optional=(), snp_dispositif=
             raise FundingError(
                 "La taille de la CPTS n'est pas connue (territoire sans population)."
             )
-        if Contract.objects.filter(project=project).exists():
+        previous = Contract.current_of(project)
+        if previous is not None and previous.terminated_on is None:
             raise FundingError("Ce projet a déjà un contrat ACI.")
         contract = Contract.objects.create(
             project=project,
+            sequence=previous.sequence + 1 if previous else 1,
             size=project.taille,
             members=members,
             snp_dispositif=snp_dispositif,

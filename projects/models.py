@@ -431,3 +431,42 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.project}"
+
+
+class RosterMember(models.Model):
+    """A member of the CPTS (a professional or a structure), kept by the CPTS itself.
+
+    The roster's count on the first day of a contract year is the member count the taille-4
+    majoration uses (`projects.roster.member_count_on`)."""
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professionnel", "Professionnel de santé"
+        STRUCTURE = "structure", "Structure"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="roster")
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    name = models.CharField("nom", max_length=200)
+    profession = models.CharField("profession ou type de structure", max_length=120, blank=True)
+    rpps = models.CharField("RPPS", max_length=11, blank=True)
+    finess = models.CharField("FINESS", max_length=9, blank=True)
+    joined_on = models.DateField("adhésion le")
+    left_on = models.DateField("départ le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "name", "pk"]
+        verbose_name = "membre de la CPTS"
+        verbose_name_plural = "membres de la CPTS"
+        constraints = [
+            models.CheckConstraint(
+                name="roster_left_after_joined",
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+            ),
+            models.CheckConstraint(
+                name="roster_dates_in_domain",
+                condition=models.Q(joined_on__gte="1900-01-01", joined_on__lte="2100-12-31"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -43,7 +43,7 @@ def _institution_context(user) -> dict:
     overdue = grants.overdue_pre_aci(timezone.localdate()).filter(project__in=projects)
     return {
         "projects_to_contract": projects.filter(
-            state=State.ACI_PREPARATION, aci_contract__isnull=True
+            state=State.ACI_PREPARATION, contracts__isnull=True
         ),
         "supports": PreAciSupport.objects.filter(project__in=projects).select_related("project"),
         "overdue": set(overdue.values_list("pk", flat=True)),
@@ -86,5 +86,5 @@ def contract_create(request, project_pk):
 
     created = "Contrat ACI créé."
     if request.method == "POST" and form.is_valid() and attempt(request, create, created):
-        return redirect("funding:contract", pk=Contract.objects.get(project=project).pk)
+        return redirect("funding:contract", pk=Contract.current_of(project).pk)
     return render(request, "funding/contract_form.html", {"form": form, "project": project})
