@@ -4,6 +4,7 @@ reachable without an account, honest about what the operator has not filled in."
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 from dsfr.models import DsfrConfig
 
@@ -71,3 +72,28 @@ def test_cookies_page_lists_the_cookies_the_portal_sets(client, settings):
     html = client.get(reverse("cookies")).content.decode()
     assert settings.SESSION_COOKIE_NAME in html and settings.CSRF_COOKIE_NAME in html
     assert "8 heures au plus" in html
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_phone_menu_gives_the_name_the_logout_and_the_pages(live_server):
+    from tests.browser import ARTIFACTS, chromium_context, log_in
+
+    ars = institution_user(OrganisationKind.ARS, DepartementFactory())
+    ars.first_name, ars.last_name = "Agnès", "Martin"
+    ars.save()
+    with chromium_context(width=375, height=800) as context:
+        log_in(context, live_server.url, ars)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("projects:list"))
+        logout = page.locator("#fr-menu-mobile button", has_text="Se déconnecter")
+        assert not page.get_by_text("Agnès Martin").first.is_visible()
+        page.click("#fr-btn-menu-mobile")
+        logout.wait_for(state="visible")
+        assert page.locator("#fr-menu-mobile").get_by_text("Agnès Martin").is_visible()
+        assert page.locator("#fr-menu-mobile a", has_text="Échéances").is_visible()
+        page.screenshot(path=ARTIFACTS / "phone-menu.png")
+        logout.click()
+        page.wait_for_load_state()
+        cookies = {c["name"] for c in page.context.cookies()}
+        assert django_settings.SESSION_COOKIE_NAME not in cookies
