@@ -293,6 +293,15 @@ CPTS_REMINDER_OFFSETS = [
     int(d) for d in os.environ.get("CPTS_REMINDER_OFFSETS", "30,7,1").split(",") if d.strip()
 ]
 # Projects the implicit-validation sweep locks and commits at a time (one transaction each).
+# Lists' filters offer "Tous" rather than django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "Tous"
+FILTERS_NULL_LABEL = "Non renseigné"
+
+# What the legal pages say of the operator; empty values are shown "à compléter", never invented.
+CPTS_LEGAL = {
+    key: os.environ.get(f"CPTS_LEGAL_{key.upper()}", "")
+    for key in ("publisher", "director", "host", "controller", "retention")
+}
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "1000"))
 
 LOGGING = {

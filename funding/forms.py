@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 
@@ -12,6 +14,9 @@ OPTIONAL_CHOICES = [
     ("accompagnement", "Accompagnement des professionnels de santé"),
 ]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+SIMULATION_FIRST_DAY = dt.date(2019, 6, 20)  # the ACI CPTS was signed that day
 
 
 class SimulatorForm(forms.Form):
@@ -35,6 +40,20 @@ class SimulatorForm(forms.Form):
     crisis = forms.BooleanField(
         label="Une crise sanitaire grave est déclarée par l'ARS dans l'année", required=False
     )
+
+    def clean_signature_date(self):
+        day = self.cleaned_data["signature_date"]
+        if day < SIMULATION_FIRST_DAY:
+            raise forms.ValidationError(
+                "Les contrats ACI existent depuis l'accord du 20 juin 2019 : "
+                "choisissez une date à partir de celle-ci."
+            )
+        last = timezone.localdate().replace(month=12, day=31) + dt.timedelta(days=366 * 5)
+        if day > last:
+            raise forms.ValidationError(
+                f"Simulation possible jusqu'au {last:%d/%m/%Y} (cinq ans à venir)."
+            )
+        return day
 
 
 class ContractForm(forms.Form):

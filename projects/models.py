@@ -470,3 +470,28 @@ class RosterMember(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SavedFilter(models.Model):
+    """A dashboard filter a person named and keeps (« Mes PS de Gironde à échéance »)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField("nom", max_length=80)
+    query = models.CharField("filtres", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "filtre enregistré"
+        verbose_name_plural = "filtres enregistrés"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_unique"),
+            models.CheckConstraint(
+                name="saved_filter_name_not_blank", condition=~models.Q(name="")
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

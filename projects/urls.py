@@ -1,11 +1,22 @@
 from django.urls import path
 
-from .views import committees, dashboard, documents, exchanges, files, project, territory
+from .views import (
+    committees,
+    dashboard,
+    documents,
+    exchanges,
+    files,
+    project,
+    saved_filters,
+    territory,
+)
 
 app_name = "projects"
 urlpatterns = [
     path("", dashboard.ProjectListView.as_view(), name="list"),
     path("nouveau/", dashboard.project_create, name="create"),
+    path("filtres/", saved_filters.save, name="filter_save"),
+    path("filtres/<int:pk>/supprimer/", saved_filters.delete, name="filter_delete"),
     path("<int:pk>/", project.project_detail, name="detail"),
     path("<int:pk>/lettre-intention/", files.letter_edit, name="letter"),
     path("<int:pk>/lettre-intention/depot/", files.letter_submit, name="letter_submit"),

@@ -3,13 +3,14 @@
 Each commune has search keys (`SearchKey`): its normalised name (lower-case, unaccented,
 punctuation as spaces), the same from each later word ("etienne" finds Saint-Étienne), its
 INSEE code and its postal codes. A search is one prefix match on the keys' index, ranked by
-kind (name, INSEE code, postal code, word inside a name), the exact match first within a kind,
-then by population.
+kind (name, INSEE code, postal code, word inside a name; digits as a postal code first), the
+exact match first within a kind, then by population.
 """
 
 import re
 import unicodedata
 
+from django.db import models
 from django.db.models import Case, Count, IntegerField, Max, Value, When
 
 from .models import Commune, Epci, SearchKey
@@ -55,8 +56,9 @@ def search_communes(query: str, limit: int = DEFAULT_LIMIT, region_id=None):
     if region_id is not None:
         keys = keys.filter(commune__departement__region_id=region_id)
     ranked = keys.annotate(
-        exact=Case(When(key=key, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("kind", "exact", "-population", "commune_id")
+        rank=_kind_rank(key),
+        exact=Case(When(key=key, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ).order_by("rank", "exact", "-population", "commune_id")
     # A commune may match by several keys ("saint saturnin" for "sa"): keep its best one.
     ids = []
     for commune_id in ranked.values_list("commune_id", flat=True)[: limit * 3]:
@@ -68,26 +70,50 @@ def search_communes(query: str, limit: int = DEFAULT_LIMIT, region_id=None):
     return [communes[pk] for pk in ids]
 
 
+def _kind_rank(key: str):
+    """Kinds in their ranking order, except that digits are first read as a postal code: people
+    type the code on their letters ("33310" is Lormont's postal code before Origne's INSEE)."""
+    if not key.isdigit():
+        return models.F("kind")
+    postal_first = {SearchKey.Kind.POSTAL: 0, SearchKey.Kind.INSEE: 1}
+    whens = [When(kind=kind, then=Value(rank)) for kind, rank in postal_first.items()]
+    return Case(*whens, default=models.F("kind") + 1, output_field=IntegerField())
+
+
+# The abbreviations of the EPCI kinds, as people write them ("CC du Pays de Fayence").
+_EPCI_KINDS = {
+    "cc": "communaute de communes",
+    "ca": "communaute d agglomeration",
+    "cu": "communaute urbaine",
+}
+
+
 def search_epcis(query: str, limit: int = 5):
-    """EPCI whose name contains `query` (to add all their communes at once)."""
+    """EPCI whose official name holds every word typed, each as the start of one of its words,
+    in any order (to add all their communes at once)."""
     name = normalise(query)
     if len(name) < 3 or name.isdigit():
         return []
-    ids = [pk for pk, epci_name in _epci_names() if name in epci_name][:limit]
+    words = " ".join(_EPCI_KINDS.get(w, w) for w in name.split()).split()
+    ids = [pk for pk, epci_words in _epci_names() if _all_prefixes(words, epci_words)][:limit]
     return list(Epci.objects.filter(pk__in=ids).order_by("name"))
+
+
+def _all_prefixes(words: list[str], name_words: list[str]) -> bool:
+    return all(any(n.startswith(w) for n in name_words) for w in words)
 
 
 _epci_cache: dict = {}
 
 
-def _epci_names() -> list[tuple[int, str]]:
-    """(pk, normalised name) of the 1 253 EPCI, sorted by name; rebuilt when the table changes.
+def _epci_names() -> list[tuple[int, list[str]]]:
+    """(pk, words of the normalised name) of the 1 253 EPCI; rebuilt when the table changes.
 
     Matching a few thousand short strings in Python is cheaper than another index. A rename
     alone (same count, same last id) needs a restart, as after any reference-data refresh."""
     key = tuple(Epci.objects.aggregate(n=Count("pk"), last=Max("pk")).values())
     if _epci_cache.get("key") != key:
         rows = Epci.objects.order_by("name").values_list("pk", "name")
-        _epci_cache["names"] = [(pk, normalise(epci_name)) for pk, epci_name in rows]
+        _epci_cache["names"] = [(pk, normalise(epci_name).split()) for pk, epci_name in rows]
         _epci_cache["key"] = key
     return _epci_cache["names"]

@@ -19,12 +19,6 @@ from ..selectors import visible_projects
 from ..tables import ProjectTable, export_dataset
 
 
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("login")
-    return redirect("projects:list")
-
-
 class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter

@@ -104,10 +104,12 @@
     }, 120);
   });
   input.addEventListener("keydown", function (e) {
-    if (e.key !== "Enter") return;
-    e.preventDefault(); // Enter adds the first result rather than submitting the form
-    var first = results.querySelector("button[data-add]");
-    if (first) first.click();
+    if (e.key !== "Enter" && e.key !== "ArrowDown") return;
+    // Enter never adds a commune nobody picked, nor submits the form: it moves to the results,
+    // where Enter or a click on « Ajouter » picks one.
+    e.preventDefault();
+    var first = results.querySelector("button");
+    if (first) first.focus();
   });
 
   results.addEventListener("click", function (e) {

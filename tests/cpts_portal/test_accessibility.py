@@ -57,7 +57,17 @@ def test_main_pages_have_no_wcag_violation(live_server):
     contract = funding.create_contract(aci_project, cpam, members=20)
     to_contract, _, _ = make_aci_project(departement)
     pages = {
-        None: ["login", "signup", "password_reset", "funding:simulator"],
+        None: [
+            "home",
+            "login",
+            "signup",
+            "password_reset",
+            "funding:simulator",
+            "accessibility",
+            "legal",
+            "personal_data",
+            "cookies",
+        ],
         leader: [
             "projects:list",
             ("projects:detail", project.pk),

@@ -62,7 +62,7 @@ def test_simulator_rejects_a_date_without_grid(client):
         reverse("funding:simulator"), {"size": 1, "members": 1, "signature_date": "2018-01-01"}
     )
     assert response.context["result"] is None
-    assert "Aucune grille" in response.content.decode()
+    assert "depuis l&#x27;accord du 20 juin 2019" in response.content.decode()
 
 
 def test_grids_page_shows_sources_and_flags(client):
@@ -208,3 +208,20 @@ def test_list_and_export_queries_do_not_grow_with_contracts(client, signed, url)
     assert len(four) == len(one)
     if url == "funding:contracts":
         assert len(response.context["contracts"]) == 4
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("31/02/2024", "Saisissez une date valide"),
+        ("demain", "Saisissez une date valide"),
+        ("9999-12-31", "Simulation possible jusqu"),
+        ("0001-01-01", "depuis l&#x27;accord du 20 juin 2019"),
+    ],
+)
+def test_simulator_answers_a_bad_date_in_french(client, value, message):
+    response = client.get(
+        reverse("funding:simulator"), {"size": 1, "members": 1, "signature_date": value}
+    )
+    assert response.status_code == 200 and response.context["result"] is None
+    assert message in response.content.decode()

@@ -70,12 +70,20 @@ def test_search_finds_the_commune_first(real_communes, query, first):
     assert insees(query)[0] == first
 
 
+def test_digits_are_read_as_a_postal_code_first(real_communes):
+    found = search_communes("33310")
+    # Lormont and Cenon share the postal code 33310; Origne, whose INSEE code it is, comes after.
+    postal = [c for c in found if "33310" in c.postal_codes.split()]
+    assert found[: len(postal)] == postal and len(postal) >= 1
+    assert found[0].insee == "33249"  # Lormont, the most populous with that postal code
+    assert "33310" in [c.insee for c in found[len(postal) :]]
+
+
 def test_several_communes_share_a_postal_code(real_communes):
     found = search_communes("33290")
-    # The commune whose INSEE code is 33290 first, then those with 33290 as a postal code.
-    assert found[0].insee == "33290"
     assert len(found) > 3
-    assert all("33290" in c.postal_codes.split() for c in found[1:])
+    postal = [c for c in found if "33290" in c.postal_codes.split()]
+    assert found[: len(postal)] == postal and len(postal) > 3
 
 
 def test_prefix_matches_rank_before_word_matches_then_by_population(real_communes):
@@ -107,3 +115,21 @@ def test_epci_search_to_add_a_whole_intercommunality(real_communes):
     assert epci.name == "Bordeaux Métropole"
     assert epci.communes.count() == 28
     assert search_epcis("bo") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Communauté de communes du Pays de Fayence",  # the official name, in full
+        "communaute de communes pays fayence",
+        "CC pays de Fayence",  # the kind as people abbreviate it
+        "fayence pays",  # words in any order
+    ],
+)
+def test_epci_found_by_official_name_and_its_abbreviation(real_communes, query):
+    names = [e.name for e in search_epcis(query)]
+    assert names == ["Communauté de communes du Pays de Fayence"]
+
+
+def test_epci_search_needs_every_word(real_communes):
+    assert search_epcis("CA pays de fayence") == []

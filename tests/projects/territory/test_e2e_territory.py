@@ -67,6 +67,13 @@ def test_leader_builds_a_real_territory(live_server, browser_page):
     expected = wait_for_population(page, three + epci)
     assert expected > 175_000 and page.inner_text("#taille") == "4"
 
+    # Enter never adds a commune nobody picked: it moves to the results, to pick from.
+    page.fill("#commune-search", "Eysines")
+    page.locator('#search-results button[data-add="33162"]').wait_for()
+    page.press("#commune-search", "Enter")
+    assert page.evaluate("document.activeElement.closest('#search-results') !== null")
+    assert page.locator("#selected-communes li").count() == 6
+
     page.click("#save-territory")
     page.wait_for_selector("text=Territoire enregistré.")
     project.refresh_from_db()
