@@ -13,7 +13,7 @@ from accounts.models import OrganisationKind, User
 from audit.services import record
 from outbox.services import enqueue_mail
 from projects.models import Project, ProjectMember
-from projects.states import State
+from projects.states import CLOSED_STATES
 
 from .collect import ARS, ASSURANCE_MALADIE, CPTS, deadlines_for
 from .models import CalendarFeed, ReminderSent, new_secret
@@ -80,8 +80,7 @@ def _send_once(deadline, offset, user, today) -> bool:
 def send_reminders(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     offsets = sorted(settings.CPTS_REMINDER_OFFSETS)
-    closed = [State.ABANDONNE, State.LI_REJETEE]
-    projects = list(Project.objects.exclude(state__in=closed).select_related("departement"))
+    projects = list(Project.objects.exclude(state__in=CLOSED_STATES).select_related("departement"))
     by_id = {p.pk: p for p in projects}
     recipients = Recipients(projects)
     sent = 0
