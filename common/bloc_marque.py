@@ -39,7 +39,7 @@ def marianne() -> SafeString:
 
 @cache
 def devise() -> SafeString:
-    """"Liberté Égalité Fraternité" in black (the sheet's top-left copy, 126 × 90 units)."""
+    """The motto (Liberté, Égalité, Fraternité) in black: the sheet's top-left copy, 126 × 90."""
     motto = _svgs()[1]
     motto = motto.replace("viewBox='0 0 252 180'", "viewBox='0 0 126 90' class='devise'", 1)
     return mark_safe(motto)

@@ -29,7 +29,9 @@ register = template.Library()
 
 
 def date_fr(value, with_time: bool = False) -> str:
-    """"1er décembre 2026" (with the time in Paris: "1er décembre 2026 à 9 h 05"); "" for None."""
+    """The date as in a letter, "1er décembre 2026"; with the time in Paris: "… à 9 h 05".
+
+    None gives "" (a letter shows nothing rather than "None")."""
     if value is None or value == "":
         return ""
     moment = None

@@ -60,6 +60,11 @@ def implicit_validation_start(deadline: dt.date) -> dt.datetime:
 # workflow may not import funding. The contract's dates are in funding/deadlines.py.
 
 PRE_ACI_PS_MONTHS = 9  # avenant 2, annexe 6: PS to be deposited within 9 months
+# Annexe 6 gives the 9 months, not the day they start from: the grant date is our reading.
+PRE_ACI_START_TO_CONFIRM = (
+    "Les 9 mois sont comptés depuis la date d'octroi de l'accompagnement : l'annexe 6 ne "
+    "précise pas leur point de départ."
+)
 
 
 def pre_aci_ps_deadline(granted_on: dt.date) -> dt.date:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -44,12 +45,15 @@ class Recipients:
         ).select_related("user"):
             self.leaders[member.project_id].append(member.user)
         departements = {p.departement_id for p in projects}
+        regions = {p.departement.region_id for p in projects}
         self.staff = defaultdict(list)
         for user in User.objects.filter(
-            is_active=True, organisation__departement_id__in=departements
+            Q(organisation__departement_id__in=departements)
+            | Q(organisation__kind=OrganisationKind.ARS, organisation__region_id__in=regions),
+            is_active=True,
         ).select_related("organisation"):
             org = user.organisation
-            self.staff[(org.kind, org.departement_id)].append(user)
+            self.staff[(org.kind, org.departement_id or org.region_id)].append(user)
 
     def institution(self, holder, departement_id):
         return [u for kind in HOLDER_KINDS[holder] for u in self.staff[(kind, departement_id)]]
@@ -57,7 +61,12 @@ class Recipients:
     def for_deadline(self, deadline, project):
         if deadline.holder == CPTS:
             return self.leaders[project.pk]
-        return self.institution(deadline.holder, project.departement_id)
+        people = self.institution(deadline.holder, project.departement_id)
+        if deadline.holder == ARS:
+            # The DG ARS (siège) takes the legal decision (opposition, L.1434-12 CSP): reminded
+            # as well as the délégation that prepares it.
+            people += self.staff[(OrganisationKind.ARS, project.departement.region_id)]
+        return people
 
 
 def _send_once(deadline, offset, user, today) -> bool:

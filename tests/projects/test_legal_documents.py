@@ -179,7 +179,10 @@ def test_li_receipt_states_the_receipt_and_flags_the_implicit_regime_to_confirm(
         _, text = issued_text(project, DocumentKind.ACK_LI)
     assert "le 1er octobre 2026" in text
     assert "Décision implicite : à confirmer" in text
-    assert "naîtrait le 2 décembre 2026" in text and "seulement si la lettre d'intention est complète" in text
+    assert (
+        "naîtrait le 2 décembre 2026" in text
+        and "seulement si la lettre d'intention est complète" in text
+    )
 
 
 def test_closing_sans_suite_letter(mail_on_commit):
