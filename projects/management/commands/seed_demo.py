@@ -9,13 +9,13 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from projects import services
 from projects.deadlines import implicit_validation_date, opposition_deadline
-from projects.models import HealthProject, Project
+from projects.models import Association, HealthProject, Project, ProjectEvent
 from projects.states import OppositionGround, State
 from territories.models import Commune, Departement, Epci, Region
 from territories.sizing import taille_for_population
@@ -170,6 +170,10 @@ class Command(BaseCommand):
         if goal == State.ABANDONNE:
             services.abandon(project, leader, "L'équipe projet s'est dissoute.")
             return
+        if goal == State.CLASSE_SANS_SUITE:
+            reason = "Aucune nouvelle des porteurs depuis la validation de la lettre d'intention."
+            services.close_without_follow_up(project, ars, reason)
+            return
         if goal == State.LI_VALIDEE:
             return
         services.constitute_association(
@@ -177,7 +181,8 @@ class Command(BaseCommand):
             leader,
             name=project.name,
             rna=f"W33{project.pk:07d}",
-            general_assembly_on=timezone.localdate() - dt.timedelta(days=30),
+            # The same day as the LI's validation (both moved back with a backdated receipt).
+            general_assembly_on=timezone.localdate(),
         )
         if goal == State.ASSOCIATION_CONSTITUEE:
             return
@@ -209,10 +214,29 @@ class Command(BaseCommand):
             services.sign_aci(project, cpam or ars, timezone.localdate())
 
     def _backdate_receipt(self, project, days):
+        """As if the PS had been filed and received `days` ago, and the earlier steps a month
+        before that: the receipt's "déposé le" and "reçu complet le" are the same day, and the
+        history and letters keep their order (demo data only: history rows are moved in bulk)."""
+        before_ps = dt.timedelta(days=days + 30)
         received = timezone.localdate() - dt.timedelta(days=days)
         deadline = opposition_deadline(received)
         Project.objects.filter(pk=project.pk).update(
+            li_submitted_at=F("li_submitted_at") - before_ps,
+            li_decided_at=F("li_decided_at") - before_ps,
+            ps_submitted_at=F("ps_submitted_at") - dt.timedelta(days=days),
             ps_received_on=received,
             ps_deadline=deadline,
             ps_implicit_on=implicit_validation_date(deadline),
         )
+        Association.objects.filter(project=project).update(
+            general_assembly_on=received - dt.timedelta(days=15)
+        )
+        events = ProjectEvent.objects.filter(project=project)
+        filed = events.get(transition="submit_ps")
+        for moved, delta in (
+            (events.filter(pk__lt=filed.pk), before_ps),
+            (events.filter(pk__gte=filed.pk), dt.timedelta(days=days)),
+        ):
+            moved.update(
+                created_at=F("created_at") - delta, effective_on=F("effective_on") - delta.days
+            )
