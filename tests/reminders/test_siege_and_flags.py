@@ -45,7 +45,9 @@ def test_deadlines_no_source_gives_are_flagged_to_confirm(client):
     assert flagged == {"pre_aci_ps", "crisis_plan", "evaluation"}
     with time_machine.travel(dt.datetime(2026, 9, 20, 10, tzinfo=dt.UTC), tick=False):
         client.force_login(leader)
-        page = html.unescape(client.get(reverse("reminders:list") + "?horizon=365").content.decode())
+        page = html.unescape(
+            client.get(reverse("reminders:list") + "?horizon=365").content.decode()
+        )
     assert page.count("date à confirmer") >= 2  # the pre-ACI deposit and the first crisis plan
     assert "l'annexe 6 ne précise pas leur point de départ" in page
     assert "anniversaire de la signature" in page
