@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from common.dates_fr import date_fr
 
@@ -103,6 +105,12 @@ def next_deadline(project, next_committee=None) -> Deadline | None:
 class Notice:
     level: str  # DSFR notice/alert level: info, warning, success, error
     text: str
+
+    @property
+    def html(self) -> str:
+        """Escaped, apostrophes kept as typed (harmless in a text node; pages and tests read
+        "l'ARS" rather than "l&#x27;ARS")."""
+        return mark_safe(conditional_escape(self.text).replace("&#x27;", "'"))
 
 
 def _last(events, *transitions):
