@@ -148,7 +148,10 @@ def decision_context(project, event, kind) -> dict:
     if kind == DocumentKind.MISSING_ITEMS:
         asked = project.item_requests.filter(requested_at__gte=event.created_at)
         request = asked.order_by("requested_at", "pk").first()
-        context["items"] = request.items if request else event.reason
+        items = getattr(request, "items", None) or event.reason
+        if hasattr(items, "all"):  # a list of items rather than one text
+            items = "\n".join(str(item) for item in items.all())
+        context["items"] = items
         # The due date belongs to the missing-items rules (another module): used when present.
         context["items_due_on"] = getattr(request, "due_on", None)
     return context
