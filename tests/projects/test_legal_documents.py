@@ -4,11 +4,13 @@ receipt states the date of receipt, the day the implicit decision arises and tha
 if the file is complete; French dates ("1er"); the State's bloc-marque. Text read by pdftotext."""
 
 import datetime as dt
+import html
 import os
 
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.models import SignatureDelegation
 from accounts.signatories import signatory
@@ -194,3 +196,13 @@ def test_closing_sans_suite_letter(mail_on_commit):
     assert "classé sans suite" in text and "Sans nouvelles des porteurs" in text
     assert "Directrice de la délégation départementale" in text
     assert_recours(text)
+
+
+def test_receipt_pages_say_the_same_as_the_pdfs(client):
+    project, leader, _ = project_in_state(State.PS_DEPOSE)
+    client.force_login(leader)
+    li = client.get(reverse("projects:acknowledgment", args=[project.pk, "li"]))
+    li_text = html.unescape(li.content.decode())
+    assert "Décision implicite :" in li_text and "à confirmer" in li_text
+    ps = client.get(reverse("projects:acknowledgment", args=[project.pk, "ps"]))
+    assert "ne naît que si le dossier est complet" in html.unescape(ps.content.decode())

@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
@@ -217,13 +217,14 @@ class Command(BaseCommand):
         """As if the PS had been filed and received `days` ago, and the earlier steps a month
         before that: the receipt's "déposé le" and "reçu complet le" are the same day, and the
         history and letters keep their order (demo data only: history rows are moved in bulk)."""
-        before_ps = dt.timedelta(days=days + 30)
-        received = timezone.localdate() - dt.timedelta(days=days)
+        before_ps, after = dt.timedelta(days=days + 30), dt.timedelta(days=days)
+        received = timezone.localdate() - after
         deadline = opposition_deadline(received)
+        project = Project.objects.get(pk=project.pk)
         Project.objects.filter(pk=project.pk).update(
-            li_submitted_at=F("li_submitted_at") - before_ps,
-            li_decided_at=F("li_decided_at") - before_ps,
-            ps_submitted_at=F("ps_submitted_at") - dt.timedelta(days=days),
+            li_submitted_at=project.li_submitted_at - before_ps,
+            li_decided_at=project.li_decided_at - before_ps,
+            ps_submitted_at=project.ps_submitted_at - after,
             ps_received_on=received,
             ps_deadline=deadline,
             ps_implicit_on=implicit_validation_date(deadline),
@@ -231,12 +232,10 @@ class Command(BaseCommand):
         Association.objects.filter(project=project).update(
             general_assembly_on=received - dt.timedelta(days=15)
         )
-        events = ProjectEvent.objects.filter(project=project)
-        filed = events.get(transition="submit_ps")
-        for moved, delta in (
-            (events.filter(pk__lt=filed.pk), before_ps),
-            (events.filter(pk__gte=filed.pk), dt.timedelta(days=days)),
-        ):
-            moved.update(
-                created_at=F("created_at") - delta, effective_on=F("effective_on") - delta.days
+        events = list(ProjectEvent.objects.filter(project=project).order_by("pk"))
+        filed = next(e.pk for e in events if e.transition == "submit_ps")
+        for event in events:  # in Python: SQLite (make run) has no date arithmetic
+            delta = before_ps if event.pk < filed else after
+            ProjectEvent.objects.filter(pk=event.pk).update(
+                created_at=event.created_at - delta, effective_on=event.effective_on - delta
             )
