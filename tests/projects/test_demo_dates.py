@@ -24,6 +24,8 @@ def test_backdated_demo_receipts_were_filed_and_received_the_same_day_after_the_
         li_decided = timezone.localtime(project.li_decided_at).date()
         assert li_decided <= project.association.general_assembly_on <= ack["received"]
         events = list(project.events.order_by("pk"))
+        constituted = next(e for e in events if e.transition == "constitute_association")
+        assert constituted.effective_on == project.association.general_assembly_on
         assert [e.created_at for e in events] == sorted(e.created_at for e in events)
         filed = next(e for e in events if e.transition == "submit_ps")
         assert timezone.localtime(filed.created_at).date() == ack["received"]

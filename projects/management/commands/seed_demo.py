@@ -216,7 +216,7 @@ class Command(BaseCommand):
     def _backdate_receipt(self, project, days):
         """As if the PS had been filed and received `days` ago, and the earlier steps a month
         before that: the receipt's "déposé le" and "reçu complet le" are the same day, and the
-        history and letters keep their order (demo data only: history rows are moved in bulk)."""
+        history and letters keep their order (demo data only: history rows are moved by update)."""
         before_ps, after = dt.timedelta(days=days + 30), dt.timedelta(days=days)
         received = timezone.localdate() - after
         deadline = opposition_deadline(received)
@@ -229,8 +229,8 @@ class Command(BaseCommand):
             ps_deadline=deadline,
             ps_implicit_on=implicit_validation_date(deadline),
         )
-        Association.objects.filter(project=project).update(
-            general_assembly_on=received - dt.timedelta(days=15)
+        Association.objects.filter(project=project).update(  # the day its event says
+            general_assembly_on=received - dt.timedelta(days=30)
         )
         events = list(ProjectEvent.objects.filter(project=project).order_by("pk"))
         filed = next(e.pk for e in events if e.transition == "submit_ps")
