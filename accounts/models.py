@@ -254,3 +254,9 @@ class SignatureDelegation(models.Model):
             raise ValidationError("Une délégation de signature cite l'acte qui la donne.")
         if self.starts_on and self.starts_on < ARS_CREATED_ON:
             raise ValidationError("Les ARS existent depuis le 1er avril 2010.")
+        if (
+            self.user_id
+            and self.organisation_id
+            and self.user.organisation_id != self.organisation_id
+        ):
+            raise ValidationError("L'agent signe pour sa propre organisation.")

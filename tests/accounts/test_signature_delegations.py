@@ -42,6 +42,9 @@ def test_an_administrator_records_a_delegation_and_it_is_journaled(client):
     )
     refused = client.post(url, form(agent, act=""))
     assert "cite l&#x27;acte qui la donne" in refused.content.decode()
+    stranger = institution_user(OrganisationKind.ARS_DD)
+    refused = client.post(url, form(agent, user=stranger.pk))
+    assert "signe pour sa propre organisation" in refused.content.decode()
     assert SignatureDelegation.objects.count() == 1
 
 
