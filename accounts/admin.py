@@ -6,7 +6,7 @@ from audit.services import changes, record, snapshot
 from common.errors import UserError
 
 from . import approvals
-from .models import ApiToken, Organisation, User
+from .models import ApiToken, Organisation, SignatureDelegation, User
 from .tokens import revoke
 
 
@@ -113,3 +113,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke_keys(self, request, queryset):
         for token in queryset.select_related("organisation"):
             revoke(token, actor=request.user)
+
+
+@admin.register(SignatureDelegation)
+class SignatureDelegationAdmin(JournaledAdmin):
+    """Named in the decision letters: kept by the administrators of the institutions."""
+
+    list_display = ("user", "organisation", "quality", "delegated_by", "starts_on", "ends_on")
+    list_filter = ("organisation__kind",)
+    search_fields = ("user__last_name", "user__username", "organisation__name", "quality")
+    autocomplete_fields = ("user",)

@@ -1,6 +1,9 @@
 """Organisations (institutions and CPTS associations) and the people who act for them."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -181,3 +184,79 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation}, {self.prefix}…)"
+
+
+# ARS were created on 1 April 2010 (loi HPST): no delegation of an ARS signature before.
+ARS_CREATED_ON = dt.date(2010, 4, 1)
+
+
+class SignatureDelegation(models.Model):
+    """Who signs an institution's decisions, in which quality, by which act of delegation.
+
+    Editable data (admin): the decision letters name the deciding agent with the quality and
+    delegation valid on the decision's day, or say "à compléter" when none is recorded."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="signature_delegations",
+        limit_choices_to={"kind__in": [OrganisationKind.ARS, OrganisationKind.ARS_DD]},
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="signature_delegations", verbose_name="agent"
+    )
+    quality = models.CharField(
+        "qualité",
+        max_length=200,
+        help_text="Par exemple : directrice de la délégation départementale de la Gironde.",
+    )
+    delegated_by = models.CharField(
+        "délégant",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple : le directeur général de l'ARS Nouvelle-Aquitaine. "
+        "Vide si l'agent signe en son nom propre (le directeur général lui-même).",
+    )
+    act = models.CharField(
+        "acte de délégation",
+        max_length=300,
+        blank=True,
+        help_text="Référence et date de la décision portant délégation de signature.",
+    )
+    starts_on = models.DateField("à compter du")
+    ends_on = models.DateField("jusqu'au", null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-starts_on"]
+        verbose_name = "délégation de signature"
+        verbose_name_plural = "délégations de signature"
+        constraints = [
+            models.CheckConstraint(
+                name="delegation_after_ars_creation", condition=Q(starts_on__gte=ARS_CREATED_ON)
+            ),
+            models.CheckConstraint(
+                name="delegation_ends_after_start",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            ),
+            models.CheckConstraint(
+                name="delegation_names_its_act",
+                condition=Q(delegated_by="") | ~Q(act=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.quality}"
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError("La fin de la délégation précède son début.")
+        if self.delegated_by and not self.act:
+            raise ValidationError("Une délégation de signature cite l'acte qui la donne.")
+        if self.starts_on and self.starts_on < ARS_CREATED_ON:
+            raise ValidationError("Les ARS existent depuis le 1er avril 2010.")
+        if (
+            self.user_id
+            and self.organisation_id
+            and self.user.organisation_id != self.organisation_id
+        ):
+            raise ValidationError("L'agent signe pour sa propre organisation.")

@@ -88,6 +88,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cpts_portal.context_processors.site_config",
             ],
+            # French dates for letters ("1er décembre 2026"), shared by every app's templates.
+            "libraries": {"dates_fr": "common.dates_fr"},
         },
     },
 ]

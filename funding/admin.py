@@ -73,7 +73,14 @@ class GridAdmin(GridEditsMixin, admin.ModelAdmin):
 
 @admin.register(GridVersion)
 class GridVersionAdmin(GridAdmin):
-    list_display = ("code", "label", "valid_from", "majoration_rate", "majoration_to_confirm")
+    list_display = (
+        "code",
+        "label",
+        "valid_from",
+        "valid_from_to_confirm",
+        "majoration_rate",
+        "majoration_to_confirm",
+    )
     inlines = [GridCellInline]
     save_row = staticmethod(grid_edits.save_version)
     delete_row = staticmethod(grid_edits.delete_version)

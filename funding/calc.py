@@ -88,6 +88,8 @@ class Grid:
     cells: tuple[Cell, ...]
     one_offs: tuple[OneOff, ...] = ()
     majoration: Majoration | None = None
+    valid_from_to_confirm: bool = False
+    valid_from_note: str = ""
 
     @cached_property
     def _cells(self) -> dict[tuple[str, str], Cell]:
@@ -188,6 +190,8 @@ def grid_from_dict(data: Mapping) -> Grid:
         )
         if maj
         else None,
+        valid_from_to_confirm=data.get("valid_from_to_confirm", False),
+        valid_from_note=data.get("valid_from_note", ""),
     )
 
 

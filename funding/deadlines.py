@@ -10,6 +10,11 @@ import datetime as dt
 from projects.deadlines import add_months
 
 CONTRACT_YEARS = 5
+# The sources say "each year" (crisis plan update, evaluation, then the balance), not on which
+# day: we take the signature's anniversary, shown *à confirmer*.
+ANNIVERSARY_TO_CONFIRM = (
+    "Date fixée à l'anniversaire de la signature du contrat : aucune source ne précise ce jour."
+)
 
 # Mission code -> (start at the latest, fully deployed at the latest), in months after signature.
 # Optional missions (qualite, accompagnement) have no deadline.

@@ -62,6 +62,14 @@ def overdue_pre_aci(today: dt.date):
     )
 
 
+# Domain.md §2 step 5: the FIR start-up grant comes after the LI validation *and* the association.
+FIR_STATES = PRE_ACI_STATES | {State.ACI_SIGNE}
+
+
+def fir_possible(project) -> bool:
+    return project.state in FIR_STATES and project.association_is_valid()
+
+
 def record_fir_grant(project, user, *, amount, granted_on, note=""):
     deny_unless(can_grant_fir(project, user))
     amount = cents(amount, "Le montant doit être positif (moins de 10 milliards d'euros).")
@@ -69,6 +77,12 @@ def record_fir_grant(project, user, *, amount, granted_on, note=""):
     if len(note) > 300:
         raise FundingError("L'objet tient en 300 caractères.")
     with transaction.atomic():
+        project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+        if not fir_possible(project):
+            raise FundingError(
+                "La subvention FIR n'est possible qu'après la validation de la lettre "
+                "d'intention et la constitution de l'association."
+            )
         grant = FirGrant.objects.create(
             project=project, amount=amount, granted_on=granted_on, note=note, granted_by=user
         )

@@ -39,7 +39,12 @@ def store_grid(data: dict, GridVersion, GridCell, *, overwrite: bool = False) ->
         majoration_includes_fonctionnement=maj.get("includes_fonctionnement", False),
         majoration_source=maj.get("source", ""),
         majoration_to_confirm=maj.get("to_confirm", False),
+        valid_from_to_confirm=data.get("valid_from_to_confirm", False),
+        valid_from_note=data.get("valid_from_note", ""),
     )
+    # An earlier migration's historical model lacks the later columns (0003 fills them).
+    known = {f.name for f in GridVersion._meta.get_fields()}
+    defaults = {name: value for name, value in defaults.items() if name in known}
     if overwrite:
         version, _ = GridVersion.objects.update_or_create(code=data["code"], defaults=defaults)
     else:
@@ -131,6 +136,8 @@ def grid_data(version, cells) -> dict:
         code=version.code,
         label=version.label,
         valid_from=version.valid_from.isoformat(),
+        valid_from_to_confirm=version.valid_from_to_confirm,
+        valid_from_note=version.valid_from_note,
         missions=version.missions,
         majoration_taille4=majoration,
         lines=list(lines.values()),

@@ -41,6 +41,14 @@ class GridVersion(models.Model):
     )
     majoration_source = models.TextField("source de la majoration", blank=True)
     majoration_to_confirm = models.BooleanField("majoration à confirmer", default=False)
+    # The day a version takes effect is not always in the sources (avenant 2: published in the
+    # JO on 31 March 2022, in force from that day in our reading).
+    valid_from_to_confirm = models.BooleanField(
+        "date d'entrée en vigueur à confirmer", default=False
+    )
+    valid_from_note = models.CharField(
+        "sur la date d'entrée en vigueur", max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["valid_from"]

@@ -70,6 +70,8 @@ def can_grant_pre_aci(project, user) -> bool:
 
 
 def can_grant_fir(project, user) -> bool:
+    """Who: the ARS of the territory. When (LI validated and association constituted) is the
+    grant's condition, checked under the project's lock: `grants.fir_possible`."""
     return project_perms.is_ars_of(project, user)
 
 

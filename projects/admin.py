@@ -72,6 +72,7 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
         "request_ps_items": ItemsForm,
         "sign_aci": SignatureForm,
         "abandon": ReasonForm,
+        "close_without_follow_up": ReasonForm,
     }
     list_display = ("name", "departement", "state", "taille", "ps_deadline")
     list_filter = ("state", "departement__region", "taille")

@@ -60,8 +60,25 @@ def implicit_validation_start(deadline: dt.date) -> dt.datetime:
 # workflow may not import funding. The contract's dates are in funding/deadlines.py.
 
 PRE_ACI_PS_MONTHS = 9  # avenant 2, annexe 6: PS to be deposited within 9 months
+# Annexe 6 gives the 9 months, not the day they start from: the grant date is our reading.
+PRE_ACI_START_TO_CONFIRM = (
+    "Les 9 mois sont comptés depuis la date d'octroi de l'accompagnement : l'annexe 6 ne "
+    "précise pas leur point de départ."
+)
 
 
 def pre_aci_ps_deadline(granted_on: dt.date) -> dt.date:
     """Date by which a CPTS funded by the pre-ACI accompaniment must deposit its PS."""
     return add_months(granted_on, PRE_ACI_PS_MONTHS)
+
+
+# --- The LI receipt (domain.md §3: every receipt states when an implicit decision arises) ------
+# No source we hold says what the ARS's silence on a lettre d'intention means. If CRPA L.231-1's
+# general rule (two months of silence = acceptance) applies, this is the day it arises: shown on
+# the receipt flagged *à confirmer*, never used by the workflow.
+LI_SILENCE_MONTHS = 2
+
+
+def li_implicit_decision_date(received: dt.date) -> dt.date:
+    """Day the implicit decision on an LI received on `received` would arise (to confirm)."""
+    return implicit_validation_date(add_months(received, LI_SILENCE_MONTHS))

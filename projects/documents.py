@@ -15,9 +15,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from accounts.signatories import signatory
 from common.pdf import render_pdf
 
 from .committees import decisions_after
+from .deadlines import li_implicit_decision_date
 from .models import DocumentKind, IssuedDocument, Project
 from .states import DecisionKind, State
 
@@ -29,11 +31,13 @@ def acknowledgment_context(project, kind: str) -> dict | None:
     if kind == "li":
         if project.li_submitted_at is None:
             return None
+        received = timezone.localtime(project.li_submitted_at).date()
         return {
             "project": project,
             "kind": kind,
             "title": "Accusé de réception de la lettre d'intention",
-            "received": timezone.localtime(project.li_submitted_at).date(),
+            "received": received,
+            "li_implicit_on": li_implicit_decision_date(received),
         }
     if kind == "ps":
         if project.ps_submitted_at is None:
@@ -78,6 +82,13 @@ def minutes_pdf(committee) -> bytes:
 
 LI_DECISIONS = ("validate_li", "request_li_changes", "reject_li")
 PS_DECISIONS = ("validate_ps", "oppose_ps")
+# Each decision letter and the transitions it documents (a new decision: a new letter).
+DECISION_LETTERS = {
+    DocumentKind.LI_DECISION: LI_DECISIONS,
+    DocumentKind.PS_DECISION: PS_DECISIONS,
+    DocumentKind.MISSING_ITEMS: ("request_ps_items",),
+    DocumentKind.CLOSING: ("close_without_follow_up",),
+}
 
 
 def _decision(project, transitions, reference=None):
@@ -116,12 +127,34 @@ def _source(project, kind, reference=None):
         event = implicit_event(project)
         template = "projects/pdf/implicit_attestation.html"
     else:
-        transitions = LI_DECISIONS if kind == DocumentKind.LI_DECISION else PS_DECISIONS
-        event = _decision(project, transitions, reference)
+        event = _decision(project, DECISION_LETTERS[kind], reference)
         template = "projects/pdf/decision_letter.html"
     if event is None:
         return None
-    return str(event.pk), template, {"project": project, "event": event, "kind": kind}
+    return str(event.pk), template, decision_context(project, event, kind)
+
+
+def decision_context(project, event, kind) -> dict:
+    """What a decision letter states: the decision, its signatory (name, quality, delegation
+    valid on the decision's day), and for a request for items the items and their due date."""
+    decided_on = timezone.localtime(event.created_at).date()
+    context = {
+        "project": project,
+        "event": event,
+        "kind": kind,
+        "decided_on": decided_on,
+        "signatory": signatory(event.actor, event.organisation, decided_on),
+    }
+    if kind == DocumentKind.MISSING_ITEMS:
+        asked = project.item_requests.filter(requested_at__gte=event.created_at)
+        request = asked.order_by("requested_at", "pk").first()
+        items = getattr(request, "items", None) or event.reason
+        if hasattr(items, "all"):  # a list of items rather than one text
+            items = "\n".join(str(item) for item in items.all())
+        context["items"] = items
+        # The due date belongs to the missing-items rules (another module): used when present.
+        context["items_due_on"] = getattr(request, "due_on", None)
+    return context
 
 
 def stored(project, kind) -> tuple[bool, IssuedDocument | None]:

@@ -115,6 +115,7 @@ class ActionForm(DsfrBaseForm):
         "oppose_ps": ("ground", "reason"),
         "start_aci": (),
         "abandon": ("reason",),
+        "close_without_follow_up": ("reason",),
     }
     OPTIONAL_REASON = {"validate_li", "validate_ps"}
 

@@ -11,7 +11,7 @@ from territories.models import Commune, Departement
 
 from . import permissions as perms
 from .deadlines import implicit_validation_date, opposition_deadline
-from .states import FINAL_STATES, DecisionKind, OppositionGround, State
+from .states import FINAL_STATES, SANS_SUITE_SOURCES, DecisionKind, OppositionGround, State
 from .validators import RNA_RE
 
 
@@ -213,9 +213,18 @@ class Project(ConcurrentTransitionMixin, models.Model):
         state,
         source=[s for s in State if s not in FINAL_STATES],
         target=State.ABANDONNE,
-        permission=perms.leader_or_ars,
+        permission=perms.is_leader,  # only the leaders give up their project
     )
     def abandon(self):
+        pass
+
+    @transition(
+        state,
+        source=SANS_SUITE_SOURCES,
+        target=State.CLASSE_SANS_SUITE,
+        permission=perms.is_ars_of,
+    )
+    def close_without_follow_up(self):
         pass
 
 
@@ -405,6 +414,8 @@ class DocumentKind(models.TextChoices):
     LI_DECISION = "li_decision", "Décision sur la lettre d'intention"
     PS_DECISION = "ps_decision", "Décision sur le projet de santé"
     IMPLICIT_ATTESTATION = "implicit", "Attestation de validation implicite"
+    MISSING_ITEMS = "missing_items", "Demande de pièces manquantes"
+    CLOSING = "closing", "Décision de classement sans suite"
     ACI_CONTRACT = "aci_contract", "Contrat ACI signé"
 
 

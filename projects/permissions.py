@@ -62,9 +62,5 @@ def is_system(project, user) -> bool:
     return user is None
 
 
-def leader_or_ars(project, user) -> bool:
-    return is_leader(project, user) or is_ars_of(project, user)
-
-
 def ars_or_assurance_maladie(project, user) -> bool:
     return is_ars_of(project, user) or is_assurance_maladie_of(project, user)

@@ -330,9 +330,18 @@ def sign_aci(project, user, signed_on: dt.date) -> Project:
 
 
 def abandon(project, user, reason: str) -> Project:
+    """The leaders give up their project (only they may: `Project.abandon`)."""
     if not reason.strip():
         raise WorkflowError("Indiquez pourquoi le projet est abandonné.")
     return perform(project, "abandon", user, reason=reason)
+
+
+def close_without_follow_up(project, user, reason: str) -> Project:
+    """The ARS closes "sans suite" a file that waits on its leaders: a decision, with its
+    reason, notified by a letter stating the voies et délais de recours."""
+    if not reason.strip():
+        raise WorkflowError("Indiquez pourquoi le dossier est classé sans suite.")
+    return perform(project, "close_without_follow_up", user, reason=reason)
 
 
 # --- The scheduler: implicit validation (L.1434-12 CSP) -------------------------------------
@@ -383,6 +392,7 @@ _ACTIONS = {
     "start_aci": lambda p, u, **d: start_aci(p, u),
     "sign_aci": lambda p, u, signed_on=None, **d: sign_aci(p, u, signed_on),
     "abandon": lambda p, u, reason="", **d: abandon(p, u, reason),
+    "close_without_follow_up": lambda p, u, reason="", **d: close_without_follow_up(p, u, reason),
 }
 
 

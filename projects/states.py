@@ -18,11 +18,26 @@ class State(models.TextChoices):
     ACI_PREPARATION = "aci_preparation", "ACI en préparation"
     ACI_SIGNE = "aci_signe", "ACI signé"
     ABANDONNE = "abandonne", "Abandonné"
+    # The ARS closes a file that no longer moves (its leaders no longer answer): a decision,
+    # with its reason, distinct from the leaders' own abandonment.
+    CLASSE_SANS_SUITE = "classe_sans_suite", "Classé sans suite"
 
 
-FINAL_STATES = {State.LI_REJETEE, State.ACI_SIGNE, State.ABANDONNE}
-# Projects whose territory counts (overlap rules): LI deposited or later, not abandoned/rejected.
-ACTIVE_STATES = [s for s in State if s not in {State.EMERGENCE, State.LI_REJETEE, State.ABANDONNE}]
+FINAL_STATES = {State.LI_REJETEE, State.ACI_SIGNE, State.ABANDONNE, State.CLASSE_SANS_SUITE}
+# Closed without a contract: no territory, no reminder.
+CLOSED_STATES = [State.LI_REJETEE, State.ABANDONNE, State.CLASSE_SANS_SUITE]
+# Projects whose territory counts (overlap rules): LI deposited or later, not closed.
+ACTIVE_STATES = [s for s in State if s != State.EMERGENCE and s not in CLOSED_STATES]
+# Where the ARS may close a file "sans suite": the file waits on its leaders. Never while the
+# ARS must decide (LI or PS under review: the two-month rule runs) nor once the PS is validated
+# (that decision created rights; withdrawing it is another legal act).
+SANS_SUITE_SOURCES = [
+    State.LI_A_MODIFIER,
+    State.LI_VALIDEE,
+    State.ASSOCIATION_CONSTITUEE,
+    State.PS_INCOMPLET,
+    State.PS_OPPOSE,
+]
 PS_VALIDATED_STATES = [
     State.PS_VALIDE,
     State.PS_REPUTE_VALIDE,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from funding import deadlines
 from funding.models import Contract, PreAciSupport
+from projects.deadlines import PRE_ACI_START_TO_CONFIRM
 from projects.states import State
 
 # Who must act before the deadline.
@@ -33,6 +34,8 @@ class Deadline:
     holder: str
     # An open deadline is one whose obligation is not yet known to be met.
     open: bool = True
+    # Why the date is not settled, when no source gives it: shown "à confirmer".
+    to_confirm: str = ""
 
     @property
     def key(self) -> str:
@@ -62,8 +65,11 @@ def _pre_aci(project, support) -> list[Deadline]:
     label = "Dépôt du projet de santé (engagement de l'accompagnement pré-ACI)"
     still_due = project.ps_submitted_at is None
     return [
-        Deadline(project.pk, project.name, "pre_aci_ps", label, support.ps_due_on, CPTS, still_due)
-    ]
+        Deadline(
+            project.pk, project.name, "pre_aci_ps", label, support.ps_due_on, CPTS, still_due,
+            to_confirm=PRE_ACI_START_TO_CONFIRM,
+        )
+    ]  # fmt: skip
 
 
 def _contract(project, contract) -> list[Deadline]:
@@ -86,12 +92,16 @@ def _contract(project, contract) -> list[Deadline]:
     if "crise_sanitaire" in started:
         for year, due in enumerate(deadlines.crisis_plan_dates(signed), start=1):
             label = "Plan d'action crises sanitaires" + (" (mise à jour)" if year > 1 else "")
-            items.append(Deadline(project.pk, project.name, "crisis_plan", label, due, CPTS))
+            items.append(Deadline(
+                project.pk, project.name, "crisis_plan", label, due, CPTS,
+                to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
+            ))  # fmt: skip
     for year, due in enumerate(deadlines.evaluation_dates(signed), start=1):
-        label = f"Évaluation annuelle des indicateurs (année {year})"
-        items.append(
-            Deadline(project.pk, project.name, "evaluation", label, due, ASSURANCE_MALADIE)
-        )
+        label = f"Évaluation annuelle des indicateurs et solde (année {year})"
+        items.append(Deadline(
+            project.pk, project.name, "evaluation", label, due, ASSURANCE_MALADIE,
+            to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
+        ))  # fmt: skip
     end = deadlines.contract_end(signed)
     items.append(
         Deadline(

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from accounts.models import OrganisationKind, User
 from audit.services import record
 from outbox.services import enqueue_mail
 from projects.models import Project, ProjectMember
-from projects.states import State
+from projects.states import CLOSED_STATES
 
 from .collect import ARS, ASSURANCE_MALADIE, CPTS, deadlines_for
 from .models import CalendarFeed, ReminderSent, new_secret
@@ -44,12 +45,15 @@ class Recipients:
         ).select_related("user"):
             self.leaders[member.project_id].append(member.user)
         departements = {p.departement_id for p in projects}
+        regions = {p.departement.region_id for p in projects}
         self.staff = defaultdict(list)
         for user in User.objects.filter(
-            is_active=True, organisation__departement_id__in=departements
+            Q(organisation__departement_id__in=departements)
+            | Q(organisation__kind=OrganisationKind.ARS, organisation__region_id__in=regions),
+            is_active=True,
         ).select_related("organisation"):
             org = user.organisation
-            self.staff[(org.kind, org.departement_id)].append(user)
+            self.staff[(org.kind, org.departement_id or org.region_id)].append(user)
 
     def institution(self, holder, departement_id):
         return [u for kind in HOLDER_KINDS[holder] for u in self.staff[(kind, departement_id)]]
@@ -57,7 +61,12 @@ class Recipients:
     def for_deadline(self, deadline, project):
         if deadline.holder == CPTS:
             return self.leaders[project.pk]
-        return self.institution(deadline.holder, project.departement_id)
+        people = self.institution(deadline.holder, project.departement_id)
+        if deadline.holder == ARS:
+            # The DG ARS (siège) takes the legal decision (opposition, L.1434-12 CSP): reminded
+            # as well as the délégation that prepares it.
+            people += self.staff[(OrganisationKind.ARS, project.departement.region_id)]
+        return people
 
 
 def _send_once(deadline, offset, user, today) -> bool:
@@ -80,8 +89,7 @@ def _send_once(deadline, offset, user, today) -> bool:
 def send_reminders(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     offsets = sorted(settings.CPTS_REMINDER_OFFSETS)
-    closed = [State.ABANDONNE, State.LI_REJETEE]
-    projects = list(Project.objects.exclude(state__in=closed).select_related("departement"))
+    projects = list(Project.objects.exclude(state__in=CLOSED_STATES).select_related("departement"))
     by_id = {p.pk: p for p in projects}
     recipients = Recipients(projects)
     sent = 0

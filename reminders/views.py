@@ -74,7 +74,8 @@ def calendar_feed(request, secret):
             f"{d.key}@{host}",
             d.due,
             f"{d.label} – {d.project_name}",
-            f"À la main : {d.holder_label}",
+            f"À la main : {d.holder_label}"
+            + (f" — date à confirmer : {d.to_confirm}" if d.to_confirm else ""),
         )
         for d in deadlines_for(visible_projects(user))
         if d.due >= today - dt.timedelta(days=365)

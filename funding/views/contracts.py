@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from common import exports
 from common.messages import attempt
+from projects.deadlines import PRE_ACI_START_TO_CONFIRM
 from projects.selectors import visible_projects
 from projects.states import State
 
@@ -50,6 +51,7 @@ def _institution_context(user) -> dict:
         "fir_grants": FirGrant.objects.filter(project__in=projects).select_related("project"),
         "fir_eligible": eligible,
         "pre_aci_eligible": eligible.filter(pre_aci_support__isnull=True),
+        "pre_aci_to_confirm": PRE_ACI_START_TO_CONFIRM,
     }
 
 

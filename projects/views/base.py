@@ -17,10 +17,18 @@ ACTIONS = {
     "oppose_ps": ("S'opposer au projet de santé", "fr-btn--tertiary"),
     "start_aci": ("Engager la préparation de l'ACI", "fr-btn--secondary"),
     "abandon": ("Abandonner le projet", "fr-btn--tertiary"),
+    "close_without_follow_up": ("Classer le dossier sans suite", "fr-btn--tertiary"),
 }
 
 
-IRREVERSIBLE = {"validate_li", "reject_li", "validate_ps", "oppose_ps", "abandon"}
+IRREVERSIBLE = {
+    "validate_li",
+    "reject_li",
+    "validate_ps",
+    "oppose_ps",
+    "abandon",
+    "close_without_follow_up",
+}
 
 
 def _project(request, pk):

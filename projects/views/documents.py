@@ -8,6 +8,14 @@ from .. import documents
 from ..models import DocumentKind
 from .base import _project, _stored_pdf
 
+# The decision letters by their address (…/decision/<kind>.pdf).
+DECISION_LETTERS = {
+    "li": DocumentKind.LI_DECISION,
+    "ps": DocumentKind.PS_DECISION,
+    "pieces": DocumentKind.MISSING_ITEMS,
+    "classement": DocumentKind.CLOSING,
+}
+
 
 def _issued(request, pk, kind, filename):
     """The stored copy of a document issued to the file. A task issues it after the transition
@@ -45,7 +53,6 @@ def implicit_attestation_pdf(request, pk):
 
 @login_required
 def decision_letter_pdf(request, pk, kind):
-    kinds = {"li": DocumentKind.LI_DECISION, "ps": DocumentKind.PS_DECISION}
-    if kind not in kinds:
+    if kind not in DECISION_LETTERS:
         raise Http404
-    return _issued(request, pk, kinds[kind], f"decision-{kind}-{pk}.pdf")
+    return _issued(request, pk, DECISION_LETTERS[kind], f"decision-{kind}-{pk}.pdf")

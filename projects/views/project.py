@@ -17,7 +17,7 @@ from ..forms import (
     ActionForm,
 )
 from ..models import ProjectEvent, ProjectMember
-from ..progress import next_deadline, who_has_the_hand
+from ..progress import next_deadline, ps_status, who_has_the_hand
 from ..states import State
 from .base import (
     ACTIONS,
@@ -78,6 +78,9 @@ def project_detail(request, pk):
             "implicit": "deem_ps_validated" in transitions,
             "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
             "ps_decided": bool(transitions & set(documents.PS_DECISIONS)),
+            "items_requested": "request_ps_items" in transitions,
+            "closed_sans_suite": "close_without_follow_up" in transitions,
+            "ps_status": ps_status(project, events),
             "journal": entries,
             "journal_count": entry_count,
             "State": State,

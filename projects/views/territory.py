@@ -20,10 +20,10 @@ from .. import maps
 from .. import permissions as perms
 from .. import territory as services
 from ..selectors import visible_projects
-from ..states import State
+from ..states import CLOSED_STATES
 
 _CODE_SPLIT = re.compile(r"[\s,;]+")
-HIDDEN_STATES = (State.ABANDONNE, State.LI_REJETEE)
+HIDDEN_STATES = tuple(CLOSED_STATES)
 
 
 def _project(request, pk):

@@ -38,6 +38,7 @@ SCOPED = [
     ("implicit_attestation", lambda c: [c.p], "get", dict.fromkeys(ROLES, 404)),
     ("statutes", lambda c: [c.p], "get", ALL_200),
     ("decision_letter", lambda c: [c.p, "li"], "get", ALL_200),
+    ("decision_letter", lambda c: [c.p, "pieces"], "get", dict.fromkeys(ROLES, 404)),
     ("attachment_add", lambda c: [c.p], "get", LEADER_ONLY),
     ("attachment", lambda c: [c.p, c.attachment], "get", ALL_200),
     ("action", lambda c: [c.p, "validate_ps"], "get", ARS_ONLY),
@@ -45,7 +46,9 @@ SCOPED = [
     ("action", lambda c: [c.p, "request_ps_items"], "get", ARS_ONLY),
     ("action", lambda c: [c.p, "validate_li"], "get", NOBODY),
     ("action", lambda c: [c.p, "start_aci"], "get", NOBODY),
-    ("action", lambda c: [c.p, "abandon"], "get", {**ARS_ONLY, "leader": 200}),
+    ("action", lambda c: [c.p, "abandon"], "get", LEADER_ONLY),  # only the leaders abandon
+    # The ARS closes sans suite a file waiting on its leaders, never a PS under review.
+    ("action", lambda c: [c.p, "close_without_follow_up"], "get", NOBODY),
     ("messages", lambda c: [c.p], "get", {**ARS_ONLY, "leader": 200}),
     ("invite", lambda c: [c.p], "get", LEADER_ONLY),
     ("territory", lambda c: [c.p], "get", ALL_200),

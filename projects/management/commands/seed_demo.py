@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind
 from projects import services
 from projects.deadlines import implicit_validation_date, opposition_deadline
-from projects.models import HealthProject, Project
+from projects.models import Association, HealthProject, Project, ProjectEvent
 from projects.states import OppositionGround, State
 from territories.models import Commune, Departement, Epci, Region
 from territories.sizing import taille_for_population
@@ -170,6 +170,10 @@ class Command(BaseCommand):
         if goal == State.ABANDONNE:
             services.abandon(project, leader, "L'équipe projet s'est dissoute.")
             return
+        if goal == State.CLASSE_SANS_SUITE:
+            reason = "Aucune nouvelle des porteurs depuis la validation de la lettre d'intention."
+            services.close_without_follow_up(project, ars, reason)
+            return
         if goal == State.LI_VALIDEE:
             return
         services.constitute_association(
@@ -177,7 +181,8 @@ class Command(BaseCommand):
             leader,
             name=project.name,
             rna=f"W33{project.pk:07d}",
-            general_assembly_on=timezone.localdate() - dt.timedelta(days=30),
+            # The same day as the LI's validation (both moved back with a backdated receipt).
+            general_assembly_on=timezone.localdate(),
         )
         if goal == State.ASSOCIATION_CONSTITUEE:
             return
@@ -209,10 +214,28 @@ class Command(BaseCommand):
             services.sign_aci(project, cpam or ars, timezone.localdate())
 
     def _backdate_receipt(self, project, days):
-        received = timezone.localdate() - dt.timedelta(days=days)
+        """As if the PS had been filed and received `days` ago, and the earlier steps a month
+        before that: the receipt's "déposé le" and "reçu complet le" are the same day, and the
+        history and letters keep their order (demo data only: history rows are moved by update)."""
+        before_ps, after = dt.timedelta(days=days + 30), dt.timedelta(days=days)
+        received = timezone.localdate() - after
         deadline = opposition_deadline(received)
+        project = Project.objects.get(pk=project.pk)
         Project.objects.filter(pk=project.pk).update(
+            li_submitted_at=project.li_submitted_at - before_ps,
+            li_decided_at=project.li_decided_at - before_ps,
+            ps_submitted_at=project.ps_submitted_at - after,
             ps_received_on=received,
             ps_deadline=deadline,
             ps_implicit_on=implicit_validation_date(deadline),
         )
+        Association.objects.filter(project=project).update(  # the day its event says
+            general_assembly_on=received - dt.timedelta(days=30)
+        )
+        events = list(ProjectEvent.objects.filter(project=project).order_by("pk"))
+        filed = next(e.pk for e in events if e.transition == "submit_ps")
+        for event in events:  # in Python: SQLite (make run) has no date arithmetic
+            delta = before_ps if event.pk < filed else after
+            ProjectEvent.objects.filter(pk=event.pk).update(
+                created_at=event.created_at - delta, effective_on=event.effective_on - delta
+            )
