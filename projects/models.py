@@ -393,6 +393,9 @@ class ProjectEvent(AppendOnly, models.Model):
 from .collaboration import (  # noqa: E402, F401
     Attachment,
     Committee,
+    CommitteeDocument,
+    CommitteeMember,
+    DecisionCommittee,
     Invitation,
     Message,
     Opinion,
