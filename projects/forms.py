@@ -311,11 +311,16 @@ class OpinionForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         field.choices = institutions
-        if len(institutions) == 1:  # one seat: said in the label, nothing to choose
+        if len(institutions) == 1:  # one seat: nothing to choose
             field.widget = forms.HiddenInput()
             field.initial = institutions[0][0]
+            field.required = False
         else:
             field.widget = forms.RadioSelect(choices=institutions)
+
+    def clean_institution(self):
+        choices = self.fields["institution"].choices
+        return self.cleaned_data["institution"] or (choices[0][0] if len(choices) == 1 else "")
 
 
 class AttendanceForm(DsfrBaseForm):
