@@ -68,9 +68,7 @@ def test_list_and_calendars_name_the_leaders_projects_only(two, world, login, cl
     assert BETA in body.replace("\r\n ", "")
 
 
-def test_the_minutes_are_an_extract_for_a_leader_draft_and_closed(
-    two, world, login, time_machine
-):
+def test_the_minutes_are_an_extract_for_a_leader_draft_and_closed(two, world, login, time_machine):
     url = reverse("projects:committee_minutes", args=[two.committee.pk])
     draft = " ".join(pdf_text(login(two.leader_alpha).get(url).content).split())
     assert "Extrait du projet de compte rendu" in draft and ALPHA in draft
