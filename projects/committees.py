@@ -109,6 +109,16 @@ def visible_documents(user, committee):
     return documents.filter(Q(project__isnull=True) | Q(project__members__user=user))
 
 
+SEAT_ORDER = {Seat.ORGANISATION: 0, Seat.USAGERS: 1, Seat.INVITED: 2}
+
+
+def participants(committee) -> list[CommitteeMember]:
+    """The members as the page, the mail and the minutes list them: organisations, the user
+    representative, invited persons."""
+    seats = committee.participants.select_related("organisation")
+    return sorted(seats, key=lambda m: SEAT_ORDER[m.seat])
+
+
 def agenda_candidates(departement, kind):
     return Project.objects.filter(departement=departement, state__in=AGENDA_STATES[kind])
 

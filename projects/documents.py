@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from common.pdf import render_pdf
 
-from .committees import minutes_items
+from .committees import minutes_items, participants
 from .models import DocumentKind, IssuedDocument, Project
 from .states import DecisionKind, State
 
@@ -69,7 +69,7 @@ def minutes_pdf(committee, projects=None) -> bytes:
         {
             "committee": committee,
             "items": minutes_items(committee, agenda),
-            "participants": committee.participants.select_related("organisation"),
+            "participants": participants(committee),
             "documents": committee.documents.filter(
                 Q(project__isnull=True) | Q(project__in=agenda)
             ),

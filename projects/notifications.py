@@ -105,7 +105,8 @@ def notify_opinion(opinion) -> None:
 def notify_committee(committee) -> None:
     """Convene the member institutions (the whole agenda) and the leaders of each project on
     the agenda (their own project only: one mail per project, never another's name)."""
-    participants = list(committee.participants.select_related("organisation"))
+    seats = committee.participants.select_related("organisation")
+    participants = sorted(seats, key=lambda m: m.seat != "organisation")  # organisations first
     context = {
         "committee": committee,
         "participants": participants,

@@ -122,7 +122,7 @@ def committee_detail(request, pk):
             "committee": committee,
             "items": items,
             "whole_agenda": committee_services.sees_whole_agenda(user, committee),
-            "participants": committee.participants.select_related("organisation"),
+            "participants": committee_services.participants(committee),
             "documents": committee_services.visible_documents(user, committee),
             "attendance_form": AttendanceForm(committee=committee)
             if is_ars and is_open and met
