@@ -472,9 +472,19 @@ def file_decision_committee(event, committee=None, without_committee="") -> Deci
         raise WorkflowError(
             "Ce comité n'a pas examiné cette lettre d'intention (ou ne s'est pas encore réuni)."
         )
-    return DecisionCommittee.objects.create(
+    filed = DecisionCommittee.objects.create(
         event=event, committee=committee, without_committee=without_committee
     )
+    where = f"prise en comité : {committee}" if committee else "prise hors comité"
+    record(
+        event.actor,
+        "projects.decision.committee",
+        f"{event.get_target_display()} – décision {where}",
+        filed,
+        project=event.project,
+        changes={"motif hors comité": [None, without_committee]} if without_committee else None,
+    )
+    return filed
 
 
 # --- Calendar --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from projects import services
 from projects.collaboration import DecisionCommittee
 from projects.errors import WorkflowError
@@ -32,6 +33,8 @@ def test_a_decision_in_committee_is_recorded_with_it(met, world):
     assert event.committee_record.committee == met.committee
     assert event.committee_record.without_committee == ""
     assert list(met.committee.decisions.all()) == [event.committee_record]
+    (entry,) = AuditEntry.objects.filter(action="projects.decision.committee")
+    assert entry.label.endswith(f"décision prise en comité : {met.committee}")
 
 
 def test_a_decision_without_committee_says_why(met, world):
@@ -59,6 +62,10 @@ def test_a_decision_without_committee_says_why(met, world):
     )
     record = met.alpha.events.get(transition="reject_li").committee_record
     assert (record.committee, record.without_committee) == (None, "Comité annulé")
+    (entry,) = AuditEntry.objects.filter(action="projects.decision.committee")
+    assert (entry.actor, entry.project_id) == (world.ars_dd, met.alpha.pk)
+    assert "prise hors comité" in entry.label
+    assert entry.changes == {"motif hors comité": [None, "Comité annulé"]}
 
 
 def test_only_a_committee_that_examined_the_letter_and_met(world, met):
