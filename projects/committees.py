@@ -260,6 +260,43 @@ def add_document(committee, user, *, title, file, project=None) -> CommitteeDocu
         return _add_document(locked, user, title, file, project)
 
 
+def add_member(committee, user, *, organisation=None, name="", quality="") -> CommitteeMember:
+    """Seat one more organisation (one of the territory), or invite one more person, before the
+    committee is closed."""
+    if not is_ars_for(user, committee.departement):
+        raise PermissionDenied("Seule l'ARS du territoire compose ses comités.")
+    name, quality = (name or "").strip(), (quality or "").strip()
+    if (organisation is None) == (not name):
+        raise WorkflowError("Choisissez une organisation, ou donnez le nom d'une personne invitée.")
+    if (
+        organisation is not None
+        and not member_organisations(committee.departement).filter(pk=organisation.pk).exists()
+    ):
+        raise WorkflowError("Cette organisation n'agit pas sur ce département.")
+    with transaction.atomic():
+        locked = _lock_open(committee)
+        if (
+            organisation is not None
+            and locked.participants.filter(organisation=organisation).exists()
+        ):
+            raise WorkflowError("Cette organisation siège déjà dans ce comité.")
+        member = CommitteeMember.objects.create(
+            committee=locked,
+            seat=Seat.ORGANISATION if organisation else Seat.INVITED,
+            organisation=organisation,
+            name="" if organisation else name,
+            quality="" if organisation else quality,
+        )
+        record(
+            user,
+            "projects.committee.member",
+            f"Membre ajouté au comité : {member}",
+            locked,
+            changes={"membres": [None, str(member)]},
+        )
+    return member
+
+
 def record_attendance(committee, user, present) -> Committee:
     """After the meeting, the ARS records who attended (`present`: member ids); the others
     are recorded absent. Until the committee is closed it can be corrected (journaled)."""

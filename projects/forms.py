@@ -323,6 +323,38 @@ class OpinionForm(DsfrBaseForm):
         return self.cleaned_data["institution"] or (choices[0][0] if len(choices) == 1 else "")
 
 
+class MemberForm(DsfrBaseForm):
+    """One more member: an organisation of the territory, or an invited person."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="— Aucune : une personne invitée —",
+    )
+    name = forms.CharField(
+        label="Ou personne invitée : nom et prénom", max_length=200, required=False
+    )
+    quality = forms.CharField(label="Sa qualité", max_length=200, required=False)
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        seated = committee.participants.exclude(organisation=None).values("organisation")
+        field = self.fields["organisation"]
+        field.queryset = committees.member_organisations(committee.departement).exclude(
+            pk__in=seated
+        )
+        field.label_from_instance = _organisation_label
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("organisation") is None) == (not data.get("name", "").strip()):
+            raise forms.ValidationError(
+                "Choisissez une organisation, ou donnez le nom d'une personne invitée."
+            )
+        return data
+
+
 class AttendanceForm(DsfrBaseForm):
     present = forms.ModelMultipleChoiceField(
         label="Présents",

@@ -55,6 +55,11 @@ urlpatterns = [
     ),
     path("comites/<int:pk>/cloture/", committees.committee_close, name="committee_close"),
     path(
+        "comites/<int:pk>/membres/ajouter/",
+        committees.committee_member_add,
+        name="committee_member_add",
+    ),
+    path(
         "comites/<int:pk>/presences/",
         committees.committee_attendance,
         name="committee_attendance",

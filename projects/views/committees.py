@@ -20,6 +20,7 @@ from ..forms import (
     AttendanceForm,
     CommitteeDocumentForm,
     CommitteeForm,
+    MemberForm,
     OpinionForm,
 )
 from ..selectors import visible_projects
@@ -130,6 +131,7 @@ def committee_detail(request, pk):
             "document_form": CommitteeDocumentForm(committee=committee)
             if is_ars and is_open
             else None,
+            "member_form": MemberForm(committee=committee) if is_ars and is_open else None,
             "may_close": committee_services.may_close(user, committee),
             "Institution": Institution,
         },
@@ -179,6 +181,23 @@ def committee_attendance(request, pk):
         )
     else:
         messages.error(request, "Présences non enregistrées : cochez des membres du comité.")
+    return redirect("projects:committee", pk=pk)
+
+
+@login_required
+@require_POST
+def committee_member_add(request, pk):
+    committee = _ars_committee(request, pk, "Seule l'ARS du territoire compose ses comités.")
+    form = MemberForm(request.POST, committee=committee)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: committee_services.add_member(committee, request.user, **form.cleaned_data),
+            "Membre ajouté.",
+        )
+    else:
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, "Membre non ajouté : " + " ".join(errors))
     return redirect("projects:committee", pk=pk)
 
 

@@ -160,3 +160,32 @@ def test_documents_of_the_convocation(world, login, time_machine):
     with pytest.raises(WorkflowError, match="clos"):
         committees.add_document(two.committee, world.ars_dd, title="X", file=pdf_upload())
     assert two.committee.documents.count() == 2
+
+
+def test_members_added_later_journaled(world, login, time_machine):
+    from tests.world import institution_user
+
+    two = TwoItems(world)
+    late_urps = institution_user("urps", region=world.dept.region)  # not seated at creation
+    client = login(world.ars_dd)
+    page = client.get(reverse("projects:committee", args=[two.committee.pk])).content.decode()
+    form = page.split('id="member-form"')[1].split("</form>")[0]
+    assert str(late_urps.organisation) in form and str(world.cpam.organisation) not in form
+    url = reverse("projects:committee_member_add", args=[two.committee.pk])
+    client.post(url, {"organisation": late_urps.organisation.pk})
+    client.post(url, {"name": "Paul Roy", "quality": "chargé de mission"})
+    client.post(url, {"organisation": world.cpam_other.organisation.pk})  # not offered
+    client.post(url, {})  # neither
+    added = two.committee.participants.order_by("-pk")[:2]
+    assert [str(m) for m in added] == ["Paul Roy (chargé de mission)", str(late_urps.organisation)]
+    assert AuditEntry.objects.filter(action="projects.committee.member").count() == 2
+    # Seated now: the late URPS gives its own opinion.
+    committees.record_opinion(two.committee, two.alpha, late_urps, value="favorable")
+    with pytest.raises(WorkflowError, match="siège déjà"):
+        committees.add_member(two.committee, world.ars_dd, organisation=world.cpam.organisation)
+    with pytest.raises(PermissionDenied):
+        committees.add_member(two.committee, world.cpam, name="Quelqu'un")
+    time_machine.move_to(two.committee.meets_at + dt.timedelta(hours=1))
+    committees.close_committee(two.committee, world.ars_dd)
+    with pytest.raises(WorkflowError, match="clos"):
+        committees.add_member(two.committee, world.ars_dd, name="Trop tard")

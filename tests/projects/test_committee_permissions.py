@@ -79,6 +79,13 @@ CASES = [
         expect(default=302, leader_item=403, leader_other=404, anonymous=LOGIN),
     ),
     (
+        "committee_member_add",
+        lambda t: [t.committee.pk],
+        "post",
+        lambda t: {"name": "Paul Roy", "quality": "chargé de mission"},
+        expect(default=403, ars_dd=302, ars=302, anonymous=LOGIN),
+    ),
+    (
         "committee_attendance",
         lambda t: [t.committee.pk],
         "post",

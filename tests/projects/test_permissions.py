@@ -63,6 +63,7 @@ SCOPED = [
         "post",
         {**dict.fromkeys(ROLES, 302), "leader": 403},
     ),
+    ("committee_member_add", lambda c: [c.committee], "post", ARS_REDIRECT),
     ("committee_attendance", lambda c: [c.committee], "post", ARS_REDIRECT),
     ("committee_document_add", lambda c: [c.committee], "post", ARS_REDIRECT),
     ("committee_document", lambda c: [c.committee, c.document], "get", ALL_200),
