@@ -23,6 +23,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="Motif", widget=forms.Textarea)
 
 
+class LetterDecisionForm(ReasonForm):
+    """The admin decides an LI outside any committee: it says why (issue 15)."""
+
+    without_committee = forms.CharField(label="Motif de la décision hors comité")
+
+
+class LetterValidationForm(LetterDecisionForm):
+    reason = forms.CharField(label="Observations", widget=forms.Textarea, required=False)
+
+
 class OppositionForm(ReasonForm):
     ground = forms.ChoiceField(label="Motif légal", choices=OppositionGround.choices)
 
@@ -66,8 +76,9 @@ class EventInline(admin.TabularInline):
 class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["state"]
     fsm_forms = {
-        "request_li_changes": ReasonForm,
-        "reject_li": ReasonForm,
+        "validate_li": LetterValidationForm,
+        "request_li_changes": LetterDecisionForm,
+        "reject_li": LetterDecisionForm,
         "oppose_ps": OppositionForm,
         "request_ps_items": ItemsForm,
         "sign_aci": SignatureForm,

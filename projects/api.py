@@ -16,7 +16,15 @@ from accounts.api_auth import acting_organisation
 from common.api import Out, Pages
 from territories.schemas import CommuneOut, DepartementOut
 
-from .collaboration import Committee, CommitteeKind, Institution, Opinion, OpinionValue
+from .collaboration import (
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    Institution,
+    Opinion,
+    OpinionValue,
+    Seat,
+)
 from .models import Project
 from .selectors import deadline_within
 from .states import OppositionGround, State
@@ -163,13 +171,39 @@ class AgendaItemOut(Schema):
 class OpinionOut(Schema):
     project_id: int
     institution: Institution
+    member: str = Field(
+        description="au nom de qui (l'organisation, ou le représentant des usagers)"
+    )
     value: OpinionValue
     value_label: str
     recorded_at: dt.datetime
+    amended: bool = Field(description="l'avis en vigueur modifie un avis antérieur")
 
     @staticmethod
     def resolve_value_label(obj):
         return obj.get_value_display()
+
+    @staticmethod
+    def resolve_member(obj):
+        # Organisations by name; people (the user representative) by their seat only.
+        member = obj.member
+        return member.organisation.name if member.organisation_id else member.get_seat_display()
+
+    @staticmethod
+    def resolve_amended(obj):
+        return obj.amends_id is not None
+
+
+class MemberOut(Schema):
+    """A seat: the organisation's name, never a person's (as everywhere in the API)."""
+
+    seat: Seat
+    organisation: str | None = Field(description="l'organisation membre ; vide pour une personne")
+    attended: bool | None = Field(description="présent ; vide tant que non relevé")
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.name if obj.organisation_id else None
 
 
 class CommitteeOut(Schema):
@@ -180,6 +214,7 @@ class CommitteeOut(Schema):
     meets_at: dt.datetime
     place: str
     agenda: list[AgendaItemOut]
+    members: list[MemberOut]
     opinions: list[OpinionOut]
 
     @staticmethod
@@ -189,6 +224,10 @@ class CommitteeOut(Schema):
     @staticmethod
     def resolve_agenda(obj):
         return obj.projects.all()
+
+    @staticmethod
+    def resolve_members(obj):
+        return obj.participants.all()
 
     @staticmethod
     def resolve_opinions(obj):
@@ -210,7 +249,15 @@ def organisation_committees(org):
                 "projects",
                 queryset=projects.select_related(None).only("id", "name", "state").order_by("name"),
             ),
-            Prefetch("opinions", queryset=Opinion.objects.filter(project__in=projects)),
+            Prefetch(
+                "participants", queryset=CommitteeMember.objects.select_related("organisation")
+            ),
+            Prefetch(
+                "opinions",
+                queryset=Opinion.objects.filter(project__in=projects).select_related(
+                    "member__organisation"
+                ),
+            ),
         )
     )
 

@@ -3,13 +3,24 @@
 Imported at the end of `projects.models` so that Django registers them in the `projects` app.
 """
 
+import datetime as dt
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import OrganisationKind
+from common.append_only import AppendOnly
 from territories.models import Departement
+
+# When a committee may meet (issue 17): not before the CPTS committees existed (2019), and
+# not more than COMMITTEE_HORIZON after it is convened. The form, the service and the database
+# (CheckConstraints below) all hold it: a committee in year 1 or 9999 cannot exist.
+COMMITTEE_EARLIEST = dt.datetime(2019, 1, 1, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+COMMITTEE_HORIZON = dt.timedelta(days=731)  # about two years
 
 
 class CommitteeKind(models.TextChoices):
@@ -27,6 +38,16 @@ class Institution(models.TextChoices):
     USAGERS = "usagers", "Représentant des usagers"
 
 
+# Organisations whose seat gives an opinion (the user representative's seat too, see Seat).
+OPINION_KINDS = {
+    OrganisationKind.ARS: Institution.ARS,
+    OrganisationKind.ARS_DD: Institution.ARS,
+    OrganisationKind.CPAM: Institution.CPAM,
+    OrganisationKind.MSA: Institution.MSA,
+    OrganisationKind.URPS: Institution.URPS,
+}
+
+
 class OpinionValue(models.TextChoices):
     FAVORABLE = "favorable", "Favorable"
     RESERVES = "reserves", "Favorable avec réserves"
@@ -40,16 +61,9 @@ class Committee(models.Model):
     )
     meets_at = models.DateTimeField("date et heure")
     place = models.CharField("lieu", max_length=200)
-    members = models.TextField(
-        "membres",
-        help_text="ARS, CPAM, MSA, URPS, représentant des usagers (PS), porteurs : un par ligne.",
-    )
-    user_representative = models.CharField(
-        "représentant des usagers",
-        max_length=200,
-        blank=True,
-        help_text="Obligatoire pour un comité du projet de santé.",
-    )
+    # Free text from before the members were listed one by one (CommitteeMember): kept as
+    # written, shown as notes on the composition.
+    members = models.TextField("précisions sur la composition", blank=True)
     projects = models.ManyToManyField(
         "projects.Project", blank=True, related_name="committees", verbose_name="ordre du jour"
     )
@@ -68,39 +82,210 @@ class Committee(models.Model):
     class Meta:
         ordering = ["-meets_at"]
         verbose_name = "comité"
+        constraints = [
+            models.CheckConstraint(
+                name="committee_meets_after_2019",
+                condition=Q(meets_at__gte=COMMITTEE_EARLIEST),
+            ),
+            models.CheckConstraint(
+                name="committee_meets_within_horizon",
+                condition=Q(meets_at__lte=F("created_at") + COMMITTEE_HORIZON),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.departement} – {self.meets_at:%d/%m/%Y}"
 
+    @property
+    def user_representative(self):
+        """The seat of the représentant des usagers (a named person), if any."""
+        return next((m for m in self.participants.all() if m.seat == Seat.USAGERS), None)
 
-class Opinion(models.Model):
-    """One institution's opinion on one project at one committee (the latest one counts)."""
+
+class Seat(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation membre"
+    USAGERS = "usagers", "Représentant des usagers"
+    INVITED = "invite", "Personne invitée"
+
+
+class CommitteeMember(models.Model):
+    """Who sits in a committee: an organisation (each URPS, the CPAM, the MSA, the ARS…), the
+    représentant des usagers (a named person) or an invited person; and whether they attended."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="participants")
+    seat = models.CharField("siège", max_length=12, choices=Seat.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+    )
+    name = models.CharField("nom et prénom", max_length=200, blank=True)
+    quality = models.CharField("qualité", max_length=200, blank=True)
+    # None until the ARS records the attendance after the meeting.
+    attended = models.BooleanField("présent", null=True, blank=True)
+
+    class Meta:
+        ordering = ["seat", "organisation__kind", "organisation__name", "name", "pk"]
+        verbose_name = "membre du comité"
+        verbose_name_plural = "membres du comité"
+        constraints = [
+            models.CheckConstraint(
+                name="committee_member_is_an_organisation_or_a_person",
+                condition=Q(seat="organisation", organisation__isnull=False)
+                | (Q(organisation__isnull=True) & ~Q(seat="organisation") & ~Q(name="")),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_seat_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(seat="usagers"),
+                name="one_user_representative_per_committee",
+            ),
+        ]
+
+    def __str__(self):
+        if self.organisation_id:
+            return str(self.organisation)
+        return f"{self.name} ({self.quality})" if self.quality else self.name
+
+    @property
+    def institution(self) -> str | None:
+        """The institution this seat gives an opinion for; None for a seat without one."""
+        if self.seat == Seat.USAGERS:
+            return Institution.USAGERS
+        if self.organisation_id:
+            return OPINION_KINDS.get(self.organisation.kind)
+        return None
+
+
+class CurrentOpinions(models.Manager):
+    """The opinions in force: those no later version amends."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(amended_by__isnull=True)
+
+
+class Opinion(AppendOnly, models.Model):
+    """One seat's opinion on one project at one committee. Never changed: an amendment is a new
+    row pointing at the version it amends, so the history stays (`Opinion.versions`); the
+    default manager (and `committee.opinions`) give the opinions in force."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="opinions")
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="opinions"
     )
+    member = models.ForeignKey(
+        CommitteeMember,
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        verbose_name="au nom de",
+    )
+    amends = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amended_by",
+        verbose_name="modifie l'avis",
+    )
     institution = models.CharField("institution", max_length=10, choices=Institution.choices)
     value = models.CharField("avis", max_length=12, choices=OpinionValue.choices)
     comment = models.TextField("observations", blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who recorded it (the ARS for the user representative), not the seat.
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    objects = CurrentOpinions()
+    versions = models.Manager()  # noqa: DJ012 - a manager, not a field: every version
+
     class Meta:
         ordering = ["recorded_at", "pk"]
         verbose_name = "avis"
         verbose_name_plural = "avis"
+        base_manager_name = "versions"
         constraints = [
+            # A seat gives one first opinion per project; later ones amend it, one after the
+            # other (`amends` is one-to-one: two amendments of one version cannot both land).
             models.UniqueConstraint(
-                fields=["committee", "project", "institution"], name="one_opinion_per_institution"
+                fields=["committee", "project", "member"],
+                condition=Q(amends__isnull=True),
+                name="one_first_opinion_per_seat",
             )
         ]
 
     def __str__(self):
-        return f"{self.get_institution_display()} : {self.get_value_display()}"
+        return f"{self.member} : {self.get_value_display()}"
+
+    def history(self) -> list:
+        """This opinion and the versions it amends, oldest first."""
+        chain, version = [], self
+        while version is not None:
+            chain.append(version)
+            version = version.amends
+        return chain[::-1]
+
+
+class DecisionCommittee(AppendOnly, models.Model):
+    """Where an LI decision was taken: the committee, or why it was taken without one."""
+
+    event = models.OneToOneField(
+        "projects.ProjectEvent", on_delete=models.PROTECT, related_name="committee_record"
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    without_committee = models.TextField("motif de la décision hors comité", blank=True)
+
+    class Meta:
+        verbose_name = "comité de la décision"
+        verbose_name_plural = "comités des décisions"
+        constraints = [
+            models.CheckConstraint(
+                name="decision_has_a_committee_or_says_why",
+                condition=(Q(committee__isnull=False) & Q(without_committee=""))
+                | (Q(committee__isnull=True) & ~Q(without_committee="")),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.committee) if self.committee_id else "Hors comité"
+
+
+class CommitteeDocument(models.Model):
+    """A document sent with the convocation; `project` set: about that project only (its
+    leaders see it, the other projects' leaders do not)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="documents")
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="projet concerné",
+    )
+    title = models.CharField("intitulé", max_length=200)
+    file = models.FileField("fichier (PDF)", upload_to="committees/documents/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "document de convocation"
+        verbose_name_plural = "documents de convocation"
+
+    def __str__(self):
+        return self.title
 
 
 class Message(models.Model):

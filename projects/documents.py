@@ -13,12 +13,13 @@ import hashlib
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.signatories import signatory
 from common.pdf import render_pdf
 
-from .committees import decisions_after
+from .committees import decisions_after, minutes_items, participants
 from .deadlines import li_implicit_decision_date
 from .models import DocumentKind, IssuedDocument, Project
 from .states import DecisionKind, State
@@ -62,18 +63,22 @@ def implicit_event(project):
     ).last()
 
 
-def minutes_pdf(committee) -> bytes:
-    items = [
-        {
-            "project": p,
-            "opinions": [o for o in committee.opinions.all() if o.project_id == p.pk],
-            "decisions": list(decisions_after(committee, p)),
-        }
-        for p in committee.projects.all()
-    ]
+def minutes_pdf(committee, projects=None) -> bytes:
+    """The minutes of the whole agenda; with `projects`, an extract naming only those (what a
+    project leader receives: never another project's item or opinions)."""
+    extract = projects is not None
+    agenda = list(committee.projects.all() if projects is None else projects)
     return render_pdf(
         "projects/pdf/minutes.html",
-        {"committee": committee, "items": items},
+        {
+            "committee": committee,
+            "items": minutes_items(committee, agenda),
+            "participants": participants(committee),
+            "documents": committee.documents.filter(
+                Q(project__isnull=True) | Q(project__in=agenda)
+            ),
+            "extract": extract,
+        },
         committee.closed_at,  # issued when closed; a draft until then
     )
 

@@ -1,12 +1,22 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from accounts.models import Organisation
 from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
 
-from .collaboration import AttachmentKind, CommitteeKind, OpinionValue
+from . import committees
+from .collaboration import (
+    COMMITTEE_EARLIEST,
+    COMMITTEE_HORIZON,
+    AttachmentKind,
+    CommitteeKind,
+    CommitteeMember,
+    OpinionValue,
+)
 from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
 from .validators import normalise_rna, validate_rna
@@ -106,10 +116,25 @@ class ActionForm(DsfrBaseForm):
         required=False,
     )
 
+    # An LI decision says in which committee it was taken, or why without one (issue 15).
+    committee = forms.ModelChoiceField(
+        label="Comité dans lequel la décision a été prise",
+        queryset=committees.Committee.objects.none(),
+        required=False,
+        empty_label="Aucun : décision prise hors comité",
+    )
+    without_committee = forms.CharField(
+        label="Si hors comité : pourquoi",
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    LI_FIELDS = ("committee", "without_committee")
     FIELDS = {
-        "validate_li": ("reason",),
-        "request_li_changes": ("reason",),
-        "reject_li": ("reason",),
+        "validate_li": ("reason", *LI_FIELDS),
+        "request_li_changes": ("reason", *LI_FIELDS),
+        "reject_li": ("reason", *LI_FIELDS),
         "request_ps_items": ("items",),
         "validate_ps": ("reason",),
         "oppose_ps": ("ground", "reason"),
@@ -119,18 +144,34 @@ class ActionForm(DsfrBaseForm):
     }
     OPTIONAL_REASON = {"validate_li", "validate_ps"}
 
-    def __init__(self, *args, action: str, **kwargs):
+    def __init__(self, *args, action: str, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         keep = self.FIELDS[action]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if "committee" in self.fields and project is not None:
+            self.fields["committee"].queryset = committees.decision_committees(project)
         if "reason" in self.fields and action in self.OPTIONAL_REASON:
             self.fields["reason"].required = False
             self.fields["reason"].label = "Observations (facultatif)"
         for name in ("items", "ground"):
             if name in self.fields:
                 self.fields[name].required = True
+
+    def clean(self):
+        data = super().clean()
+        if "committee" in self.fields:
+            committee, why = data.get("committee"), data.get("without_committee", "").strip()
+            if committee is None and not why:
+                self.add_error(
+                    "without_committee",
+                    "Choisissez le comité de la décision, ou dites pourquoi elle est prise "
+                    "sans comité.",
+                )
+            elif committee is not None and why:
+                self.add_error("without_committee", "Décision prise en comité : laissez vide.")
+        return data
 
 
 class MessageForm(DsfrBaseForm):
@@ -160,19 +201,38 @@ class CommitteeForm(DsfrBaseForm):
     meets_at = forms.DateTimeField(
         label="Date et heure",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="À partir du 1er janvier 2019, au plus deux ans à l'avance.",
     )
     place = forms.CharField(label="Lieu", max_length=200)
-    members = forms.CharField(
-        label="Membres",
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="ARS, CPAM, MSA, URPS, représentant des usagers (comité PS), porteurs.",
+    organisations = forms.ModelMultipleChoiceField(
+        label="Organisations membres",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Chaque URPS, la CPAM, la MSA… : chacune rend son propre avis.",
     )
     user_representative = forms.CharField(
-        label="Représentant des usagers",
+        label="Représentant des usagers : nom et prénom",
         max_length=200,
         required=False,
         help_text="Obligatoire pour un comité du projet de santé.",
+    )
+    user_representative_quality = forms.CharField(
+        label="Représentant des usagers : association qu'il représente",
+        max_length=200,
+        required=False,
+    )
+    invited = forms.CharField(
+        label="Personnes invitées",
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Une par ligne : « Nom Prénom — qualité ».",
+    )
+    members = forms.CharField(
+        label="Précisions sur la composition (facultatif)",
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     projects = forms.ModelMultipleChoiceField(
         label="Ordre du jour (projets)",
@@ -181,10 +241,38 @@ class CommitteeForm(DsfrBaseForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, departements, projects, **kwargs):
+    INVITED_MAX = 30
+
+    def __init__(self, *args, departements, projects, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departement"].queryset = departements
         self.fields["projects"].queryset = projects
+        self.fields["organisations"].queryset = organisations
+        self.fields["organisations"].label_from_instance = _organisation_label
+
+    def clean_meets_at(self):
+        meets_at = self.cleaned_data["meets_at"]
+        if meets_at < COMMITTEE_EARLIEST:
+            raise forms.ValidationError("Un comité ne peut pas se tenir avant le 1er janvier 2019.")
+        if meets_at > timezone.now() + COMMITTEE_HORIZON:
+            raise forms.ValidationError("Un comité se programme au plus deux ans à l'avance.")
+        return meets_at
+
+    def clean_invited(self):
+        people = []
+        for line in self.cleaned_data["invited"].splitlines():
+            if not line.strip():
+                continue
+            name, _, quality = line.replace(" - ", " — ").partition("—")
+            if not name.strip() or len(name.strip()) > 200 or len(quality.strip()) > 200:
+                raise forms.ValidationError(
+                    "Une personne invitée par ligne : « Nom Prénom — qualité », 200 caractères "
+                    "au plus pour chacun."
+                )
+            people.append((name.strip(), quality.strip()))
+        if len(people) > self.INVITED_MAX:
+            raise forms.ValidationError(f"{self.INVITED_MAX} personnes invitées au plus.")
+        return people
 
     def clean(self):
         data = super().clean()
@@ -193,12 +281,26 @@ class CommitteeForm(DsfrBaseForm):
                 "user_representative",
                 "Le comité du projet de santé comprend un représentant des usagers.",
             )
+        departement, organisations = data.get("departement"), data.get("organisations")
+        if departement and organisations:
+            outside = [o for o in organisations if not o.covers(departement)]
+            if outside:
+                self.add_error(
+                    "organisations",
+                    "N'agissent pas sur ce département : " + ", ".join(map(str, outside)),
+                )
         return data
 
 
+def _organisation_label(organisation) -> str:
+    return f"{organisation.get_kind_display()} — {organisation.name}"
+
+
 class OpinionForm(DsfrBaseForm):
+    """No value is chosen in advance: the member picks one (issue 15)."""
+
     institution = forms.ChoiceField(label="Au nom de")
-    value = forms.ChoiceField(label="Avis", choices=OpinionValue.choices)
+    value = forms.ChoiceField(label="Avis", choices=OpinionValue.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="Observations",
         max_length=TEXT_MAX,
@@ -208,4 +310,84 @@ class OpinionForm(DsfrBaseForm):
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].choices = institutions
+        field = self.fields["institution"]
+        field.choices = institutions
+        if len(institutions) == 1:  # one seat: nothing to choose
+            field.widget = forms.HiddenInput()
+            field.initial = institutions[0][0]
+            field.required = False
+        else:
+            field.widget = forms.RadioSelect(choices=institutions)
+
+    def clean_institution(self):
+        choices = self.fields["institution"].choices
+        return self.cleaned_data["institution"] or (choices[0][0] if len(choices) == 1 else "")
+
+
+class MemberForm(DsfrBaseForm):
+    """One more member: an organisation of the territory, or an invited person."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="— Aucune : une personne invitée —",
+    )
+    name = forms.CharField(
+        label="Ou personne invitée : nom et prénom", max_length=200, required=False
+    )
+    quality = forms.CharField(label="Sa qualité", max_length=200, required=False)
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        seated = committee.participants.exclude(organisation=None).values("organisation")
+        field = self.fields["organisation"]
+        field.queryset = committees.member_organisations(committee.departement).exclude(
+            pk__in=seated
+        )
+        field.label_from_instance = _organisation_label
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("organisation") is None) == (not data.get("name", "").strip()):
+            raise forms.ValidationError(
+                "Choisissez une organisation, ou donnez le nom d'une personne invitée."
+            )
+        return data
+
+
+class AttendanceForm(DsfrBaseForm):
+    present = forms.ModelMultipleChoiceField(
+        label="Présents",
+        queryset=CommitteeMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Les membres non cochés sont notés absents.",
+    )
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        seats = committee.participants.select_related("organisation")
+        self.fields["present"].queryset = seats
+        self.fields["present"].initial = [m.pk for m in seats if m.attended]
+
+
+class CommitteeDocumentForm(DsfrBaseForm):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    file = forms.FileField(label="Fichier (PDF, 10 Mo au plus)")
+    project = forms.ModelChoiceField(
+        label="Concerne",
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="Tout le comité",
+        help_text="Un document sur un projet n'est montré qu'à ses porteurs et aux institutions.",
+    )
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = committee.projects.all()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_pdf(upload)
+        return upload

@@ -402,6 +402,9 @@ class ProjectEvent(AppendOnly, models.Model):
 from .collaboration import (  # noqa: E402, F401
     Attachment,
     Committee,
+    CommitteeDocument,
+    CommitteeMember,
+    DecisionCommittee,
     Invitation,
     Message,
     Opinion,

@@ -103,15 +103,30 @@ def notify_opinion(opinion) -> None:
 
 
 def notify_committee(committee) -> None:
-    """Convene the leaders of the projects on the agenda and the partners of the territory."""
-    recipients = set()
-    for project in committee.projects.select_related("departement"):
-        recipients |= leader_emails(project) | institution_emails(project)
-    body = render_to_string(
-        "emails/committee.txt",
-        {"committee": committee, "url": reverse("projects:committee", args=[committee.pk])},
+    """Convene the member institutions (the whole agenda) and the leaders of each project on
+    the agenda (their own project only: one mail per project, never another's name)."""
+    seats = committee.participants.select_related("organisation")
+    participants = sorted(seats, key=lambda m: m.seat != "organisation")  # organisations first
+    context = {
+        "committee": committee,
+        "participants": participants,
+        "url": reverse("projects:committee", args=[committee.pk]),
+    }
+    subject = f"Convocation : {committee}"
+    agenda = list(committee.projects.select_related("departement"))
+    organisations = [m.organisation_id for m in participants if m.organisation_id]
+    members = set(
+        get_user_model()
+        .objects.filter(organisation__in=organisations, is_active=True)
+        .values_list("email", flat=True)
     )
-    queue_mail(f"Convocation : {committee}", body, recipients)
+    body = render_to_string("emails/committee.txt", {**context, "agenda": agenda})
+    queue_mail(subject, body, members)
+    for project in agenda:
+        body = render_to_string(
+            "emails/committee.txt", {**context, "agenda": [project], "extract": True}
+        )
+        queue_mail(subject, body, leader_emails(project) - members)
 
 
 def notify_message(message) -> None:

@@ -21,7 +21,7 @@ from accounts.models import Organisation, OrganisationKind
 from audit.services import changes, record
 from outbox.services import enqueue_task
 
-from . import documents, notifications
+from . import committees, documents, notifications
 from .errors import WorkflowError
 from .journal import named
 from .models import (
@@ -273,12 +273,26 @@ LI_DECISIONS = {
 }
 
 
-def decide_letter(project, user, decision: str, reason: str = "") -> Project:
+def decide_letter(
+    project,
+    user,
+    decision: str,
+    reason: str = "",
+    *,
+    committee=None,
+    without_committee: str = "",
+) -> Project:
+    """The ARS's decision on the LI, with the committee in which it was taken, or why it is
+    taken without one (one of the two, `committees.file_decision_committee`)."""
     if decision not in LI_DECISIONS:
         raise WorkflowError("Décision inconnue.")
     if decision != "validate" and not reason.strip():
         raise WorkflowError("Indiquez le motif de la décision.")
-    return perform(project, LI_DECISIONS[decision], user, reason=reason)
+    with transaction.atomic():
+        locked = _lock(project)
+        (event,) = apply_transition([locked], LI_DECISIONS[decision], user, reason=reason)
+        committees.file_decision_committee(event, committee, without_committee)
+    return locked
 
 
 def request_missing_items(project, user, items: str) -> Project:
@@ -377,11 +391,22 @@ def sweep_implicit_validations(batch_size: int | None = None) -> int:
 
 # --- One entry point by transition name, for the admin, the web views and the API ------------
 
+
+def _li(data) -> dict:
+    """The committee of an LI decision, as the forms give it."""
+    return {
+        "committee": data.get("committee"),
+        "without_committee": data.get("without_committee") or "",
+    }
+
+
 _ACTIONS = {
     "submit_li": lambda p, u, **d: submit_letter(p, u),
-    "validate_li": lambda p, u, reason="", **d: decide_letter(p, u, "validate", reason),
-    "request_li_changes": lambda p, u, reason="", **d: decide_letter(p, u, "changes", reason),
-    "reject_li": lambda p, u, reason="", **d: decide_letter(p, u, "reject", reason),
+    "validate_li": lambda p, u, reason="", **d: decide_letter(p, u, "validate", reason, **_li(d)),
+    "request_li_changes": lambda p, u, reason="", **d: decide_letter(
+        p, u, "changes", reason, **_li(d)
+    ),
+    "reject_li": lambda p, u, reason="", **d: decide_letter(p, u, "reject", reason, **_li(d)),
     "submit_ps": lambda p, u, **d: submit_health_project(p, u),
     "request_ps_items": lambda p, u, items="", **d: request_missing_items(p, u, items),
     "complete_ps": lambda p, u, **d: complete_health_project(p, u),

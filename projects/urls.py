@@ -66,6 +66,26 @@ urlpatterns = [
     ),
     path("comites/<int:pk>/cloture/", committees.committee_close, name="committee_close"),
     path(
+        "comites/<int:pk>/membres/ajouter/",
+        committees.committee_member_add,
+        name="committee_member_add",
+    ),
+    path(
+        "comites/<int:pk>/presences/",
+        committees.committee_attendance,
+        name="committee_attendance",
+    ),
+    path(
+        "comites/<int:pk>/documents/ajouter/",
+        committees.committee_document_add,
+        name="committee_document_add",
+    ),
+    path(
+        "comites/<int:pk>/documents/<int:document_pk>/",
+        committees.committee_document,
+        name="committee_document",
+    ),
+    path(
         "comites/<int:pk>/compte-rendu.pdf",
         committees.committee_minutes_pdf,
         name="committee_minutes",

@@ -179,8 +179,12 @@ def _file_letter(project, leader, ars):
     return services.submit_letter(project, leader)
 
 
+# An LI decision names its committee or says why none (tests that need one convene it).
+WITHOUT_COMMITTEE = "Décision prise hors comité (jeu d'essai)"
+
+
 def _validate_letter(project, leader, ars):
-    return services.decide_letter(project, ars, "validate")
+    return services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
 
 
 def _constitute_association(project, leader, ars):

@@ -48,7 +48,8 @@ def seed_committees(departements, dds):
     from django.utils import timezone
 
     from accounts.models import User
-    from projects.collaboration import Committee, CommitteeKind
+    from projects import committees
+    from projects.collaboration import Committee, CommitteeKind, CommitteeMember, Seat
     from projects.states import State
 
     soon = timezone.now() + dt.timedelta(days=10)
@@ -61,11 +62,17 @@ def seed_committees(departements, dds):
                 departement=departement,
                 meets_at=soon,
                 place="Salle du conseil",
-                members="ARS, CPAM, URPS",
-                user_representative="France Assos Santé" if kind == CommitteeKind.PS else "",
                 created_by=author,
             )
             committee.projects.set(departement.projects.filter(state=state)[:20])
+            # Every institution of the territory sits (each gives its own opinion).
+            seats = [
+                CommitteeMember(committee=committee, seat=Seat.ORGANISATION, organisation=o)
+                for o in committees.member_organisations(departement)
+            ]
+            if kind == CommitteeKind.PS:
+                seats.append(CommitteeMember(committee=committee, seat=Seat.USAGERS, name="Usager"))
+            CommitteeMember.objects.bulk_create(seats)
 
 
 def seed_contracts(region):

@@ -1,4 +1,5 @@
-"""Committees: list, creation, opinions, closing, minutes and calendar."""
+"""Committees: list, creation, members and attendance, documents, opinions, closing, minutes
+and calendar. A project leader reads only their own project's item, opinions and documents."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +15,18 @@ from territories.models import Departement
 
 from .. import committees as committee_services
 from .. import documents
-from ..collaboration import Institution
+from ..collaboration import CommitteeKind, Institution
 from ..forms import (
+    AttendanceForm,
+    CommitteeDocumentForm,
     CommitteeForm,
+    MemberForm,
     OpinionForm,
 )
 from ..selectors import visible_projects
 from .base import (
     ACTIONS,
+    _file,
     _pdf,
     _stored_pdf,
 )
@@ -51,7 +56,12 @@ def committee_create(request):
     projects = visible_projects(request.user).filter(
         state__in=[s for states in committee_services.AGENDA_STATES.values() for s in states]
     )
-    form = CommitteeForm(request.POST or None, departements=departements, projects=projects)
+    form = CommitteeForm(
+        request.POST or None,
+        departements=departements,
+        projects=projects,
+        organisations=committee_services.organisations_in_scope(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         committee = None
 
@@ -69,36 +79,61 @@ def _committee(request, pk):
     return get_object_or_404(committee_services.visible_committees(request.user), pk=pk)
 
 
+def _seat_choices(user, committee):
+    return [
+        (seat.institution, committee_services.seat_label(seat))
+        for seat in committee_services.opinion_seats(user, committee)
+    ]
+
+
+def _decisions(user, committee, project):
+    """The ARS decision buttons; an LI decision from here names this committee."""
+    suffix = f"?comite={committee.pk}" if committee.kind == CommitteeKind.LI else ""
+    return [
+        (name, ACTIONS[name][0], suffix)
+        for name in committee_services.DECISIONS[committee.kind]
+        if has_transition_perm(getattr(project, name), user)
+    ]
+
+
 @login_required
 def committee_detail(request, pk):
     committee = _committee(request, pk)
-    institutions = committee_services.institutions_for(request.user, committee)
-    choices = [(i, Institution(i).label) for i in institutions]
-    opinions = list(committee.opinions.select_related("author"))
-    decisions = committee_services.DECISIONS[committee.kind]
-    items = []
-    for project in committee.projects.select_related("departement"):
-        items.append(
-            {
-                "project": project,
-                "opinions": [o for o in opinions if o.project_id == project.pk],
-                "form": OpinionForm(institutions=choices, prefix=f"p{project.pk}")
-                if choices
-                else None,
-                "decisions": [
-                    (name, ACTIONS[name][0])
-                    for name in decisions
-                    if has_transition_perm(getattr(project, name), request.user)
-                ],
-            }
-        )
+    user = request.user
+    choices = _seat_choices(user, committee)
+    agenda = list(committee_services.visible_agenda(user, committee).select_related("departement"))
+    opinions = committee_services.minutes_items(committee, agenda)
+    is_ars = committee_services.is_ars_for(user, committee.departement)
+    is_open = committee.closed_at is None
+    items = [
+        {
+            **item,
+            "form": OpinionForm(institutions=choices, prefix=f"p{item['project'].pk}")
+            if choices
+            else None,
+            "decisions": _decisions(user, committee, item["project"]),
+        }
+        for item in opinions
+    ]
+    met = committee.meets_at <= timezone.now()
     return render(
         request,
         "projects/committee_detail.html",
         {
             "committee": committee,
             "items": items,
-            "may_close": committee_services.may_close(request.user, committee),
+            "whole_agenda": committee_services.sees_whole_agenda(user, committee),
+            "participants": committee_services.participants(committee),
+            "documents": committee_services.visible_documents(user, committee),
+            "attendance_form": AttendanceForm(committee=committee)
+            if is_ars and is_open and met
+            else None,
+            "document_form": CommitteeDocumentForm(committee=committee)
+            if is_ars and is_open
+            else None,
+            "member_form": MemberForm(committee=committee) if is_ars and is_open else None,
+            "may_close": committee_services.may_close(user, committee),
+            "Institution": Institution,
         },
     )
 
@@ -108,10 +143,9 @@ def committee_detail(request, pk):
 def committee_opinion(request, pk, project_pk):
     committee = _committee(request, pk)
     project = get_object_or_404(committee.projects.all(), pk=project_pk)
-    institutions = committee_services.institutions_for(request.user, committee)
-    if not institutions:
+    choices = _seat_choices(request.user, committee)
+    if not choices:
         raise PermissionDenied("Vous ne rendez pas d'avis dans ce comité.")
-    choices = [(i, i) for i in institutions]
     form = OpinionForm(request.POST, institutions=choices, prefix=f"p{project.pk}")
     if form.is_valid():
         if attempt(
@@ -126,10 +160,83 @@ def committee_opinion(request, pk, project_pk):
     return redirect("projects:committee", pk=pk)
 
 
+def _ars_committee(request, pk, refusal):
+    committee = _committee(request, pk)
+    if not committee_services.is_ars_for(request.user, committee.departement):
+        raise PermissionDenied(refusal)
+    return committee
+
+
+@login_required
+@require_POST
+def committee_attendance(request, pk):
+    committee = _ars_committee(request, pk, "Seule l'ARS du territoire relève les présences.")
+    form = AttendanceForm(request.POST, committee=committee)
+    if form.is_valid():
+        present = [m.pk for m in form.cleaned_data["present"]]
+        attempt(
+            request,
+            lambda: committee_services.record_attendance(committee, request.user, present),
+            "Présences enregistrées.",
+        )
+    else:
+        messages.error(request, "Présences non enregistrées : cochez des membres du comité.")
+    return redirect("projects:committee", pk=pk)
+
+
+@login_required
+@require_POST
+def committee_member_add(request, pk):
+    committee = _ars_committee(request, pk, "Seule l'ARS du territoire compose ses comités.")
+    form = MemberForm(request.POST, committee=committee)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: committee_services.add_member(committee, request.user, **form.cleaned_data),
+            "Membre ajouté.",
+        )
+    else:
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, "Membre non ajouté : " + " ".join(errors))
+    return redirect("projects:committee", pk=pk)
+
+
+@login_required
+@require_POST
+def committee_document_add(request, pk):
+    committee = _ars_committee(request, pk, "Seule l'ARS du territoire joint des documents.")
+    form = CommitteeDocumentForm(request.POST, request.FILES, committee=committee)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: committee_services.add_document(committee, request.user, **form.cleaned_data),
+            "Document joint à la convocation.",
+        )
+    else:
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, "Document non joint : " + " ".join(errors))
+    return redirect("projects:committee", pk=pk)
+
+
+@login_required
+def committee_document(request, pk, document_pk):
+    committee = _committee(request, pk)
+    document = get_object_or_404(
+        committee_services.visible_documents(request.user, committee), pk=document_pk
+    )
+    return _file(document.file, f"comite-{pk}-document-{document.pk}.pdf")
+
+
 @login_required
 def committee_minutes_pdf(request, pk):
-    """The stored minutes once the committee is closed; a draft rendered on demand before."""
+    """The stored minutes once the committee is closed, a draft rendered on demand before; a
+    project leader gets an extract naming only their own projects."""
     committee = _committee(request, pk)
+    if not committee_services.sees_whole_agenda(request.user, committee):
+        agenda = committee_services.visible_agenda(request.user, committee)
+        return _pdf(
+            documents.minutes_pdf(committee, agenda), f"extrait-compte-rendu-comite-{pk}.pdf"
+        )
     if committee.minutes:
         return _stored_pdf(committee.minutes, f"compte-rendu-comite-{pk}.pdf")
     return _pdf(documents.minutes_pdf(committee), f"compte-rendu-comite-{pk}-provisoire.pdf")
@@ -138,9 +245,7 @@ def committee_minutes_pdf(request, pk):
 @login_required
 def committee_close(request, pk):
     """Closing is irreversible: a confirmation page first, then the POST closes."""
-    committee = _committee(request, pk)
-    if not committee_services.is_ars_for(request.user, committee.departement):
-        raise PermissionDenied("Seule l'ARS du territoire clôt ses comités.")
+    committee = _ars_committee(request, pk, "Seule l'ARS du territoire clôt ses comités.")
     if request.method == "POST":
         if attempt(request, lambda: committee_services.close_committee(committee, request.user)):
             messages.success(request, "Comité clos : son compte rendu est définitif.")

@@ -47,7 +47,12 @@ def project_detail(request, pk):
     transitions = {e.transition for e in events}
     committees = list(
         project.committees.select_related("departement").prefetch_related(
-            Prefetch("opinions", queryset=Opinion.objects.filter(project=project))
+            Prefetch(
+                "opinions",
+                queryset=Opinion.objects.filter(project=project).select_related(
+                    "member__organisation"
+                ),
+            )
         )
     )
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
@@ -99,7 +104,9 @@ def project_action(request, pk, name):
     if not _may_attempt(project, name, request.user):
         raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
     label = ACTIONS[name][0]
-    form = ActionForm(request.POST or None, action=name)
+    # From a committee's page, its decision buttons name the committee (`?comite=`).
+    initial = {"committee": request.GET.get("comite", "")[:12]}
+    form = ActionForm(request.POST or None, action=name, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirmed"):
             if attempt(

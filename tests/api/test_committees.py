@@ -5,8 +5,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from projects.collaboration import Committee, CommitteeKind, Institution, Opinion, OpinionValue
-from tests.factories import UserFactory
+from projects.collaboration import (
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    Institution,
+    Opinion,
+    OpinionValue,
+)
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/committees/"
@@ -30,9 +37,16 @@ def committees(world):
         return c
 
     nord = committee(world.d1, CommitteeKind.PS, [world.lille])
+    cpam = CommitteeMember.objects.create(
+        committee=nord,
+        seat="organisation",
+        organisation=OrganisationFactory(kind="cpam", departement=world.d1),
+    )
+    CommitteeMember.objects.create(committee=nord, seat="usagers", name="Mme Durand")
     Opinion.objects.create(
         committee=nord,
         project=world.lille,
+        member=cpam,
         institution=Institution.CPAM,
         value=OpinionValue.RESERVES,
         comment="À revoir",
@@ -69,8 +83,9 @@ def test_committee_fields_hold_no_names(world, committees, api_get):
     assert data["departement"]["code"] == "59"
     [opinion] = data["opinions"]
     assert opinion["institution"] == "cpam" and opinion["value_label"] == "Favorable avec réserves"
+    assert {m["seat"] for m in data["members"]} == {"organisation", "usagers"}
     body = str(data)
-    assert "Martin" not in body and "À revoir" not in body
+    assert "Martin" not in body and "À revoir" not in body and "Durand" not in body
 
 
 def test_filters(world, committees, api_get):
@@ -93,6 +108,6 @@ def test_queries_bounded(world, committees, api_get, django_assert_max_num_queri
             created_by=nord.created_by,
         ).projects.set([world.lille, world.nord_emergence])
     api_get(URL, world.key.dd_nord)  # the key's daily "last used" write
-    # key, count, page, agenda, opinions
-    with django_assert_max_num_queries(5):
+    # key, count, page, agenda, members, opinions
+    with django_assert_max_num_queries(6):
         assert len(ids(api_get(URL, world.key.dd_nord, page_size=50))) == 20

@@ -82,13 +82,13 @@ def test_admin_transitions_go_through_the_services(client):
     url = reverse("admin:projects_project_transition", args=[project.pk, "request_li_changes"])
     outsider = institution_user(OrganisationKind.ARS_DD, DepartementFactory(), is_staff=True)
     client.force_login(outsider)
-    client.post(url, {"reason": "Préciser le territoire"})
+    client.post(url, {"reason": "Préciser le territoire", "without_committee": "Urgence"})
     assert Project.objects.get(pk=project.pk).state == State.LI_DEPOSEE
 
     ars.is_staff = True
     ars.save()
     client.force_login(ars)
-    client.post(url, {"reason": "Préciser le territoire"})
+    client.post(url, {"reason": "Préciser le territoire", "without_committee": "Urgence"})
     project.refresh_from_db()
     assert project.state == State.LI_A_MODIFIER
     event = project.events.latest("pk")

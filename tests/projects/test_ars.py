@@ -12,6 +12,8 @@ from projects.states import OppositionGround, State
 from tests.world import backdate_receipt, project_in_state
 
 pytestmark = pytest.mark.django_db
+# An LI decision names its committee or says why none (tests/projects/test_committee_decision.py).
+HORS_COMITE = {"without_committee": "Urgence signalée par les porteurs"}
 
 
 def action_url(project, name):
@@ -43,7 +45,7 @@ def test_buttons_follow_transition_permissions(world, login):
 def test_validate_letter_after_confirmation(world, login, mail_on_commit):
     project, leader, _ = project_in_state(State.LI_DEPOSEE, world.dept)
     with mail_on_commit(execute=True):
-        page = decide(login(world.ars_dd), project, "validate_li", {"reason": ""})
+        page = decide(login(world.ars_dd), project, "validate_li", {"reason": "", **HORS_COMITE})
     assert Project.objects.get(pk=project.pk).state == State.LI_VALIDEE
     assert "c&#x27;est fait" in page.content.decode()
     sent = [m for m in mail.outbox if "Lettre d'intention validée" in m.subject]
@@ -54,7 +56,12 @@ def test_reject_needs_a_reason(world, login):
     project, _, _ = project_in_state(State.LI_DEPOSEE, world.dept)
     response = login(world.ars_dd).post(action_url(project, "reject_li"), {"reason": ""})
     assert "Ce champ est obligatoire" in response.content.decode()
-    decide(login(world.ars_dd), project, "reject_li", {"reason": "Territoire trop restreint"})
+    decide(
+        login(world.ars_dd),
+        project,
+        "reject_li",
+        {"reason": "Territoire trop restreint", **HORS_COMITE},
+    )
     project.refresh_from_db()
     assert project.state == State.LI_REJETEE
     assert project.events.last().reason == "Territoire trop restreint"

@@ -16,7 +16,7 @@ from projects.collaboration import CommitteeKind, Institution
 from projects.states import State
 from projects.territory import save_territory
 from tests.factories import CommuneFactory, UserFactory
-from tests.world import MINIMAL_PDF, new_project, project_in_state
+from tests.world import MINIMAL_PDF, WITHOUT_COMMITTEE, new_project, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_health_project_draft_is_created_by_its_first_save(world):
 
 def test_association_old_to_new_and_nothing_when_refused(world):
     project, leader, ars = project_in_state(State.LI_DEPOSEE, world.dept)
-    services.decide_letter(project, ars, "validate")
+    services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     args = dict(name="CPTS Asso", general_assembly_on=dt.date(2026, 1, 10))
     with pytest.raises(UserError):  # no valid RNA: the transition refuses
         services.constitute_association(project, leader, rna="X1", **args)

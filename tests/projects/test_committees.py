@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from projects import committees as committee_services
 from projects.collaboration import Committee, Opinion
 from projects.states import State
 from tests.world import project_in_state
@@ -17,6 +18,11 @@ from tests.world import project_in_state
 from .test_leader import pdf_text
 
 pytestmark = pytest.mark.django_db
+
+
+def seats(world):
+    """Every institution of the territory, as the form lists them."""
+    return [o.pk for o in committee_services.member_organisations(world.dept)]
 
 
 def create_committee(client, world, project, kind="li"):
@@ -28,7 +34,8 @@ def create_committee(client, world, project, kind="li"):
             "departement": world.dept.pk,
             "meets_at": meets.strftime("%Y-%m-%dT%H:%M"),
             "place": "DD ARS, salle 2",
-            "members": "ARS DD\nCPAM\nMSA\nURPS médecins",
+            "organisations": seats(world),
+            "invited": "Dr Claire Martin — médecin conseil",
             "projects": [project.pk],
         },
     )
@@ -67,21 +74,29 @@ def test_each_institution_records_its_own_opinion(committee, world, login, mail_
     assert login(world.cpam_other).post(url, {}).status_code == 404
 
 
-def test_decision_from_the_committee_then_minutes(committee, world, login):
+def test_decision_from_the_committee_then_minutes(committee, world, login, time_machine):
     committee_obj, project, _ = committee
+    url = reverse("projects:committee_opinion", args=[committee_obj.pk, project.pk])
+    login(world.ars_dd).post(
+        url, {f"p{project.pk}-institution": "ars", f"p{project.pk}-value": "favorable"}
+    )
+    time_machine.move_to(committee_obj.meets_at + dt.timedelta(hours=2))
     client = login(world.ars_dd)
     page = client.get(reverse("projects:committee", args=[committee_obj.pk])).content.decode()
-    assert reverse("projects:action", args=[project.pk, "validate_li"]) in page
-    url = reverse("projects:committee_opinion", args=[committee_obj.pk, project.pk])
-    client.post(url, {f"p{project.pk}-institution": "ars", f"p{project.pk}-value": "favorable"})
     action = reverse("projects:action", args=[project.pk, "validate_li"])
-    client.post(action, {"reason": "Avis favorables", "confirmed": "1"})
+    assert f"{action}?comite={committee_obj.pk}" in page
+    form = client.get(f"{action}?comite={committee_obj.pk}").content.decode()
+    assert f'<option value="{committee_obj.pk}" selected>' in form
+    data = {"reason": "Avis favorables", "committee": committee_obj.pk}
+    client.post(action, {**data, "confirmed": "1"})
     project.refresh_from_db()
     assert project.state == State.LI_VALIDEE
+    assert project.events.get(transition="validate_li").committee_record.committee == committee_obj
     pdf = client.get(reverse("projects:committee_minutes", args=[committee_obj.pk]))
     text = " ".join(pdf_text(pdf.content).split())
     assert "Projet de compte rendu (provisoire)" in text  # not closed yet
     assert "Favorable" in text and "Lettre d'intention validée" in text
+    assert "prise en comité" in text
 
 
 def test_ics_feed_lists_the_territory_committees(committee, world, login):
@@ -140,18 +155,23 @@ def test_ps_committee_needs_a_user_representative_and_convenes_everyone(
                 "departement": world.dept.pk,
                 "meets_at": meets.strftime("%Y-%m-%dT%H:%M"),
                 "place": "Salle 3",
-                "members": "ARS, CPAM, MSA, URPS",
-                "user_representative": "France Assos Santé",
+                "organisations": seats(world),
+                "user_representative": "Jeanne Lefort",
+                "user_representative_quality": "France Assos Santé",
                 "projects": [project.pk],
             },
         )
     committee_obj = Committee.objects.get()
-    assert committee_obj.user_representative == "France Assos Santé"
+    representative = committee_obj.user_representative
+    assert (representative.name, representative.quality) == ("Jeanne Lefort", "France Assos Santé")
     convocation = [m for m in mail.outbox if m.subject.startswith("[Portail CPTS] Convocation")]
-    assert len(convocation) == 1
-    assert {leader.email, world.cpam.email, world.urps.email} <= set(convocation[0].to)
-    assert world.cpam_other.email not in convocation[0].to
-    assert project.name in convocation[0].body and "France Assos Santé" in convocation[0].body
+    assert len(convocation) == 2  # the members; the leaders, with their project only
+    assert {world.cpam.email, world.urps.email} <= set(convocation[0].to)
+    assert leader.email in convocation[1].to
+    assert world.cpam_other.email not in convocation[0].to + convocation[1].to
+    assert project.name in convocation[0].body and "Jeanne Lefort (France Assos Santé)" in (
+        convocation[0].body
+    )
     # The ARS records the user representative's opinion (no account of their own).
     page = client.get(reverse("projects:committee", args=[committee_obj.pk])).content.decode()
     assert 'value="usagers"' in page

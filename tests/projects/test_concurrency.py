@@ -10,6 +10,7 @@ from accounts.models import OrganisationKind
 from projects import committees, services
 from projects.collaboration import CommitteeKind, Institution, Opinion, OpinionValue
 from projects.states import OppositionGround, State
+from tests.factories import UserFactory
 from tests.world import fill_letter, institution_user, new_project, project_in_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,15 +64,15 @@ def test_two_ars_agents_deciding_at_once_make_one_decision():
     assert list(decisions.values_list("target", flat=True)) == [project.state]
 
 
-def test_two_committee_members_recording_the_same_opinion_leave_one():
+def test_two_agents_of_one_seat_recording_at_once_leave_one_opinion_and_its_history():
     project, _, ars = project_in_state(State.PS_DEPOSE)
+    cpam_a = institution_user(OrganisationKind.CPAM, project.departement)
+    cpam_b = UserFactory(organisation=cpam_a.organisation)
     committee = committees.create_committee(
         ars, kind=CommitteeKind.PS, departement=project.departement,
         meets_at=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), place="Salle 1",
         members="ARS, CPAM, URPS", projects=[project], user_representative="France Assos",
     )  # fmt: skip
-    cpam_a = institution_user(OrganisationKind.CPAM, project.departement)
-    cpam_b = institution_user(OrganisationKind.CPAM, project.departement)
     outcomes = at_once(
         lambda: committees.record_opinion(
             committee, project, cpam_a, institution=Institution.CPAM, value=OpinionValue.FAVORABLE
@@ -81,6 +82,8 @@ def test_two_committee_members_recording_the_same_opinion_leave_one():
         ),
     )
     assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    # One opinion in force (the later), amending the other: both stay in its history.
     opinion = Opinion.objects.get(committee=committee, project=project, institution="cpam")
     assert opinion.value in (OpinionValue.FAVORABLE, OpinionValue.RESERVES)
     assert opinion.author in (cpam_a, cpam_b)
+    assert [v.author for v in opinion.history()] in ([cpam_a, cpam_b], [cpam_b, cpam_a])

@@ -12,7 +12,7 @@ from django.urls import reverse
 from projects import documents, services
 from projects.models import DocumentKind, IssuedDocument
 from projects.states import OppositionGround, State
-from tests.world import fill_letter, new_project, project_in_state
+from tests.world import WITHOUT_COMMITTEE, fill_letter, new_project, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +49,15 @@ def test_acknowledgments_state_the_receipt_and_the_implicit_decision_date(mail_o
 def test_decision_letters_carry_the_institution_the_decision_and_its_motive(mail_on_commit):
     project, leader, ars = project_in_state(State.LI_DEPOSEE)
     with mail_on_commit(execute=True):
-        services.decide_letter(project, ars, "changes", "Préciser le territoire")
+        services.decide_letter(
+            project, ars, "changes", "Préciser le territoire", without_committee=WITHOUT_COMMITTEE
+        )
     first, text = issued_text(project, DocumentKind.LI_DECISION)
     assert ars.organisation.name in text
     assert "Des modifications sont demandées" in text and "Préciser le territoire" in text
     with mail_on_commit(execute=True):
         services.submit_letter(project, leader)
-        services.decide_letter(project, ars, "validate")
+        services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     second, text = issued_text(project, DocumentKind.LI_DECISION)
     assert second.pk != first.pk and "La lettre d'intention est validée" in text
     assert IssuedDocument.objects.filter(project=project, kind="li_decision").count() == 2

@@ -80,9 +80,13 @@ class Journey:
 
     def opinion(self, committee_url, project, institution, value="favorable"):
         self.go(committee_url)
-        prefix = f"#id_p{project.pk}"
-        self.page.select_option(f"{prefix}-institution", institution)
-        self.page.select_option(f"{prefix}-value", value)
+        name = f"p{project.pk}"
+        seats = self.page.locator(f"input[type='radio'][name='{name}-institution']")
+        if seats.count():  # several seats (the ARS also speaks for the user representative)
+            self.page.check(f"input[name='{name}-institution'][value='{institution}']", force=True)
+        # No opinion is preselected: the person picks one.
+        assert not self.page.locator(f"input[name='{name}-value']:checked").count()
+        self.page.check(f"input[name='{name}-value'][value='{value}']", force=True)
         self.submit("Enregistrer l'avis")
         self.page.get_by_text("Avis enregistré.").wait_for()
 
@@ -135,9 +139,12 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
     j.click("Programmer un comité")
     page.select_option("#id_kind", "li")
     page.select_option("#id_departement", str(gironde.pk))
-    page.fill("#id_meets_at", (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT10:00"))
+    # Held yesterday: the LI decision below is taken in it (a decision names its committee).
+    page.fill("#id_meets_at", (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT10:00"))
     page.fill("#id_place", "Délégation de la Gironde, salle 2")
-    page.fill("#id_members", "ARS DD 33\nCPAM 33\nMSA 33\nURPS médecins NA")
+    for box in page.locator("input[name='organisations']").all():
+        box.check(force=True)
+    page.fill("#id_invited", "Dr Claire Martin — médecin conseil")
     page.check(f"input[name='projects'][value='{project.pk}']", force=True)
     j.submit("Créer le comité")
     page.get_by_text("Comité créé.").wait_for()
@@ -148,7 +155,8 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
         j.shot(f"{username}-dashboard")
         j.opinion(committee_url, project, institution)
     opinions = page.locator(f"#agenda-{project.pk} li.opinion").all_inner_texts()
-    assert [o.split(" :")[0] for o in opinions] == ["ARS", "CPAM", "MSA", "URPS"]
+    speakers = ("ars-dd-33", "cpam-33", "msa-33", "urps-na")
+    assert [o.split(" :")[0] for o in opinions] == [str(people[u].organisation) for u in speakers]
 
     # --- The ARS validates the LI from the committee ------------------------------------
     j.login(people["ars-dd-33"])

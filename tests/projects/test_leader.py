@@ -11,7 +11,7 @@ from projects import services
 from projects.models import Project
 from projects.states import State
 from tests.factories import CommuneFactory
-from tests.world import LI_SECTIONS, MINIMAL_PDF, PS_SECTIONS, project_in_state
+from tests.world import LI_SECTIONS, MINIMAL_PDF, PS_SECTIONS, WITHOUT_COMMITTEE, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def _association_post(**overrides):
 )
 def test_association_form_rejects_bad_input(world, login, field, value, error):
     project, leader, ars = project_in_state(State.LI_DEPOSEE, world.dept)
-    services.decide_letter(project, ars, "validate")
+    services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     response = login(leader).post(
         reverse("projects:association", args=[project.pk]), _association_post(**{field: value})
     )
@@ -149,7 +149,7 @@ def test_association_form_rejects_bad_input(world, login, field, value, error):
 def test_association_with_valid_siret_and_private_statutes(world, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     project, leader, ars = project_in_state(State.LI_DEPOSEE, world.dept)
-    services.decide_letter(project, ars, "validate")
+    services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     response = login(leader).post(
         reverse("projects:association", args=[project.pk]),
         _association_post(siret="732 829 320 00074"),

@@ -11,7 +11,7 @@ from projects import documents, notifications, services
 from projects.models import Project
 from projects.notifications import institution_emails, leader_emails
 from projects.states import State
-from tests.world import project_in_state
+from tests.world import WITHOUT_COMMITTEE, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def test_people_concerned_are_those_of_the_territory(world):
 def test_each_transition_is_mailed_on_commit(world, mail_on_commit):
     project, leader, ars = project_in_state(State.LI_DEPOSEE, world.dept)
     with mail_on_commit(execute=True):
-        services.decide_letter(project, ars, "changes", "Préciser le territoire")
+        services.decide_letter(
+            project, ars, "changes", "Préciser le territoire", without_committee=WITHOUT_COMMITTEE
+        )
     assert len(mail.outbox) == 1
     assert "Lettre d'intention à modifier" in mail.outbox[0].subject
     assert leader.email in mail.outbox[0].to and world.cpam_other.email not in mail.outbox[0].to
@@ -39,7 +41,9 @@ def test_a_rolled_back_transition_mails_nobody(world, mail_on_commit):
     with mail_on_commit(execute=True) as callbacks:
         with pytest.raises(RuntimeError):
             with transaction.atomic():
-                services.decide_letter(project, ars, "validate")
+                services.decide_letter(
+                    project, ars, "validate", without_committee=WITHOUT_COMMITTEE
+                )
                 raise RuntimeError("rollback")
     assert callbacks == [] and mail.outbox == []
 
@@ -74,7 +78,7 @@ def test_a_line_break_in_a_project_name_never_reaches_a_mail_header(world, mail_
     project, leader, ars = project_in_state(State.LI_DEPOSEE, world.dept)
     Project.objects.filter(pk=project.pk).update(name="CPTS du Val\r\nBcc: pirate@example.com")
     with mail_on_commit(execute=True):
-        services.decide_letter(project, ars, "validate")
+        services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     [message] = mail.outbox
     assert message.subject == (
         "[Portail CPTS] CPTS du Val Bcc: pirate@example.com : Lettre d'intention validée"

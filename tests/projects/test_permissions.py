@@ -6,10 +6,11 @@ project or committee URL: the object does not exist for them. Anonymous visitors
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from projects import committees, documents
-from projects.collaboration import Attachment, CommitteeKind
+from projects.collaboration import Attachment, Committee, CommitteeKind
 from projects.states import State
 from projects.urls import urlpatterns
 from tests.world import MINIMAL_PDF, project_in_state
@@ -22,6 +23,7 @@ LEADER_ONLY = {"leader": 200, **dict.fromkeys(ROLES[1:], 403)}
 LEADER_REDIRECT = {"leader": 302, **dict.fromkeys(ROLES[1:], 403)}
 ARS_ONLY = {"leader": 403, "ars_dd": 200, "ars": 200, "cpam": 403, "msa": 403, "urps": 403}
 NOBODY = dict.fromkeys(ROLES, 403)
+ARS_REDIRECT = {**ARS_ONLY, "ars_dd": 302, "ars": 302}  # a POST answered by the committee page
 
 # (url name, args builder, method, expected status for people of the project's territory)
 # The project is a PS deposited and under review (deadline ahead), with statutes, a piece and
@@ -64,6 +66,10 @@ SCOPED = [
         "post",
         {**dict.fromkeys(ROLES, 302), "leader": 403},
     ),
+    ("committee_member_add", lambda c: [c.committee], "post", ARS_REDIRECT),
+    ("committee_attendance", lambda c: [c.committee], "post", ARS_REDIRECT),
+    ("committee_document_add", lambda c: [c.committee], "post", ARS_REDIRECT),
+    ("committee_document", lambda c: [c.committee, c.document], "get", ALL_200),
 ]
 GLOBAL = [
     ("list", "get", ALL_200),
@@ -98,6 +104,12 @@ class Case:
             place="Salle 1",
             members="ARS, CPAM",
             projects=[project],
+        ).pk
+        self.document = committees.add_document(
+            Committee.objects.get(pk=self.committee),
+            world.ars_dd,
+            title="Ordre du jour",
+            file=SimpleUploadedFile("odj.pdf", MINIMAL_PDF),
         ).pk
         # A leader of a project elsewhere: "other territory" for leaders.
         _, self.leader_other, _ = project_in_state(State.LI_DEPOSEE, world.other_dept)

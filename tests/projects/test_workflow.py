@@ -10,7 +10,14 @@ from projects import services
 from projects.models import HealthProject, Project, ProjectEvent
 from projects.states import DecisionKind, OppositionGround, State
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
-from tests.world import PS_SECTIONS, fill_letter, institution_user, new_project, project_in_state
+from tests.world import (
+    PS_SECTIONS,
+    WITHOUT_COMMITTEE,
+    fill_letter,
+    institution_user,
+    new_project,
+    project_in_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +30,7 @@ def test_the_whole_pipeline_through_the_services_with_history():
 
     fill_letter(project)
     services.submit_letter(project, leader)
-    services.decide_letter(project, ars, "validate")
+    services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     services.constitute_association(
         project,
         leader,
@@ -105,24 +112,36 @@ def test_letter_decision_needs_ars_of_the_territory(kind, same_territory, allowe
     dept = project.departement if same_territory else DepartementFactory()
     user = institution_user(kind, dept)
     if allowed:
-        assert services.decide_letter(project, user, "validate").state == State.LI_VALIDEE
+        assert (
+            services.decide_letter(
+                project, user, "validate", without_committee=WITHOUT_COMMITTEE
+            ).state
+            == State.LI_VALIDEE
+        )
     else:
         with pytest.raises(PermissionDenied):
-            services.decide_letter(project, user, "validate")
+            services.decide_letter(project, user, "validate", without_committee=WITHOUT_COMMITTEE)
 
 
 def test_rejection_and_change_requests_need_a_reason_and_leaders_can_resubmit():
     project, leader, ars = project_in_state(State.LI_DEPOSEE)
     with pytest.raises(services.WorkflowError, match="motif"):
-        services.decide_letter(project, ars, "changes", "  ")
-    services.decide_letter(project, ars, "changes", "Préciser le territoire")
+        services.decide_letter(project, ars, "changes", "  ", without_committee=WITHOUT_COMMITTEE)
+    services.decide_letter(
+        project, ars, "changes", "Préciser le territoire", without_committee=WITHOUT_COMMITTEE
+    )
     assert services.submit_letter(project, leader).state == State.LI_DEPOSEE
-    assert services.decide_letter(project, ars, "reject", "Hors sujet").state == State.LI_REJETEE
+    assert (
+        services.decide_letter(
+            project, ars, "reject", "Hors sujet", without_committee=WITHOUT_COMMITTEE
+        ).state
+        == State.LI_REJETEE
+    )
 
 
 def test_association_needs_a_valid_rna():
     project, leader, ars = project_in_state(State.LI_DEPOSEE)
-    services.decide_letter(project, ars, "validate")
+    services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
     with pytest.raises(services.WorkflowError, match="RNA"):
         services.constitute_association(
             project, leader, name="X", rna="W12345", general_assembly_on=dt.date(2026, 1, 1)
@@ -186,7 +205,7 @@ def test_abandon_needs_a_reason_and_is_final():
         services.abandon(project, leader, "")
     services.abandon(project, leader, "Équipe dissoute")
     with pytest.raises(services.WorkflowError, match="Abandonné"):
-        services.decide_letter(project, ars, "validate")
+        services.decide_letter(project, ars, "validate", without_committee=WITHOUT_COMMITTEE)
 
 
 def test_history_is_append_only():

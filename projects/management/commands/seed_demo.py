@@ -20,6 +20,9 @@ from projects.states import OppositionGround, State
 from territories.models import Commune, Departement, Epci, Region
 from territories.sizing import taille_for_population
 
+# The demo decides its letters without convening committees: it says so on each decision.
+NO_COMMITTEE = "Données de démonstration : décision enregistrée sans comité."
+
 DEMO_PASSWORD = "cpts-demo-2026"
 LI_TEXT = {
     "territory": "Communes de l'EPCI, bassin de vie autour du pôle de santé.",
@@ -164,9 +167,11 @@ class Command(BaseCommand):
             return
         if goal in (State.LI_A_MODIFIER, State.LI_REJETEE):
             decision = "changes" if goal == State.LI_A_MODIFIER else "reject"
-            services.decide_letter(project, ars, decision, "Territoire à préciser.")
+            services.decide_letter(
+                project, ars, decision, "Territoire à préciser.", without_committee=NO_COMMITTEE
+            )
             return
-        services.decide_letter(project, ars, "validate")
+        services.decide_letter(project, ars, "validate", without_committee=NO_COMMITTEE)
         if goal == State.ABANDONNE:
             services.abandon(project, leader, "L'équipe projet s'est dissoute.")
             return
