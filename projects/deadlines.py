@@ -65,3 +65,17 @@ PRE_ACI_PS_MONTHS = 9  # avenant 2, annexe 6: PS to be deposited within 9 months
 def pre_aci_ps_deadline(granted_on: dt.date) -> dt.date:
     """Date by which a CPTS funded by the pre-ACI accompaniment must deposit its PS."""
     return add_months(granted_on, PRE_ACI_PS_MONTHS)
+
+
+# --- Missing items (CRPA L.114-5) ----------------------------------------------------------
+# The ARS sets the date by which the leaders provide the items. No source sets a minimum or a
+# maximum: these are input bounds (at least tomorrow, at most six months), not legal rules.
+EARLIEST_REQUEST = dt.date(2019, 6, 20)  # ACI of 20 June 2019: no CPTS file before it
+ITEMS_DUE_MIN = dt.timedelta(days=1)
+ITEMS_DUE_MAX = dt.timedelta(days=183)
+ITEMS_DUE_DEFAULT = dt.timedelta(days=30)  # proposed in the form
+
+
+def items_due_bounds(requested_on: dt.date) -> tuple[dt.date, dt.date]:
+    """Earliest and latest dates the ARS may give for missing items requested on a day."""
+    return requested_on + ITEMS_DUE_MIN, requested_on + ITEMS_DUE_MAX

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.mail import queue_mail
-from accounts.models import ARS_KINDS, covering_q
+from accounts.models import ARS_KINDS, OrganisationKind, covering_q
 from outbox.services import enqueue_mail
 
 from .models import ProjectEvent
@@ -51,6 +51,24 @@ def ars_emails(project) -> set[str]:
     return institution_emails(project, ARS_KINDS)
 
 
+def informed_emails(project) -> set[str]:
+    """The ARS délégations of the territory's other départements: informed, not in charge."""
+    others = (
+        project.communes.exclude(departement_id=project.departement_id)
+        .values("departement_id")
+        .distinct()
+    )
+    return set(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            organisation__kind=OrganisationKind.ARS_DD,
+            organisation__departement_id__in=others,
+        )
+        .values_list("email", flat=True)
+    )
+
+
 def project_url(project) -> str:
     return reverse("projects:detail", args=[project.pk])
 
@@ -68,7 +86,7 @@ def notify_transition(project, source: str, target: str) -> None:
     queue_mail(
         f"{project.name} : {State(target).label}",
         body,
-        leader_emails(project) | institution_emails(project),
+        leader_emails(project) | institution_emails(project) | informed_emails(project),
     )
 
 

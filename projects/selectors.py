@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from accounts.models import OrganisationKind
 
 from .models import Project
 from .states import State
@@ -15,8 +18,18 @@ def visible_projects(user):
     if user.is_superuser:
         return qs
     if user.is_institution:
-        scope = user.organisation.territory_q()
-        return qs.filter(scope) if scope is not None else qs.none()
+        org = user.organisation
+        scope = org.territory_q()
+        if scope is None:
+            return qs.none()
+        if org.kind == OrganisationKind.ARS_DD:
+            # A délégation is informed of the projects reaching into its département from a
+            # neighbouring principal département (it reads them; the principal's decides).
+            reaching = Project.communes.through.objects.filter(
+                project=OuterRef("pk"), commune__departement_id=org.departement_id
+            )
+            scope |= Q(Exists(reaching))
+        return qs.filter(scope)
     return qs.filter(members__user=user)
 
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from common.messages import attempt
 
-from .. import documents, exchanges, journal, services
+from .. import documents, exchanges, journal, services, territory
 from .. import permissions as perms
 from ..collaboration import Opinion
 from ..forms import (
     ActionForm,
+    MissingItemsForm,
 )
 from ..models import ProjectEvent, ProjectMember
 from ..progress import next_deadline, who_has_the_hand
@@ -74,6 +75,7 @@ def project_detail(request, pk):
             "attachments": project.attachments.all(),
             "committees": committees,
             "item_requests": project.item_requests.all(),
+            "informed": territory.informed_departements(project),
             "members": project.members.all(),
             "implicit": "deem_ps_validated" in transitions,
             "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
@@ -96,7 +98,8 @@ def project_action(request, pk, name):
     if not _may_attempt(project, name, request.user):
         raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
     label = ACTIONS[name][0]
-    form = ActionForm(request.POST or None, action=name)
+    form_class = MissingItemsForm if name == "request_ps_items" else ActionForm
+    form = form_class(request.POST or None, action=name)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirmed"):
             if attempt(
