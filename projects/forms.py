@@ -33,9 +33,11 @@ class FileForm(forms.ModelForm, DsfrBaseForm):
 class ProjectCreateForm(DsfrBaseForm):
     name = forms.CharField(label="Nom du projet", max_length=200)
     departement = forms.ModelChoiceField(
-        label="Département principal",
+        label="Département envisagé",
         queryset=Departement.objects.order_by("code"),
-        help_text="Il détermine la délégation ARS et la CPAM qui instruiront le projet.",
+        help_text="Provisoire : dès que vous choisissez les communes, le département principal "
+        "est déduit du territoire (le plus peuplé) ; c'est lui qui désigne la délégation ARS et "
+        "la CPAM qui instruiront le projet.",
     )
 
 
