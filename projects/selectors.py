@@ -18,19 +18,27 @@ def visible_projects(user):
     if user.is_superuser:
         return qs
     if user.is_institution:
-        org = user.organisation
-        scope = org.territory_q()
-        if scope is None:
-            return qs.none()
-        if org.kind == OrganisationKind.ARS_DD:
-            # A délégation is informed of the projects reaching into its département from a
-            # neighbouring principal département (it reads them; the principal's decides).
-            reaching = Project.communes.through.objects.filter(
-                project=OuterRef("pk"), commune__departement_id=org.departement_id
-            )
-            scope |= Q(Exists(reaching))
-        return qs.filter(scope)
+        scope = user.organisation.territory_q()
+        return qs.filter(scope) if scope is not None else qs.none()
     return qs.filter(members__user=user)
+
+
+def readable_projects(user):
+    """The project pages a person may open: the projects they act on (`visible_projects`) and,
+    for an ARS délégation, those whose territory reaches into its département from a
+    neighbouring département principal: it is informed (reads), the principal's decides. Lists,
+    agendas and reminders stay on `visible_projects`."""
+    qs = visible_projects(user)
+    if not (user and user.is_authenticated and user.is_active) or user.is_superuser:
+        return qs
+    org = user.organisation if user.is_institution else None
+    if org is None or org.kind != OrganisationKind.ARS_DD:
+        return qs
+    reaching = Project.communes.through.objects.filter(
+        project=OuterRef("pk"), commune__departement_id=org.departement_id
+    )
+    scope = org.territory_q() | Q(Exists(reaching))
+    return Project.objects.select_related("departement__region").filter(scope)
 
 
 def deadline_within(queryset, days: int):

@@ -319,7 +319,8 @@ def request_missing_items(project, user, items, due_on: dt.date) -> Project:
         locked = _lock(project)
         if MissingItemsRequest.objects.filter(project=locked, completed_at__isnull=True).exists():
             raise WorkflowError("Une demande de pièces est déjà en cours pour ce projet.")
-        locked = perform(locked, "request_ps_items", user, reason=text)
+        reason = f"{text}\n\nÀ fournir au plus tard le {due_on:%d/%m/%Y}."
+        locked = perform(locked, "request_ps_items", user, reason=reason)
         asked = MissingItemsRequest.objects.create(
             project=locked, items=text, due_on=due_on, requested_by=user
         )

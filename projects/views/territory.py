@@ -20,7 +20,7 @@ from territories.sizing import SIZE_80K_BOUNDARY_TO_CONFIRM
 from .. import maps
 from .. import permissions as perms
 from .. import territory as services
-from ..selectors import visible_projects
+from ..selectors import readable_projects, visible_projects
 from ..states import PS_VALIDATED_STATES, State
 
 _CODE_SPLIT = re.compile(r"[\s,;]+")
@@ -28,8 +28,9 @@ HIDDEN_STATES = (State.ABANDONNE, State.LI_REJETEE)
 
 
 def _project(request, pk):
-    # Outside the person's territory the project does not exist for them: 404.
-    return get_object_or_404(visible_projects(request.user), pk=pk)
+    # Outside the person's territory the project does not exist for them: 404 (a délégation
+    # informed of a neighbouring project reads it).
+    return get_object_or_404(readable_projects(request.user), pk=pk)
 
 
 def _posted_codes(data) -> list[str]:

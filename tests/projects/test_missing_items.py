@@ -169,6 +169,9 @@ def test_the_clock_stops_then_starts_again_from_the_day_the_items_are_provided(f
     asked = MissingItemsRequest.objects.get()
     assert (asked.requested_on, asked.due_on) == (TODAY, dt.date(2026, 4, 10))
     assert asked.item_list == ["Charte signée", "Budget"]
+    event = project.events.order_by("pk").last()
+    assert event.transition == "request_ps_items" and event.actor == ars
+    assert event.reason.endswith("À fournir au plus tard le 10/04/2026.")
     time_machine.move_to(at(dt.date(2026, 4, 14)))  # late: the clock still starts that day
     project = services.complete_health_project(project, leader)
     assert project.ps_received_on == dt.date(2026, 4, 14)

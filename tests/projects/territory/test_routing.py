@@ -61,7 +61,7 @@ def test_a_tie_keeps_the_file_where_it_is(two_depts):
 
 def test_the_principals_delegation_decides_the_other_is_informed(two_depts, client):
     main, neighbour = two_depts
-    project, leader = new_project(main)
+    project, leader = new_project(main, name="CPTS à cheval")
     services.save_territory(
         project, leader, codes(row_of_communes(main, 2) + row_of_communes(neighbour, 1))
     )
@@ -80,11 +80,17 @@ def test_the_principals_delegation_decides_the_other_is_informed(two_depts, clie
     assert client.get(action).status_code == 403
     with pytest.raises(PermissionDenied):
         workflow.decide_letter(project, informed, "validate")
+    territory_page = reverse("projects:territory", args=[project.pk])
+    assert client.get(territory_page).status_code == 200
+    # It does not take the file on: not on its committees' agenda.
+    agenda = client.get(reverse("projects:committee_create")).content.decode()
+    assert project.name not in agenda
     # The neighbour's CPAM is not in charge: the file does not exist for it.
     client.force_login(neighbour_cpam)
     assert client.get(detail).status_code == 404
     # The principal's délégation decides.
     client.force_login(deciding)
+    assert project.name in client.get(reverse("projects:committee_create")).content.decode()
     assert client.get(action).status_code == 200
     assert workflow.decide_letter(project, deciding, "validate").state == State.LI_VALIDEE
 
