@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.mail import queue_mail
-from accounts.models import ARS_KINDS, OrganisationKind, covering_q
+from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, OrganisationKind, covering_q
 from outbox.services import enqueue_mail
 
 from .models import ProjectEvent
@@ -66,6 +66,30 @@ def informed_emails(project) -> set[str]:
             organisation__departement_id__in=others,
         )
         .values_list("email", flat=True)
+    )
+
+
+def notify_routing_change(project, previous, previous_still_in_territory: bool) -> None:
+    """The département principal changed after the LI was filed: the file moves to another
+    délégation and CPAM. The leaders and the départemental institutions of both are told."""
+    staff = get_user_model().objects.filter(
+        is_active=True,
+        organisation__kind__in=DEPARTEMENTAL_KINDS,
+        organisation__departement__in=[previous, project.departement],
+    )
+    body = render_to_string(
+        "emails/routing.txt",
+        {
+            "project": project,
+            "previous": previous,
+            "previous_still_in_territory": previous_still_in_territory,
+            "url": project_url(project),
+        },
+    )
+    queue_mail(
+        f"{project.name} : instruit désormais en {project.departement}",
+        body,
+        leader_emails(project) | set(staff.values_list("email", flat=True)),
     )
 
 

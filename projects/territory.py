@@ -29,6 +29,7 @@ from territories.services import (
     whole_city_message,
 )
 
+from . import notifications
 from . import permissions as perms
 from .errors import WorkflowError
 from .journal import named
@@ -199,9 +200,13 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
     locked.population = summary.population
     locked.taille = summary.taille
     locked.population_source = ", ".join(sorted({c.source for c in communes}))
-    locked.departement = principal_departement(communes, locked.departement)
+    previous = locked.departement
+    locked.departement = principal_departement(communes, previous)
     locked.territory_changed_at = timezone.now()
     locked.save(update_fields=SIZING + ROUTING + ["territory_changed_at"])
+    if locked.departement != previous and locked.li_submitted_at is not None:
+        still_in = any(c.departement_id == previous.pk for c in communes)
+        notifications.notify_routing_change(locked, previous, still_in)
     changed = _changes(before, locked, set(communes))
     if changed:
         record(

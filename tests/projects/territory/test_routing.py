@@ -213,3 +213,30 @@ def test_after_an_opposition_on_the_prs_the_territory_stays():
     assert not services.territory_editable(project)
     with pytest.raises(services.TerritoryError, match="ne peut plus être modifié"):
         services.save_territory(project, leader, codes(row_of_communes(project.departement, 1)))
+
+
+def test_when_the_file_moves_to_another_delegation_both_are_told(two_depts, mail_on_commit):
+    main, neighbour = two_depts
+    project, leader = new_project(main)
+    services.save_territory(project, leader, codes(row_of_communes(main, 1)))
+    fill_letter(project)
+    workflow.submit_letter(project, leader)
+    project = force_state(project, State.LI_A_MODIFIER)
+    old_dd = institution_user(OrganisationKind.ARS_DD, main)
+    new_dd = institution_user(OrganisationKind.ARS_DD, neighbour)
+    new_cpam = institution_user(OrganisationKind.CPAM, neighbour)
+    elsewhere = institution_user(OrganisationKind.ARS_DD, fresh_departement())
+    with mail_on_commit(execute=True):
+        services.save_territory(
+            project, leader, codes(row_of_communes(main, 1) + row_of_communes(neighbour, 2))
+        )
+    moved = [m for m in mail.outbox if "instruit désormais" in m.subject]
+    assert len(moved) == 1
+    assert set(moved[0].to) >= {leader.email, old_dd.email, new_dd.email, new_cpam.email}
+    assert elsewhere.email not in moved[0].to
+    assert "reste dans le territoire, en est informée" in moved[0].body
+    # Saving again without a change of principal tells nobody.
+    with mail_on_commit(execute=True):
+        mail.outbox.clear()
+        services.save_territory(project, leader, codes(row_of_communes(neighbour, 3)))
+    assert not [m for m in mail.outbox if "instruit désormais" in m.subject]
