@@ -202,7 +202,8 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
     locked.population_source = ", ".join(sorted({c.source for c in communes}))
     previous = locked.departement
     locked.departement = principal_departement(communes, previous)
-    locked.territory_changed_at = timezone.now()
+    if set(communes) != before[1]:  # saving the same communes again changes nothing
+        locked.territory_changed_at = timezone.now()
     locked.save(update_fields=SIZING + ROUTING + ["territory_changed_at"])
     if locked.departement != previous and locked.li_submitted_at is not None:
         still_in = any(c.departement_id == previous.pk for c in communes)

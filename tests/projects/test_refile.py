@@ -51,6 +51,10 @@ def test_refiling_after_a_territorial_opposition_starts_a_new_clock(time_machine
     time_machine.move_to(at(dt.date(2026, 3, 25)))
     with pytest.raises(services.WorkflowError, match="modifiez le territoire"):
         services.refile_health_project(project, leader)
+    same = list(project.communes.values_list("insee", flat=True))
+    territory_services.save_territory(project, leader, same)  # saved again, unchanged
+    with pytest.raises(services.WorkflowError, match="modifiez le territoire"):
+        services.refile_health_project(project, leader)
     project = change_territory(project, leader)
     time_machine.move_to(at(dt.date(2026, 3, 31)))
     project = services.refile_health_project(project, leader)
