@@ -28,7 +28,8 @@ class Project(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
         verbose_name="département principal",
-        help_text="Détermine la délégation ARS et la CPAM compétentes.",
+        help_text="Déduit des communes du territoire (le plus peuplé) ; détermine la délégation "
+        "ARS et la CPAM compétentes.",
     )
     communes = models.ManyToManyField(Commune, blank=True, related_name="projects")
     population = models.PositiveIntegerField("population", null=True, blank=True)

@@ -50,6 +50,11 @@ class Migration(migrations.Migration):
             name='due_on',
             field=models.DateField(verbose_name='à fournir au plus tard le'),
         ),
+        migrations.AlterField(
+            model_name='project',
+            name='departement',
+            field=models.ForeignKey(help_text='Déduit des communes du territoire (le plus peuplé) ; détermine la délégation ARS et la CPAM compétentes.', on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='territories.departement', verbose_name='département principal'),
+        ),
         migrations.AddField(
             model_name='project',
             name='territory_changed_at',
