@@ -257,6 +257,7 @@ def test_the_project_page_shows_the_items_the_date_and_when_it_is_passed(
     assert 'id="open-item-request"' in page
     assert "<li>Charte signée</li>" in page and "<li>Budget</li>" in page
     assert "20 mars 2026" in page and "date dépassée" not in page
+    assert "Pièces demandées par l&#x27;ARS à fournir : <strong>20 mars 2026</strong>" in page
     assert "Confirmer que les pièces sont fournies" in page
     confirm = client.get(reverse("projects:health_project_submit", args=[project.pk]))
     assert "à fournir au plus tard le 20 mars 2026" in confirm.content.decode()
