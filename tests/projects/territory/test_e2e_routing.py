@@ -1,14 +1,24 @@
 """In the browser: the département principal follows the communes as they are chosen, and a
 commune of another région is refused with the rule shown "à confirmer"."""
 
-import pytest
+import datetime as dt
+import json
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import OrganisationKind
 from projects import services as workflow
+from projects import territory as territory_services
+from projects.states import State
 from territories.loader import load_reference_data
 from territories.models import Departement
 from tests.browser import chromium_context, log_in
-from tests.factories import UserFactory
+from tests.cpts_portal.test_accessibility import audit
+from tests.factories import DepartementFactory, UserFactory
 from tests.projects.territory.test_e2e_territory import add_first_result
+from tests.world import institution_user, new_project, project_in_state, row_of_communes
 
 
 @pytest.fixture
@@ -44,3 +54,42 @@ def test_the_principal_follows_the_communes(live_server, browser_page):
     project.refresh_from_db()
     assert project.departement.code == "33"
     assert page.inner_text("#principal").startswith("33")
+
+
+@pytest.mark.e2e
+def test_the_new_page_parts_have_no_wcag_violation(live_server, browser_page):
+    """axe-core on what this work adds: routing and informed délégations, the territory locked
+    after validation, the open missing-items request and its confirmation, the request form."""
+    main = DepartementFactory()
+    neighbour = DepartementFactory(region=main.region)
+    spanning, leader = new_project(main, name="CPTS à cheval")
+    codes = [c.insee for c in row_of_communes(main, 2) + row_of_communes(neighbour, 1)]
+    territory_services.save_territory(spanning, leader, codes)
+    incomplete, incomplete_leader, ars = project_in_state(State.PS_DEPOSE, main)
+    workflow.request_missing_items(
+        incomplete, ars, "Charte signée\nBudget", timezone.localdate() + dt.timedelta(days=10)
+    )
+    validated, validated_leader, _ = project_in_state(State.PS_VALIDE, main)
+    filed, _, _ = project_in_state(State.PS_DEPOSE, main)
+    pages = {
+        leader: [("projects:detail", spanning.pk), ("projects:territory", spanning.pk)],
+        incomplete_leader: [
+            ("projects:detail", incomplete.pk),
+            ("projects:health_project_submit", incomplete.pk),
+        ],
+        validated_leader: [("projects:territory", validated.pk)],
+        institution_user(OrganisationKind.ARS_DD, neighbour): [("projects:detail", spanning.pk)],
+        ars: [("projects:action", filed.pk, "request_ps_items")],
+    }
+    found = {}
+    page = browser_page.new_page()
+    for user, urls in pages.items():
+        browser_page.clear_cookies()
+        log_in(browser_page, live_server.url, user)
+        for name, *args in urls:
+            url = reverse(name, args=args)
+            assert page.goto(live_server.url + url).status == 200, url
+            violations = audit(page)
+            if violations:
+                found[f"{user} {url}"] = violations
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
