@@ -3,6 +3,8 @@
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from territories.models import Commune, Departement, Region
 from territories.principal import population_by_departement, principal_departement, regions_of
@@ -63,3 +65,22 @@ def test_regions_of_a_territory():
     gers = Departement(pk=32, code="32", name="Gers", region=other)
     assert regions_of(communes((GIRONDE, 1), (DORDOGNE, 1))) == {REGION}
     assert regions_of(communes((GIRONDE, 1), (gers, 1))) == {REGION, other}
+
+
+DEPARTEMENTS = [GIRONDE, DORDOGNE, LANDES]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(DEPARTEMENTS), st.integers(0, 2_200_000)), min_size=1, max_size=40
+    ),
+    st.sampled_from([None, *DEPARTEMENTS]),
+    st.randoms(use_true_random=False),
+)
+def test_the_principal_holds_the_most_population_whatever_the_order(spec, current, rnd):
+    territory = communes(*spec)
+    principal = principal_departement(territory, current)
+    totals = population_by_departement(territory)
+    assert totals[principal][0] == max(population for population, _ in totals.values())
+    rnd.shuffle(territory)
+    assert principal_departement(territory, current) == principal
