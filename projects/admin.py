@@ -38,7 +38,8 @@ class OppositionForm(ReasonForm):
 
 
 class ItemsForm(forms.Form):
-    items = forms.CharField(label="Pièces manquantes", widget=forms.Textarea)
+    items = forms.CharField(label="Pièces manquantes (une par ligne)", widget=forms.Textarea)
+    due_on = forms.DateField(label="À fournir au plus tard le")
 
 
 class SignatureForm(forms.Form):

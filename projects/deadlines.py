@@ -82,3 +82,15 @@ LI_SILENCE_MONTHS = 2
 def li_implicit_decision_date(received: dt.date) -> dt.date:
     """Day the implicit decision on an LI received on `received` would arise (to confirm)."""
     return implicit_validation_date(add_months(received, LI_SILENCE_MONTHS))
+# --- Missing items (CRPA L.114-5) ----------------------------------------------------------
+# The ARS sets the date by which the leaders provide the items. No source sets a minimum or a
+# maximum: these are input bounds (at least tomorrow, at most six months), not legal rules.
+EARLIEST_REQUEST = dt.date(2019, 6, 20)  # ACI of 20 June 2019: no CPTS file before it
+ITEMS_DUE_MIN = dt.timedelta(days=1)
+ITEMS_DUE_MAX = dt.timedelta(days=183)
+ITEMS_DUE_DEFAULT = dt.timedelta(days=30)  # proposed in the form
+
+
+def items_due_bounds(requested_on: dt.date) -> tuple[dt.date, dt.date]:
+    """Earliest and latest dates the ARS may give for missing items requested on a day."""
+    return requested_on + ITEMS_DUE_MIN, requested_on + ITEMS_DUE_MAX

@@ -8,7 +8,7 @@ from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
 
-from . import committees
+from . import committees, missing_items
 from .collaboration import (
     COMMITTEE_EARLIEST,
     COMMITTEE_HORIZON,
@@ -17,6 +17,8 @@ from .collaboration import (
     CommitteeMember,
     OpinionValue,
 )
+from .deadlines import ITEMS_DUE_DEFAULT, items_due_bounds
+from .errors import WorkflowError
 from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
 from .validators import normalise_rna, validate_rna
@@ -39,9 +41,11 @@ class FileForm(forms.ModelForm, DsfrBaseForm):
 class ProjectCreateForm(DsfrBaseForm):
     name = forms.CharField(label="Nom du projet", max_length=200)
     departement = forms.ModelChoiceField(
-        label="Département principal",
+        label="Département envisagé",
         queryset=Departement.objects.order_by("code"),
-        help_text="Il détermine la délégation ARS et la CPAM qui instruiront le projet.",
+        help_text="Provisoire : dès que vous choisissez les communes, le département principal "
+        "est déduit du territoire (le plus peuplé) ; c'est lui qui désigne la délégation ARS et "
+        "la CPAM qui instruiront le projet.",
     )
 
 
@@ -172,6 +176,48 @@ class ActionForm(DsfrBaseForm):
             elif committee is not None and why:
                 self.add_error("without_committee", "Décision prise en comité : laissez vide.")
         return data
+
+
+def _default_items_due_on():
+    return timezone.localdate() + ITEMS_DUE_DEFAULT
+
+
+class MissingItemsForm(DsfrBaseForm):
+    """The ARS's request for missing items: the list and the date to provide them by."""
+
+    items = forms.CharField(
+        label="Pièces manquantes",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Une pièce par ligne. Au moins une pièce : une demande sans pièce ne peut "
+        "servir à faire repartir le délai.",
+    )
+    due_on = forms.DateField(
+        label="À fournir au plus tard le",
+        initial=_default_items_due_on,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Au plus tôt demain, au plus tard dans six mois. Les porteurs reçoivent un "
+        "rappel avant cette date.",
+    )
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        earliest, latest = items_due_bounds(timezone.localdate())
+        self.fields["due_on"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_items(self):
+        try:
+            return "\n".join(missing_items.parse_items(self.cleaned_data["items"]))
+        except WorkflowError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        try:
+            missing_items.check_due_on(due_on, timezone.localdate())
+        except WorkflowError as error:
+            raise forms.ValidationError(str(error)) from error
+        return due_on
 
 
 class MessageForm(DsfrBaseForm):

@@ -10,7 +10,13 @@ from common.append_only import AppendOnly
 from territories.models import Commune, Departement
 
 from . import permissions as perms
-from .deadlines import implicit_validation_date, opposition_deadline
+from .deadlines import (
+    EARLIEST_REQUEST,
+    ITEMS_DUE_MAX,
+    ITEMS_DUE_MIN,
+    implicit_validation_date,
+    opposition_deadline,
+)
 from .states import FINAL_STATES, SANS_SUITE_SOURCES, DecisionKind, OppositionGround, State
 from .validators import RNA_RE
 
@@ -22,7 +28,8 @@ class Project(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
         verbose_name="département principal",
-        help_text="Détermine la délégation ARS et la CPAM compétentes.",
+        help_text="Déduit des communes du territoire (le plus peuplé) ; détermine la délégation "
+        "ARS et la CPAM compétentes.",
     )
     communes = models.ManyToManyField(Commune, blank=True, related_name="projects")
     population = models.PositiveIntegerField("population", null=True, blank=True)
@@ -43,6 +50,9 @@ class Project(ConcurrentTransitionMixin, models.Model):
         "motif légal d'opposition", max_length=20, choices=OppositionGround.choices, blank=True
     )
     aci_signed_on = models.DateField("ACI signé le", null=True, blank=True)
+    # When the leaders last saved the territory: a PS opposed on the territory is refiled only
+    # once the territory changed (projects.territory.save_territory).
+    territory_changed_at = models.DateTimeField("territoire modifié le", null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -77,6 +87,22 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def opposition_possible(self) -> bool:
         """The ARS may decide explicitly up to and including the deadline day (Paris)."""
         return self.ps_deadline is not None and timezone.localdate() <= self.ps_deadline
+
+    def opposed_at(self):
+        """When the latest opposition was recorded (None if never opposed)."""
+        event = self.events.filter(transition="oppose_ps").order_by("pk").last()
+        return event.created_at if event else None
+
+    def revised_since_opposition(self) -> bool:
+        """What the opposition was about changed since: the territory after an opposition on
+        "territoire non pertinent", the projet de santé after one on the PRS objectives."""
+        opposed = self.opposed_at()
+        if opposed is None:
+            return False
+        if self.opposition_ground == OppositionGround.TERRITORY:
+            return self.territory_changed_at is not None and self.territory_changed_at > opposed
+        ps = getattr(self, "health_project", None)
+        return ps is not None and ps.updated_at > opposed
 
     def implicit_validation_due(self) -> bool:
         return self.ps_deadline is not None and timezone.localdate() > self.ps_deadline
@@ -126,12 +152,27 @@ class Project(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         state,
-        source=[State.ASSOCIATION_CONSTITUEE, State.PS_OPPOSE],
+        source=State.ASSOCIATION_CONSTITUEE,
         target=State.PS_DEPOSE,
         conditions=[association_is_valid, ps_is_complete],
         permission=perms.is_leader,
     )
     def submit_ps(self):
+        self.ps_submitted_at = timezone.now()
+        self.opposition_ground = ""
+        self.ps_decided_on = None
+        self._start_clock(timezone.localdate())
+
+    @transition(
+        state,
+        source=State.PS_OPPOSE,
+        target=State.PS_DEPOSE,
+        conditions=[association_is_valid, ps_is_complete, revised_since_opposition],
+        permission=perms.is_leader,
+    )
+    def refile_ps(self):
+        """After an opposition the leaders revise and file again: a new file, a new two-month
+        clock from its receipt (L.1434-12 CSP); the opposition stays in the history."""
         self.ps_submitted_at = timezone.now()
         self.opposition_ground = ""
         self.ps_decided_on = None
@@ -328,21 +369,71 @@ class HealthProject(CompletenessMixin, models.Model):
 
 
 class MissingItemsRequest(models.Model):
+    """The ARS's request for the items missing from a PS (CRPA L.114-5): the items, one per
+    line, and the date by which to provide them. One open request per project; the clock starts
+    again on the day the leaders confirm the items are provided."""
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="item_requests")
-    items = models.TextField("pièces manquantes")
+    items = models.TextField("pièces manquantes", help_text="Une pièce par ligne.")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    requested_on = models.DateField("demandées le", default=timezone.localdate)
+    due_on = models.DateField("à fournir au plus tard le")
     completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fournies par",
+    )
 
     class Meta:
         verbose_name = "demande de pièces"
         verbose_name_plural = "demandes de pièces"
         ordering = ["-requested_at"]
+        constraints = [
+            # A request that lists nothing would only restart the two-month clock.
+            models.CheckConstraint(condition=models.Q(items__regex=r"\w"), name="items_listed"),
+            models.CheckConstraint(
+                condition=models.Q(requested_on__gte=EARLIEST_REQUEST), name="items_requested_on"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("requested_on") + ITEMS_DUE_MIN),
+                name="items_due_after_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__lte=models.F("requested_on") + ITEMS_DUE_MAX),
+                name="items_due_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed_at__isnull=True)
+                | models.Q(completed_at__gte=models.F("requested_at")),
+                name="items_completed_after_request",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(completed_at__isnull=True),
+                name="one_open_items_request",
+            ),
+        ]
 
     def __str__(self):
         return f"Pièces demandées – {self.project}"
+
+    @property
+    def item_list(self) -> list[str]:
+        return [line for line in self.items.splitlines() if line.strip()]
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None
+
+    def is_overdue(self) -> bool:
+        return self.is_open and timezone.localdate() > self.due_on
 
 
 class ProjectEvent(AppendOnly, models.Model):

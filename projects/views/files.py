@@ -167,18 +167,27 @@ def health_project_submit(request, pk):
         messages.info(request, "Le projet de santé n'est pas à déposer à cette étape.")
         return redirect("projects:detail", pk=pk)
     completing = project.state == State.PS_INCOMPLET
+    refiling = project.state == State.PS_OPPOSE
+    action = "complete_ps" if completing else "refile_ps" if refiling else "submit_ps"
     return _submit_file(
         request,
         project,
         drafts.current(project, "health_project"),
         HealthProjectForm,
-        "complete_ps" if completing else "submit_ps",
+        action,
         "ps",
         "Projet de santé déposé.",
-        title="Transmettre les pièces demandées" if completing else "Déposer le projet de santé",
+        title=SUBMIT_TITLES[action],
         edit_url=reverse("projects:health_project", args=[pk]),
         item_request=project.item_requests.first() if completing else None,
     )
+
+
+SUBMIT_TITLES = {
+    "submit_ps": "Déposer le projet de santé",
+    "complete_ps": "Transmettre les pièces demandées",
+    "refile_ps": "Déposer à nouveau le projet de santé (nouveau délai de deux mois)",
+}
 
 
 # --- Documents ----------------------------------------------------------------------------

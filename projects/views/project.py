@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from common.messages import attempt
 
-from .. import documents, exchanges, journal, services
+from .. import documents, exchanges, journal, services, territory
 from .. import permissions as perms
 from ..collaboration import Opinion
 from ..forms import (
     ActionForm,
+    MissingItemsForm,
 )
 from ..models import ProjectEvent, ProjectMember
 from ..progress import next_deadline, ps_status, who_has_the_hand
@@ -79,6 +80,7 @@ def project_detail(request, pk):
             "attachments": project.attachments.all(),
             "committees": committees,
             "item_requests": project.item_requests.all(),
+            "informed": territory.informed_departements(project),
             "members": project.members.all(),
             "implicit": "deem_ps_validated" in transitions,
             "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
@@ -106,7 +108,10 @@ def project_action(request, pk, name):
     label = ACTIONS[name][0]
     # From a committee's page, its decision buttons name the committee (`?comite=`).
     initial = {"committee": request.GET.get("comite", "")[:12]}
-    form = ActionForm(request.POST or None, action=name, project=project, initial=initial)
+    if name == "request_ps_items":
+        form = MissingItemsForm(request.POST or None, action=name)
+    else:
+        form = ActionForm(request.POST or None, action=name, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirmed"):
             if attempt(

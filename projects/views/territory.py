@@ -13,22 +13,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import ARS_KINDS, REGIONAL_KINDS
 from territories.models import Commune, Departement
+from territories.principal import principal_departement
 from territories.services import summarise
 from territories.sizing import SIZE_80K_BOUNDARY_TO_CONFIRM
 
 from .. import maps
 from .. import permissions as perms
 from .. import territory as services
-from ..selectors import visible_projects
-from ..states import CLOSED_STATES
+from ..selectors import readable_projects, visible_projects
+from ..states import CLOSED_STATES, PS_VALIDATED_STATES, State
 
 _CODE_SPLIT = re.compile(r"[\s,;]+")
 HIDDEN_STATES = tuple(CLOSED_STATES)
 
 
 def _project(request, pk):
-    # Outside the person's territory the project does not exist for them: 404.
-    return get_object_or_404(visible_projects(request.user), pk=pk)
+    # Outside the person's territory the project does not exist for them: 404 (a délégation
+    # informed of a neighbouring project reads it).
+    return get_object_or_404(readable_projects(request.user), pk=pk)
 
 
 def _posted_codes(data) -> list[str]:
@@ -42,7 +44,7 @@ def _posted_codes(data) -> list[str]:
 def territory(request, pk):
     project = _project(request, pk)
     is_leader = perms.is_leader(project, request.user)
-    can_edit = is_leader and project.state in services.EDITABLE_STATES
+    can_edit = is_leader and services.territory_editable(project)
     communes = list(project.communes.select_related("departement").order_by("name"))
     if request.method == "POST":
         if not is_leader:
@@ -71,6 +73,10 @@ def territory(request, pk):
             "project": project,
             "communes": communes,
             "summary": summary,
+            "informed": services.informed_departements(project, communes),
+            "edit_refusal": None if can_edit else services.edit_refusal(project),
+            "avenant_needed": project.state in PS_VALIDATED_STATES,
+            "cross_region_to_confirm": services.CROSS_REGION_REFUSAL_TO_CONFIRM,
             "overlaps": services.find_overlaps(project, communes),
             "map": maps.project_map(project, communes),
             "can_edit": can_edit,
@@ -87,8 +93,10 @@ def territory_preview(request, pk):
     project = _project(request, pk)
     communes, errors = services.preview_selection(project, _posted_codes(request.GET))
     summary = summarise(communes)
+    principal = principal_departement(communes, project.departement) or project.departement
     return JsonResponse(
         {
+            "principal": str(principal),
             "count": summary.count,
             "population": summary.population,
             "taille": summary.taille,

@@ -48,6 +48,7 @@
         document.getElementById("commune-count").textContent = data.count;
         document.getElementById("population").textContent = nf.format(data.population);
         document.getElementById("taille").textContent = data.taille || "—";
+        document.getElementById("principal").textContent = data.principal;
         document.getElementById("boundary-warning").hidden = !data.boundary_to_confirm;
         var warnings = document.getElementById("overlap-warnings");
         warnings.innerHTML = "";

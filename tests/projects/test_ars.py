@@ -69,7 +69,13 @@ def test_reject_needs_a_reason(world, login):
 
 def test_request_missing_items_stops_the_clock_then_completion_restarts_it(world, login):
     project, leader, _ = project_in_state(State.PS_DEPOSE, world.dept)
-    decide(login(world.ars_dd), project, "request_ps_items", {"items": "Charte signée"})
+    due_on = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    decide(
+        login(world.ars_dd),
+        project,
+        "request_ps_items",
+        {"items": "Charte signée", "due_on": due_on},
+    )
     project.refresh_from_db()
     assert project.state == State.PS_INCOMPLET and project.ps_deadline is None
     page = login(leader).get(reverse("projects:detail", args=[project.pk])).content.decode()

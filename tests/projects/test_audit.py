@@ -115,9 +115,10 @@ def test_territory_communes_population_and_taille(world):
 
 def test_a_refused_territory_journals_nothing(world):
     project, leader = new_project(world.dept, world.leader)
-    outside = CommuneFactory(departement=world.other_dept)
+    inside = CommuneFactory(departement=world.dept)
+    outside = CommuneFactory(departement=world.other_dept)  # another région
     with pytest.raises(UserError):
-        save_territory(project, leader, [outside.insee])
+        save_territory(project, leader, [inside.insee, outside.insee])
     with pytest.raises(PermissionDenied):
         save_territory(project, world.ars_dd, [])
     assert journaled("projects.territory") == 0
@@ -248,12 +249,16 @@ def test_invitation_sent_and_accepted(world):
 
 def test_missing_items_request(world):
     project, _, ars = project_in_state(State.PS_DEPOSE, world.dept)
+    due_on = timezone.localdate() + dt.timedelta(days=15)
     with pytest.raises(UserError):
-        services.request_missing_items(project, ars, "  ")
+        services.request_missing_items(project, ars, "  ", due_on)
     assert journaled("projects.request_items") == 0
-    services.request_missing_items(project, ars, "Budget prévisionnel")
+    services.request_missing_items(project, ars, "Budget prévisionnel", due_on)
     requested = entry("projects.request_items")
-    assert requested.changes == {"pièces manquantes": [None, "Budget prévisionnel"]}
+    assert requested.changes == {
+        "pièces manquantes": [None, "Budget prévisionnel"],
+        "à fournir au plus tard le": [None, due_on.isoformat()],
+    }
     assert requested.organisation == ars.organisation and requested.project_id == project.pk
 
 

@@ -159,8 +159,8 @@ def test_project_page_queries_do_not_grow_with_its_file(
         )
     client = login(world.ars_dd)
     # Session, user, organisation, project, members, events, committees and their opinions,
-    # the journal, attachments, requested items.
-    with django_assert_max_num_queries(11):
+    # the journal, attachments, requested items, the territory's other départements.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("projects:detail", args=[project.pk]))
     assert response.content.decode().count("Pièce ") == count
 

@@ -55,7 +55,7 @@ def test_idempotent_and_leaves_other_states_alone(time_machine):
     time_machine.move_to(dt.datetime(2026, 4, 1, 9, tzinfo=PARIS))
     not_yet, _ = due_project(dt.date(2026, 4, 1))
     incomplete, ars = due_project(dt.date(2026, 4, 1))
-    services.request_missing_items(incomplete, ars, "Charte")
+    services.request_missing_items(incomplete, ars, "Charte", dt.date(2026, 4, 20))
     time_machine.move_to(dt.datetime(2026, 5, 1, 9, tzinfo=PARIS))  # deadline 1 June ahead
     assert services.sweep_implicit_validations() == 1
     assert services.sweep_implicit_validations() == 0

@@ -155,7 +155,9 @@ def test_missing_items_stop_the_clock_and_completion_restarts_it():
         project, leader, ars = project_in_state(State.PS_DEPOSE)
     assert project.ps_deadline == dt.date(2026, 5, 1)
     with time_machine.travel(dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)):
-        project = services.request_missing_items(project, ars, "Charte signée")
+        project = services.request_missing_items(
+            project, ars, "Charte signée", dt.date(2026, 3, 31)
+        )
     assert project.state == State.PS_INCOMPLET
     assert project.ps_deadline is None and project.ps_received_on is None
     with time_machine.travel(dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC)):
@@ -177,8 +179,9 @@ def test_opposition_needs_a_legal_ground_and_a_motive():
     assert project.state == State.PS_OPPOSE and project.opposition_ground == "prs"
     event = project.events.get(transition="oppose_ps")
     assert event.legal_ground.endswith(OppositionGround.PRS.label)
-    # The leaders may resubmit: a new clock.
-    assert services.submit_health_project(project, leader).state == State.PS_DEPOSE
+    # The leaders may file again once the PS is revised (tests/projects/test_refile.py).
+    with pytest.raises(services.WorkflowError, match="Modifiez le projet de santé"):
+        services.refile_health_project(project, leader)
 
 
 def test_no_explicit_decision_after_the_deadline():

@@ -200,7 +200,12 @@ class Command(BaseCommand):
             self._backdate_receipt(project, days=50 + project.pk % 8)
             return
         if goal == State.PS_INCOMPLET:
-            services.request_missing_items(project, ars, "Liste des professionnels signataires.")
+            services.request_missing_items(
+                project,
+                ars,
+                "Liste des professionnels signataires.",
+                timezone.localdate() + dt.timedelta(days=21),
+            )
             return
         if goal == State.PS_OPPOSE:
             services.oppose_health_project(
