@@ -9,6 +9,7 @@ class FundingConfig(AppConfig):
         from projects.documents import register_source
         from projects.models import DocumentKind
 
-        from .documents import signed_contract_source
+        from .documents import signed_avenant_source, signed_contract_source
 
         register_source(DocumentKind.ACI_CONTRACT, signed_contract_source)
+        register_source(DocumentKind.ACI_AVENANT, signed_avenant_source)

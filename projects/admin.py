@@ -31,10 +31,6 @@ class ItemsForm(forms.Form):
     items = forms.CharField(label="Pièces manquantes", widget=forms.Textarea)
 
 
-class SignatureForm(forms.Form):
-    signed_on = forms.DateField(label="Date de signature")
-
-
 class MemberInline(admin.TabularInline):
     """Members come and go through the services (creation, invitations), journaled."""
 
@@ -70,7 +66,6 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
         "reject_li": ReasonForm,
         "oppose_ps": OppositionForm,
         "request_ps_items": ItemsForm,
-        "sign_aci": SignatureForm,
         "abandon": ReasonForm,
     }
     list_display = ("name", "departement", "state", "taille", "ps_deadline")

@@ -68,3 +68,9 @@ def leader_or_ars(project, user) -> bool:
 
 def ars_or_assurance_maladie(project, user) -> bool:
     return is_ars_of(project, user) or is_assurance_maladie_of(project, user)
+
+
+def contract_party(project, user) -> bool:
+    """Whoever may record one of the ACI contract's three signatures (the third one moves the
+    project to "ACI signé"): its leaders, the Assurance Maladie and the ARS of the territory."""
+    return is_leader(project, user) or ars_or_assurance_maladie(project, user)
