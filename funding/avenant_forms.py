@@ -26,9 +26,7 @@ class AvenantForm(forms.Form):
     members = forms.IntegerField(
         label="Nombre de membres déclaré", min_value=0, max_value=MAX_MEMBERS, required=False
     )
-    change_optional = forms.BooleanField(
-        label="Modifier les missions optionnelles", required=False
-    )
+    change_optional = forms.BooleanField(label="Modifier les missions optionnelles", required=False)
     optional = forms.MultipleChoiceField(
         label="Missions optionnelles (après l'avenant)",
         choices=OPTIONAL_CHOICES,

@@ -8,8 +8,8 @@ from projects.documents import stored
 from projects.models import DocumentKind, IssuedDocument
 
 from . import calc, deadlines
-from .grid_store import load_grid_set
 from .avenant_display import avenant_rows
+from .grid_store import load_grid_set
 from .models import Contract, ContractAvenant
 from .presentation import line_label, mission_label
 

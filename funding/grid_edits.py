@@ -76,9 +76,8 @@ def delete_version(version: GridVersion, user) -> None:
 
 
 def save_cell(cell: GridCell, user) -> GridCell:
-    return _save(
-        GridCell, cell, user, CELL_FIELDS, "funding.grid_cell.save", "Cellule de grille", _check_cell
-    )
+    action, noun = "funding.grid_cell.save", "Cellule de grille"
+    return _save(GridCell, cell, user, CELL_FIELDS, action, noun, _check_cell)
 
 
 def delete_cell(cell: GridCell, user) -> None:

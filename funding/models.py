@@ -261,7 +261,10 @@ class ContractAvenant(models.Model):
         verbose_name_plural = "avenants au contrat"
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="avenant_number_unique"),
-            models.CheckConstraint(name="avenant_size_1_4", condition=models.Q(new_size__range=(1, 4)) | models.Q(new_size__isnull=True)),
+            models.CheckConstraint(
+                name="avenant_size_1_4",
+                condition=models.Q(new_size__range=(1, 4)) | models.Q(new_size__isnull=True),
+            ),
             models.CheckConstraint(
                 name="avenant_members_bounded",
                 condition=models.Q(new_members__lte=100_000) | models.Q(new_members__isnull=True),

@@ -1,6 +1,6 @@
-"""The contract's writes: creation, signatures, missions, indicators and results, termination
-(avenants: funding.avenants). Each checks role and territory, locks the rows it decides on and journals the change
-in one transaction; a refusal writes nothing."""
+"""The contract's writes: creation, signatures, missions, indicators and results,
+termination (avenants: funding.avenants). Each checks role and territory, locks the rows it
+decides on and journals the change in one transaction; a refusal writes nothing."""
 
 import datetime as dt
 from decimal import Decimal

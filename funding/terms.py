@@ -77,7 +77,8 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
         by_year = _roster_counts(by_year, rosters.get(project_id), signed_on)
         extra = grid_set.additional_fonctionnement(size, signed_on)
         if extra:  # on the taille in force when it is due
-            extra = grid_set.additional_fonctionnement(_size_on(by_year, signed_on, extra[1]), signed_on)
+            size_then = _size_on(by_year, signed_on, extra[1])
+            extra = grid_set.additional_fonctionnement(size_then, signed_on)
         out[pk] = calc.ContractTerms(
             grid=grid,
             size=size,

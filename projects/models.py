@@ -201,8 +201,8 @@ class Project(ConcurrentTransitionMixin, models.Model):
         pass
 
     def has_signed_contract(self) -> bool:
-        """"ACI signé" follows a contract's third signature (recorded by funding), never a
-        button: no signed contract, no transition."""
+        """The "ACI signé" state follows a contract's third signature (recorded by funding),
+        never a button: no signed contract, no transition."""
         return self.contracts.filter(signed_on__isnull=False, terminated_on__isnull=True).exists()
 
     @transition(

@@ -16,8 +16,8 @@ from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationF
 from ..grid_store import load_grid_set
 from ..models import Contract
 from ..permissions import can_manage_contract, can_view_contract
-from ..signatures import parties_of
 from ..presentation import mission_label
+from ..signatures import parties_of
 from ..terms import contract_terms
 from .avenants import avenants_context
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
@@ -94,7 +94,8 @@ def contract_detail(request, pk):
             termination_form=TerminationForm(),
             start_form=MissionStartForm(),
         )
-    mine = [p for p in parties_of(contract.project, user) if not getattr(contract, f"{p}_signed_on")]
+    parties = parties_of(contract.project, user)
+    mine = [p for p in parties if not getattr(contract, f"{p}_signed_on")]
     if mine:
         ctx["signature_form"] = SignatureForm(parties=mine)
     ctx.update(contract_years_context(contract, ctx.get("years")))
