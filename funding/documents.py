@@ -127,8 +127,8 @@ def signed_avenant_source(project, reference=None):
     """Document source for projects.documents: the latest avenant in force of the project's
     contracts (a given `reference`: that avenant, to reproduce its stored copy)."""
     avenants = ContractAvenant.objects.filter(
-        contract__project=project, signed_on__isnull=False
-    ).select_related("contract__project__departement__region")
+        contract__project=project, signed_on__isnull=False, effective_on__isnull=False
+    ).select_related("contract__project__departement__region")  # older rows had no terms
     if reference is not None:
         pk = reference.split("-")[0]
         avenant = avenants.filter(pk=int(pk)).first() if pk.isdigit() else None
