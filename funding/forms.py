@@ -7,7 +7,7 @@ from territories.models import Departement, Region
 from .base import FundingError
 from .models import ACI_SIGNED_ON, SIZES
 from .services import MAX_MEMBERS, TEXT_LIMIT
-from .signatures import PARTY_LABELS, check_signature_date
+from .signatures import PARTY_LABELS, check_mission_date, check_signature_date
 
 OPTIONAL_CHOICES = [
     ("qualite", "Qualité et pertinence des soins"),
@@ -79,6 +79,12 @@ class SignatureForm(forms.Form):
 class MissionStartForm(forms.Form):
     mission = forms.CharField(widget=forms.HiddenInput)
     started_on = forms.DateField(label="Démarrée le", widget=DATE_INPUT)
+
+    def clean_started_on(self):
+        try:  # the contract's own signature date is checked by the service
+            return check_mission_date(self.cleaned_data["started_on"], ACI_SIGNED_ON)
+        except FundingError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class IndicatorForm(forms.Form):

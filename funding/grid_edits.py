@@ -7,7 +7,7 @@ from django.db import transaction
 from audit import services as audit
 
 from .base import deny_unless, journal
-from .grid_freeze import check_editable, check_new_validity
+from .grid_freeze import check_editable, check_new_validity, check_reaches_no_started_year
 from .grid_store import grid_files, read_grid_file, store_grid
 from .models import GridCell, GridVersion
 from .permissions import can_delete_grids, can_edit_grids
@@ -112,6 +112,8 @@ def load_grids(*, overwrite: bool = False) -> list[tuple[GridVersion, int]]:
             changed = audit.changes(before, _stored_state(version.code))
             if changed and before:
                 check_editable(version.code)  # rolls the whole load back
+            if not before:
+                check_reaches_no_started_year(version.code)
             if changed:
                 label = f"Grille « {version} » chargée depuis {path.name}"
                 audit.record(None, "funding.grid.load", label, version, changes=changed)

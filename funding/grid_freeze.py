@@ -47,6 +47,15 @@ def check_editable(code: str | None) -> None:
         raise FundingError(FROZEN.format(f"{code} "))
 
 
+def check_reaches_no_started_year(code: str) -> None:
+    """A version just stored from a data file may not take over a started contract year."""
+    if is_frozen(code):
+        raise FundingError(
+            f"La nouvelle grille « {code} » paierait des années de contrat déjà commencées : "
+            "donnez-lui une date d'entrée en vigueur à venir."
+        )
+
+
 def check_new_validity(valid_from: dt.date) -> None:
     """A new version (or a new date) may not reach back to a year already started."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

@@ -171,7 +171,8 @@ class ContractMission(models.Model):
         ordering = ["contract", "pk"]
         verbose_name = "mission du contrat"
         constraints = [
-            models.UniqueConstraint(fields=["contract", "mission"], name="contract_mission_unique")
+            models.UniqueConstraint(fields=["contract", "mission"], name="contract_mission_unique"),
+            signature_bounds("contract_mission_started_on_bounds", "started_on"),
         ]
 
     def __str__(self):

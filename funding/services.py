@@ -24,7 +24,7 @@ from .models import (
     IndicatorResult,
 )
 from .permissions import can_manage_contract, can_prepare_contract, can_sign_for
-from .signatures import PARTIES, check_signature_date
+from .signatures import PARTIES, check_mission_date, check_signature_date
 
 MAX_MEMBERS = 100_000
 RESULT_LIMIT = Decimal("1e10")  # IndicatorResult.value: 14 digits, 4 after the point
@@ -138,8 +138,9 @@ def start_mission(contract, user, mission: str, started_on: dt.date) -> Contract
     deny_unless(can_manage_contract(contract, user))
     with transaction.atomic():
         locked = _locked(contract)
-        if not locked.is_signed or started_on < locked.signed_on:
+        if not locked.is_signed:
             raise FundingError("Une mission démarre après la signature du contrat.")
+        check_mission_date(started_on, locked.signed_on)
         row = locked.missions.select_for_update().filter(mission=mission).first()
         if row is None and mission in _later_socle_missions(locked):
             row = ContractMission.objects.create(contract=locked, mission=mission)

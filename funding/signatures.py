@@ -31,6 +31,18 @@ def check_signature_date(day: dt.date, not_before: dt.date | None = None) -> dt.
     return day
 
 
+def check_mission_date(day: dt.date, signed_on: dt.date) -> dt.date:
+    """A mission's start: not in the future, not before the contract's signature (itself not
+    before the ACI of 20 June 2019)."""
+    if not isinstance(day, dt.date):
+        raise FundingError("Indiquez la date de démarrage.")
+    if day > timezone.localdate():
+        raise FundingError("Une mission ne peut pas démarrer dans le futur.")
+    if day < max(signed_on, ACI_SIGNED_ON):
+        raise FundingError("Une mission démarre après la signature du contrat.")
+    return day
+
+
 def parties_of(project, user) -> list[str]:
     """The parties `user` signs for: the CPTS's by its leaders, the CPAM's by the Assurance
     Maladie of the territory (CPAM, MSA), the ARS's by the ARS (DD or siège) of the territory.

@@ -3,6 +3,7 @@ and in `grid_edits`); a correction is a new version in force from a later date, 
 years starting after it take."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from audit.models import AuditEntry
 from funding import grid_edits, terms
 from funding.base import FundingError
 from funding.grid_freeze import frozen_codes
+from funding.grid_store import GRID_DIR
 from funding.models import Contract, GridCell, GridVersion
 from tests.factories import DepartementFactory, UserFactory
 from tests.world import institution_user, make_aci_project, signed_contract
@@ -157,3 +159,21 @@ def test_reloading_the_files_may_not_change_a_frozen_version(contract, am):
         call_command("load_funding_grids", "--overwrite")
     assert _cell().amount == Decimal("36000.00")
     call_command("load_funding_grids")  # without overwrite: nothing changes, nothing refused
+
+
+@pytest.mark.parametrize("days_ahead,refused", [(-3 * 365, True), (1, False)])
+def test_a_new_data_file_reaches_no_started_year(
+    contract, tmp_path, monkeypatch, days_ahead, refused
+):
+    data = json.loads((GRID_DIR / "avenant_2.json").read_text(encoding="utf-8"))
+    valid_from = timezone.localdate() + dt.timedelta(days=days_ahead)
+    data.update(code="avenant_3", label="Avenant 3 (essai)", valid_from=valid_from.isoformat())
+    path = tmp_path / "avenant_3.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(grid_edits, "grid_files", lambda: [path])
+    if refused:
+        with pytest.raises(CommandError, match="déjà commencées"):
+            call_command("load_funding_grids")
+    else:
+        call_command("load_funding_grids")
+    assert GridVersion.objects.filter(code="avenant_3").exists() is not refused

@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.models import OrganisationKind
 from funding import services
 from funding.base import FundingError
-from funding.forms import SignatureForm
+from funding.forms import MissionStartForm, SignatureForm
 from funding.models import Contract
-from funding.signatures import check_signature_date, parties_of
+from funding.signatures import check_mission_date, check_signature_date, parties_of
 from projects import services as project_services
 from projects.errors import WorkflowError
 from projects.models import Project
@@ -199,3 +199,20 @@ def test_the_project_page_offers_no_sign_button(client, prepared):
     assert "sign_aci" not in {name for name, *_ in page.context["actions"]}
     response = client.get(reverse("projects:action", args=[contract.project_id, "sign_aci"]))
     assert response.status_code == 404
+
+
+# --- Mission dates --------------------------------------------------------------------------
+
+
+def test_mission_start_dates_are_bounded(signed):
+    contract, cpam, ars, leader = signed
+    today = timezone.localdate()
+    assert check_mission_date(today, contract.signed_on) == today
+    for day in (today + dt.timedelta(days=1), contract.signed_on - dt.timedelta(days=1)):
+        with pytest.raises(FundingError):
+            services.start_mission(contract, cpam, "parcours", day)
+    assert contract.missions.get(mission="parcours").started_on is None
+    form = MissionStartForm({"mission": "parcours", "started_on": "2099-01-01"})
+    assert not form.is_valid() and "started_on" in form.errors
+    with pytest.raises(IntegrityError), transaction.atomic():
+        contract.missions.filter(mission="parcours").update(started_on=dt.date(2019, 1, 1))
