@@ -119,7 +119,7 @@ def propose_avenant(
         if not locked.is_signed or locked.terminated_on:
             raise FundingError("Un avenant modifie un contrat signé et non résilié.")
         avenants = ContractAvenant.objects.select_for_update().filter(contract=locked)
-        if avenants.filter(signed_on__isnull=True).exists():
+        if avenants.filter(signed_on__isnull=True, withdrawn_at__isnull=True).exists():
             raise FundingError("Un avenant attend déjà ses signatures sur ce contrat.")
         latest = avenants.filter(signed_on__isnull=False).aggregate(m=Max("effective_on"))["m"]
         check_effective_date(locked, effective_on, latest)
@@ -155,6 +155,8 @@ def sign_avenant(avenant, user, party: str, signed_on: dt.date) -> ContractAvena
         row = ContractAvenant.objects.select_for_update().get(pk=avenant.pk, contract=locked)
         if row.in_force:
             raise FundingError("Cet avenant est déjà signé par les trois parties.")
+        if row.withdrawn_at:
+            raise FundingError("Cet avenant a été retiré.")
         if locked.terminated_on:
             raise FundingError("Le contrat est résilié : l'avenant ne peut plus être signé.")
         before = snapshot(row, SIGNATURE_FIELDS)
@@ -182,3 +184,23 @@ def _enter_into_force(contract, avenant, signed_on) -> None:
     for code in avenant.new_optional or ():
         ContractMission.objects.get_or_create(contract=contract, mission=code)
     enqueue_task(project_documents.issue_documents.name, [contract.project_id])
+
+
+def withdraw_avenant(avenant, user) -> ContractAvenant:
+    """Withdraw an avenant awaiting signatures (the CPAM or the ARS of the territory): it stays
+    in the history, signs no more, and another may be proposed."""
+    contract = avenant.contract
+    deny_unless(can_propose_avenant(contract, user))
+    with transaction.atomic():
+        locked = _locked(contract)
+        row = ContractAvenant.objects.select_for_update().get(pk=avenant.pk, contract=locked)
+        if not row.pending:
+            raise FundingError("Seul un avenant en attente de signatures peut être retiré.")
+        before = snapshot(row, ["withdrawn_at"])
+        row.withdrawn_at = timezone.now()
+        row.save(update_fields=["withdrawn_at"])
+        journal(
+            user, "funding.avenant.withdraw", f"Avenant n° {row.number} retiré", row,
+            ["withdrawn_at"], before, project=locked.project_id,
+        )  # fmt: skip
+    return row

@@ -255,6 +255,7 @@ class ContractAvenant(models.Model):
     cpam_signed_on = models.DateField("signé par la CPAM le", null=True, blank=True)
     ars_signed_on = models.DateField("signé par l'ARS le", null=True, blank=True)
     signed_on = models.DateField("en vigueur depuis le (troisième signature)", null=True)
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
 
     class Meta:
         ordering = ["contract", "number"]
@@ -284,6 +285,10 @@ class ContractAvenant(models.Model):
     @property
     def in_force(self) -> bool:
         return self.signed_on is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.signed_on is None and self.withdrawn_at is None
 
 
 class CrisisDeclaration(models.Model):

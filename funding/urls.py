@@ -36,6 +36,11 @@ urlpatterns = [
         name="avenant_sign",
     ),
     path(
+        "contrats/<int:pk>/avenants/<int:number>/retrait/",
+        avenants.avenant_withdraw,
+        name="avenant_withdraw",
+    ),
+    path(
         "contrats/<int:pk>/avenants/<int:number>/avenant.pdf",
         avenants.avenant_document,
         name="avenant_pdf",

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from common.messages import attempt
+
 from .. import avenants as services
 from ..avenant_display import avenant_rows
 from ..avenant_forms import AvenantForm, AvenantSignatureForm
@@ -28,7 +30,7 @@ def avenants_context(contract, user, grid_set=None) -> dict:
             items.append({"avenant": avenant, "rows": [], "parties": []})
             continue
         unsigned = [p for p in PARTIES if not getattr(avenant, f"{p}_signed_on")]
-        parties = [p for p in mine if p in unsigned and not avenant.in_force]
+        parties = [p for p in mine if p in unsigned and avenant.pending]
         items.append(
             {
                 "avenant": avenant,
@@ -38,6 +40,7 @@ def avenants_context(contract, user, grid_set=None) -> dict:
                     (PARTY_LABELS[p], getattr(avenant, f"{p}_signed_on")) for p in PARTIES
                 ],
                 "parties": parties,
+                "can_withdraw": avenant.pending and can_propose_avenant(contract, user),
                 "form": AvenantSignatureForm(parties=parties, prefix=f"av{avenant.number}")
                 if parties and not contract.terminated_on
                 else None,
@@ -85,6 +88,20 @@ def avenant_sign(request, pk, number):
         form,
         lambda d: services.sign_avenant(avenant, request.user, d["party"], d["signed_on"]),
         "Signature enregistrée.",
+    )
+    return to_contract(contract)
+
+
+@login_required
+@require_POST
+def avenant_withdraw(request, pk, number):
+    contract, avenant = _avenant(request, pk, number)
+    if not can_propose_avenant(contract, request.user):
+        raise PermissionDenied("Un avenant est retiré par la CPAM ou l'ARS du territoire.")
+    attempt(
+        request,
+        lambda: services.withdraw_avenant(avenant, request.user),
+        f"Avenant n° {number} retiré.",
     )
     return to_contract(contract)
 

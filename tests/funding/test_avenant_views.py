@@ -148,3 +148,28 @@ def test_the_page_shows_old_and_new_terms(client, who):
     assert page.context["terms_now"]["size"] == 3
     assert [y["terms"].size for y in page.context["years"]] == [2, 2, 3, 3, 3]
     assert page.context["avenants"][0]["rows"] == [{"label": "Taille", "old": 2, "new": 3}]
+
+
+@pytest.mark.parametrize(
+    "role,status,withdrawn",
+    [
+        ("ars_dd", 302, True),
+        ("ars_siege", 302, True),
+        ("cpam", 302, True),
+        ("msa", 302, True),
+        ("urps", 403, False),
+        ("leader", 403, False),
+        ("other_leader", 404, False),
+    ],
+)
+def test_withdrawal_page_per_role(client, who, role, status, withdrawn):
+    contract, people = who
+    avenant = avenants.propose_avenant(
+        contract, people["cpam"], summary="Taille 3", effective_on=dt.date(2025, 2, 6), size=3
+    )
+    client.force_login(people[role])
+    url = reverse("funding:avenant_withdraw", args=[contract.pk, avenant.number])
+    assert client.get(url).status_code in (405, 404)
+    assert client.post(url).status_code == status
+    avenant.refresh_from_db()
+    assert (avenant.withdrawn_at is not None) == withdrawn

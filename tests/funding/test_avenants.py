@@ -286,3 +286,24 @@ def test_draft_then_stored_pdf(client, people, mail_on_commit):
         assert stored.content == handle.read()
     client.force_login(who["cpam_other"])
     assert client.get(url).status_code == 404
+
+
+def test_a_pending_avenant_can_be_withdrawn_by_the_proposing_institutions(people):
+    contract, who = people
+    avenant = _propose(contract, who["cpam"])
+    for role in ("leader", "urps", "other_leader"):
+        with pytest.raises(PermissionDenied):
+            avenants.withdraw_avenant(avenant, who[role])
+    avenant = avenants.withdraw_avenant(avenant, who["ars_siege"])
+    assert avenant.withdrawn_at is not None and not avenant.pending
+    with pytest.raises(FundingError, match="retiré"):
+        avenants.sign_avenant(avenant, who["cpam"], "cpam", SIGN_DAY)
+    with pytest.raises(FundingError):
+        avenants.withdraw_avenant(avenant, who["cpam"])
+    second = _propose(contract, who["cpam"])  # no longer blocked by the first
+    assert second.number == 2
+    _sign_all(second, who)
+    with pytest.raises(FundingError):  # in force: no withdrawal
+        avenants.withdraw_avenant(second, who["cpam"])
+    assert AuditEntry.objects.filter(action="funding.avenant.withdraw").count() == 1
+    assert _years(contract)[3].size == 3
