@@ -77,6 +77,4 @@ def contract_party(project, user) -> bool:
     administrator. The transition's condition still asks for the signed contract."""
     if user is None:
         return True
-    return (
-        user.is_superuser or is_leader(project, user) or ars_or_assurance_maladie(project, user)
-    )
+    return user.is_superuser or is_leader(project, user) or ars_or_assurance_maladie(project, user)
