@@ -24,7 +24,7 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
     """Contract pk → `calc.ContractTerms` for the signed contracts of `queryset`, each year on
     its own grid and terms (`ContractTerms.by_year`).
 
-    Reads plain rows (no model instances) in seven queries whatever the number of contracts
+    Reads plain rows (no model instances) in six queries whatever the number of contracts
     (avenants and rosters included), plus two for the grids and two for the crises when not
     given."""
     grid_set = grid_set or load_grid_set()

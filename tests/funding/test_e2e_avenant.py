@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser import ARTIFACTS, chromium_context, log_in
+from tests.cpts_portal.test_accessibility import audit
 from tests.world import make_aci_project, signed_contract
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +24,7 @@ def _as(context, live_server, user, contract):
 
 
 def _sign(page, party, day="2025-01-20"):
-    form = page.locator("#avenant-1 form")
+    form = page.locator("#avenant-1 form.avenant-sign")
     form.locator("select[name=av1-party]").select_option(party)
     form.locator("input[name=av1-signed_on]").fill(day)
     form.locator("button[type=submit]").click()
@@ -49,6 +50,7 @@ def test_an_avenant_signed_by_the_three_parties(live_server):
         # Each party signs for itself: the CPAM is offered its own party only.
         options = page.locator("#avenant-1 select[name=av1-party] option").all_inner_texts()
         assert options == ["CPAM"]
+        assert audit(page) == []  # WCAG 2.1 A/AA rules (axe), forms and tables included
         _sign(page, "cpam")
         page.close()
 
@@ -65,4 +67,5 @@ def test_an_avenant_signed_by_the_three_parties(live_server):
         assert "à partir de l'année 3" in card
         assert page.inner_text("#terms-size") == "3"
         assert page.inner_text("#terms-members") == "45"
+        assert audit(page) == []
         page.screenshot(path=str(ARTIFACTS / "funding-avenant.png"), full_page=True)
