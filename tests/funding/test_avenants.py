@@ -15,6 +15,7 @@ from audit.models import AuditEntry
 from funding import avenants, terms
 from funding.base import FundingError
 from funding.models import Contract, ContractAvenant
+from projects.documents import reproduce
 from projects.models import DocumentKind, IssuedDocument
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
 from tests.funding.conftest import SIGNED_ON
@@ -283,7 +284,8 @@ def test_draft_then_stored_pdf(client, people, mail_on_commit):
     stored = client.get(url)
     assert stored.status_code == 200
     with document.file.open("rb") as handle:
-        assert stored.content == handle.read()
+        assert stored.content == handle.read() == reproduce(document)  # same bytes again
+    assert document.reference == f"{avenant.pk}-{SIGN_DAY:%Y%m%d}"
     client.force_login(who["cpam_other"])
     assert client.get(url).status_code == 404
 
