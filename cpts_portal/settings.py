@@ -305,6 +305,9 @@ CPTS_LEGAL = {
     for key in ("publisher", "director", "host", "controller", "retention")
 }
 CPTS_IMPLICIT_SWEEP_BATCH_SIZE = int(os.environ.get("CPTS_IMPLICIT_SWEEP_BATCH_SIZE", "1000"))
+# domain.md §6: each contract year is paid on the grid in force on its first day. No source
+# says so: shown "à confirmer" on the contract pages until someone settles it (then "0").
+FUNDING_YEAR_GRID_TO_CONFIRM = os.environ.get("FUNDING_YEAR_GRID_TO_CONFIRM", "1") == "1"
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,16 @@
-"""Funding in the admin: Assurance Maladie staff correct the grids and record avenants, through the
-services that journal them; every other funding row is written on the portal's pages and only
-read here."""
+"""Funding in the admin: Assurance Maladie staff correct the grids through the services that
+journal them, while no started contract year is paid on them (`grid_freeze`); every other
+funding row (contracts, avenants, signatures) is written on the portal's pages and only read
+here."""
 
+from django import forms
 from django.contrib import admin
 
 from common.admin import ReadOnlyMixin
 
-from . import grid_edits, services
+from . import grid_edits
+from .base import FundingError
+from .grid_freeze import check_editable, check_new_validity, frozen_codes
 from .models import (
     Contract,
     ContractAvenant,
@@ -29,10 +33,48 @@ class GridEditsMixin:
         return can_edit_grids(request.user) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
+        if obj is not None and _grid_code(obj) in frozen_codes():
+            return False  # frozen: read-only, corrections go to a new version
         return can_edit_grids(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
+        if obj is not None and _grid_code(obj) in frozen_codes():
+            return False
         return can_delete_grids(request.user) and super().has_delete_permission(request, obj)
+
+
+def _grid_code(obj) -> str:
+    return obj.code if isinstance(obj, GridVersion) else obj.grid.code
+
+
+class GridVersionForm(forms.ModelForm):
+    """The service's refusals as form errors: a frozen version, a date reaching back."""
+
+    def clean(self):
+        data = super().clean()
+        stored = GridVersion.objects.filter(pk=self.instance.pk).first()
+        try:
+            if stored is not None:
+                check_editable(stored.code)
+            valid_from = data.get("valid_from")
+            if valid_from and (stored is None or stored.valid_from != valid_from):
+                check_new_validity(valid_from)
+        except FundingError as error:
+            raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class GridCellForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        stored = GridCell.objects.filter(pk=self.instance.pk).select_related("grid").first()
+        grids = {stored.grid if stored else None, data.get("grid")}
+        try:
+            for grid in grids - {None}:
+                check_editable(grid.code)
+        except FundingError as error:
+            raise forms.ValidationError(str(error)) from error
+        return data
 
 
 def _save_inlines(formset, user, save, delete=None):
@@ -50,6 +92,7 @@ def _save_inlines(formset, user, save, delete=None):
 
 class GridCellInline(GridEditsMixin, admin.TabularInline):
     model = GridCell
+    form = GridCellForm
     extra = 0
     fields = ("mission", "part", "size", "amount", "to_confirm", "source", "signed_before")
 
@@ -73,6 +116,7 @@ class GridAdmin(GridEditsMixin, admin.ModelAdmin):
 
 @admin.register(GridVersion)
 class GridVersionAdmin(GridAdmin):
+    form = GridVersionForm
     list_display = (
         "code",
         "label",
@@ -95,8 +139,12 @@ class GridCellAdmin(GridAdmin):
     list_filter = ("grid", "part", "size", "to_confirm")
     list_editable = ("amount", "to_confirm")
     search_fields = ("mission", "source")
+    form = GridCellForm
     save_row = staticmethod(grid_edits.save_cell)
     delete_row = staticmethod(grid_edits.delete_cell)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=GridCellForm, **kwargs)
 
 
 class ContractMissionInline(ReadOnlyMixin, admin.TabularInline):
@@ -104,38 +152,22 @@ class ContractMissionInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
-class AvenantInline(admin.TabularInline):
-    """Avenants are entered here (no page yet), through the service that journals them."""
+class AvenantInline(ReadOnlyMixin, admin.TabularInline):
+    """Avenants are proposed and signed on the contract page (funding.avenants)."""
 
     model = ContractAvenant
     extra = 0
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    fields = ("number", "summary", "effective_on", "signed_on")
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Creation, signatures, missions, avenants and termination go through the contract page's
+    services: read here."""
+
     list_display = ("project", "size", "members", "grid", "signed_on", "terminated_on")
     list_select_related = ("project", "grid")
-    # Creation, signatures, missions and termination go through the contract page's services.
-    readonly_fields = [
-        field.name for field in Contract._meta.fields if field.name not in ("id", "created_at")
-    ]
     inlines = [ContractMissionInline, AvenantInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        pass  # every field is read-only: only the avenants inline is saved
-
-    def save_formset(self, request, form, formset, change):
-        avenants = formset.model is ContractAvenant  # the missions inline is read-only
-        _save_inlines(formset, request.user, services.save_avenant if avenants else None)
 
 
 class IndicatorResultInline(ReadOnlyMixin, admin.TabularInline):

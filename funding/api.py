@@ -149,8 +149,8 @@ def contract_entitlements(request, contract_id: int):
                     "lines": [
                         {
                             **line._asdict(),
-                            "mission_label": mission_label(t.grid, line.mission),
-                            "label": line_label(t.grid, line.mission, line.part),
+                            "mission_label": mission_label(t.for_year(year).grid, line.mission),
+                            "label": line_label(t.for_year(year).grid, line.mission, line.part),
                         }
                         for line in lines
                     ],

@@ -347,19 +347,23 @@ def annual_maximum(
     optional: Iterable[str] = (),
     snp_dispositif: bool = False,
     crisis: bool = False,
+    year: int = 1,
 ) -> tuple[Grid, list[Line]]:
-    """Maximum entitlement of the first contract year, every chosen mission started at signature
-    and every indicator at its objective (the simulator and `funding_simulate`)."""
+    """Maximum entitlement of contract year `year` (1 to 5), on the grid in force on that year's
+    first day, every chosen mission started at signature and every indicator at its objective
+    (the simulator and `funding_simulate`)."""
     if size not in (1, 2, 3, 4):
         raise ValueError("La taille d'une CPTS va de 1 à 4.")
-    grid = grid_set.in_force(signed_on)
+    if not 1 <= year <= CONTRACT_YEARS:
+        raise ValueError(f"L'année du contrat va de 1 à {CONTRACT_YEARS}.")
+    start, end = contract_year_bounds(signed_on, year)
+    grid = grid_set.in_force(start)
     unknown = set(optional) - set(grid.optional_missions)
     if unknown:
         raise ValueError(f"Missions optionnelles inconnues dans {grid.code} : {sorted(unknown)}")
-    start, end = contract_year_bounds(signed_on, 1)
     chosen = [*grid.socle_missions, *(m for m in grid.optional_missions if m in set(optional))]
     extra = grid_set.additional_fonctionnement(size, signed_on)
-    one_offs = [(ADDITIONNEL, extra[0])] if extra and extra[1] < end else []
+    one_offs = [(ADDITIONNEL, extra[0])] if extra and start <= extra[1] < end else []
     lines = year_lines(
         grid,
         size,
@@ -399,6 +403,20 @@ PAYMENT_KINDS = {
 RECOVERABLE = {"signature", "avance", "avance_mission"}
 
 
+@dataclass(frozen=True)
+class YearTerms:
+    """What pays one contract year: the grid in force on its first day and the contract's terms
+    in force that day (avenants included); `members_declared`: the count is the contract's
+    declared one (no roster kept), not the roster's."""
+
+    grid: Grid
+    size: int
+    members: int
+    snp_dispositif: bool
+    starts: Mapping[str, dt.date | None]
+    members_declared: bool = True
+
+
 @dataclass
 class ContractTerms:
     grid: Grid
@@ -412,6 +430,15 @@ class ContractTerms:
     one_offs: Iterable[tuple[str, Decimal, dt.date]] = ()
     terminated_on: dt.date | None = None
     years: int = CONTRACT_YEARS
+    # Year → its own terms (funding.terms fills it); a year missing here is paid on the
+    # signature's grid and terms.
+    by_year: Mapping[int, YearTerms] = field(default_factory=dict)
+
+    def for_year(self, year: int) -> YearTerms:
+        found = self.by_year.get(year)
+        if found is None:
+            found = YearTerms(self.grid, self.size, self.members, self.snp_dispositif, self.starts)
+        return found
 
 
 def crisis_triggers(dates: Iterable[dt.date]) -> list[dt.date]:
@@ -429,14 +456,15 @@ def year_entitlement(terms: ContractTerms, year: int, triggers=None) -> list[Lin
         return []
     if triggers is None:
         triggers = crisis_triggers(terms.crisis_dates)
+    t = terms.for_year(year)
     return year_lines(
-        terms.grid,
-        terms.size,
-        terms.members,
+        t.grid,
+        t.size,
+        t.members,
         start,
         end,
-        terms.starts,
-        snp_dispositif=terms.snp_dispositif,
+        t.starts,
+        snp_dispositif=t.snp_dispositif,
         shares=terms.shares_by_year.get(year),
         crisis=any(start <= d < end for d in triggers),
         one_offs=[(code, amount) for code, amount, due in terms.one_offs if start <= due < end],
@@ -453,53 +481,63 @@ def _covered_after(payment: Payment, day: dt.date) -> Decimal:
     return cents(payment.amount * (end - day).days / (end - begin).days)
 
 
-def schedule(terms: ContractTerms) -> list[Payment]:
-    """Dated payments of the whole contract: advances, crisis parts, one-offs, balances and,
-    on termination, the pro rata temporis recovery of the advances."""
-    grid, size = terms.grid, terms.size
-    rate = grid.majoration_rate(size, terms.members)
+def _year_advances(t: YearTerms, year: int, start: dt.date, end: dt.date) -> list[Payment]:
+    """The advances of one contract year, on that year's grid and terms."""
+    grid, size = t.grid, t.size
+    rate = grid.majoration_rate(size, t.members)
     fonct_rate = rate if grid.majoration and grid.majoration.includes_fonctionnement else ZERO
     fonct = grid.amount(FONCTIONNEMENT, FIXED, size) * (1 + fonct_rate)
-    lines = list(mission_lines(grid, size, terms.starts, terms.snp_dispositif))
+    lines = list(mission_lines(grid, size, t.starts, t.snp_dispositif))
+    due: list[Payment] = []
+    if year == 1:
+        label = PAYMENT_KINDS["signature"]
+        due.append(Payment(start, 1, "signature", label, cents(fonct), (start, end)))
+    else:
+        running = sum(
+            (grid.amount(c, FIXED, size) for c, s in lines if s is not None and s <= start),
+            ZERO,
+        )
+        amount = cents(ADVANCE_RATE * (fonct + running * (1 + rate)))
+        due.append(Payment(start, year, "avance", PAYMENT_KINDS["avance"], amount, (start, end)))
+    for top in grid.top_missions:
+        mission_start = t.starts.get(top)
+        if mission_start is None or not (start <= mission_start < end):
+            continue
+        if year > 1 and mission_start == start:
+            continue  # already in the anniversary advance
+        fixed = sum(
+            (
+                prorata(grid.amount(c, FIXED, size), s, start, end)
+                for c, s in lines
+                if (grid.missions[c].parent or c) == top
+            ),
+            ZERO,
+        )
+        if fixed:
+            label = f"{PAYMENT_KINDS['avance_mission']} : {grid.missions[top].label}"
+            amount = cents(ADVANCE_RATE * fixed * (1 + rate))
+            period = (mission_start, end)
+            due.append(Payment(mission_start, year, "avance_mission", label, amount, period))
+    return due
+
+
+def schedule(terms: ContractTerms) -> list[Payment]:
+    """Dated payments of the whole contract: advances, crisis parts, one-offs, balances and,
+    on termination, the pro rata temporis recovery of the advances. Each year is paid on its
+    own grid and terms (`ContractTerms.for_year`)."""
     triggers = crisis_triggers(terms.crisis_dates)
-    crisis_envelope = grid.amount(CRISIS, VARIABLE, size) * (1 + rate)
     ended = terms.terminated_on
     payments: list[Payment] = []
     for year in range(1, terms.years + 1):
         start, end = contract_year_bounds(terms.signed_on, year)
         if ended and start >= ended:
             break
-        due: list[Payment] = []
-        if year == 1:
-            label = PAYMENT_KINDS["signature"]
-            due.append(Payment(start, 1, "signature", label, cents(fonct), (start, end)))
-        else:
-            running = sum(
-                (grid.amount(c, FIXED, size) for c, s in lines if s is not None and s <= start),
-                ZERO,
-            )
-            amount = cents(ADVANCE_RATE * (fonct + running * (1 + rate)))
-            label = PAYMENT_KINDS["avance"]
-            due.append(Payment(start, year, "avance", label, amount, (start, end)))
-        for top in grid.top_missions:
-            mission_start = terms.starts.get(top)
-            if mission_start is None or not (start <= mission_start < end):
-                continue
-            if year > 1 and mission_start == start:
-                continue  # already in the anniversary advance
-            fixed = sum(
-                (
-                    prorata(grid.amount(c, FIXED, size), s, start, end)
-                    for c, s in lines
-                    if (grid.missions[c].parent or c) == top
-                ),
-                ZERO,
-            )
-            if fixed:
-                label = f"{PAYMENT_KINDS['avance_mission']} : {grid.missions[top].label}"
-                amount = cents(ADVANCE_RATE * fixed * (1 + rate))
-                period = (mission_start, end)
-                due.append(Payment(mission_start, year, "avance_mission", label, amount, period))
+        t = terms.for_year(year)
+        due = _year_advances(t, year, start, end)
+        rate = t.grid.majoration_rate(t.size, t.members)
+        crisis_envelope = t.grid.amount(CRISIS, VARIABLE, t.size) * (1 + rate)
+        if CRISIS not in t.starts:
+            crisis_envelope = ZERO  # the crisis mission is not in this year's terms
         for day in triggers:
             if start <= day < end and crisis_envelope:
                 amount = cents(crisis_envelope)

@@ -6,14 +6,21 @@ from django.utils import timezone
 from accounts.models import OrganisationKind
 from territories.models import Departement, Region
 
-from .models import SIZES
+from .base import FundingError
+from .models import ACI_SIGNED_ON, SIZES
 from .services import MAX_MEMBERS, TEXT_LIMIT
+from .signatures import PARTY_LABELS, check_mission_date, check_signature_date
 
 OPTIONAL_CHOICES = [
     ("qualite", "Qualité et pertinence des soins"),
     ("accompagnement", "Accompagnement des professionnels de santé"),
 ]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_input():
+    """A date widget of its own (one form's min/max attributes never leak into another's)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 SIMULATION_FIRST_DAY = dt.date(2019, 6, 20)  # the ACI CPTS was signed that day
@@ -65,16 +72,38 @@ class ContractForm(forms.Form):
 
 
 class SignatureForm(forms.Form):
+    """One party's signature; `parties`: those the person signs for (their own only)."""
+
     party = forms.ChoiceField(
         label="Signataire",
         choices=[("cpts", "CPTS"), ("cpam", "CPAM"), ("ars", "ARS")],
     )
-    signed_on = forms.DateField(label="Date de signature", widget=DATE_INPUT)
+    signed_on = forms.DateField(label="Date de signature", widget=date_input())
+
+    def __init__(self, *args, parties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            self.fields["party"].choices = [(p, PARTY_LABELS[p]) for p in parties]
+        self.fields["signed_on"].widget.attrs.update(
+            min=ACI_SIGNED_ON.isoformat(), max=timezone.localdate().isoformat()
+        )
+
+    def clean_signed_on(self):
+        try:
+            return check_signature_date(self.cleaned_data["signed_on"])
+        except FundingError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class MissionStartForm(forms.Form):
     mission = forms.CharField(widget=forms.HiddenInput)
     started_on = forms.DateField(label="Démarrée le", widget=DATE_INPUT)
+
+    def clean_started_on(self):
+        try:  # the contract's own signature date is checked by the service
+            return check_mission_date(self.cleaned_data["started_on"], ACI_SIGNED_ON)
+        except FundingError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class IndicatorForm(forms.Form):

@@ -3,6 +3,7 @@
 The arithmetic lives in `funding.calc`; these models only store what it needs.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,22 @@ from territories.models import Departement, Region
 
 SIZES = [(1, "Taille 1"), (2, "Taille 2"), (3, "Taille 3"), (4, "Taille 4")]
 MONEY = dict(max_digits=12, decimal_places=2)
+# Absolute bounds of a signature date in the database (the ACI of 20 June 2019; the "not in the
+# future" bound moves every day: forms and services check it, see funding.signatures).
+ACI_SIGNED_ON = dt.date(2019, 6, 20)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def signature_bounds(name: str, field: str) -> models.CheckConstraint:
+    """`field` is empty or within [ACI of 20 June 2019, 2100-12-31]."""
+    return models.CheckConstraint(
+        name=name,
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__range": (ACI_SIGNED_ON, LATEST_DATE)}),
+    )
+
+
+PARTY_DATES = ("cpts_signed_on", "cpam_signed_on", "ars_signed_on", "signed_on")
 
 
 class Part(models.TextChoices):
@@ -136,6 +153,7 @@ class Contract(models.Model):
             models.CheckConstraint(
                 name="contract_sequence_positive", condition=models.Q(sequence__gte=1)
             ),
+            *(signature_bounds(f"contract_{f}_bounds", f) for f in PARTY_DATES),
         ]
 
     def __str__(self):
@@ -161,7 +179,8 @@ class ContractMission(models.Model):
         ordering = ["contract", "pk"]
         verbose_name = "mission du contrat"
         constraints = [
-            models.UniqueConstraint(fields=["contract", "mission"], name="contract_mission_unique")
+            models.UniqueConstraint(fields=["contract", "mission"], name="contract_mission_unique"),
+            signature_bounds("contract_mission_started_on_bounds", "started_on"),
         ]
 
     def __str__(self):
@@ -217,17 +236,67 @@ class IndicatorResult(models.Model):
 
 
 class ContractAvenant(models.Model):
+    """An avenant: proposed by the CPAM or the ARS of the territory, signed by each of the three
+    parties for itself, in force at the third signature. It changes the terms set here (a
+    `new_*` left empty changes nothing) for the contract years starting on or after
+    `effective_on`; `old_*` are the terms it replaced (taken when it comes into force)."""
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="avenants")
     number = models.PositiveSmallIntegerField("numéro")
-    signed_on = models.DateField("signé le")
     summary = models.TextField("objet")
+    effective_on = models.DateField("date d'effet", null=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField("proposé le", null=True)
+    new_size = models.PositiveSmallIntegerField("nouvelle taille", choices=SIZES, null=True)
+    new_members = models.PositiveIntegerField("nouveau nombre de membres déclaré", null=True)
+    new_optional = models.JSONField("nouvelles missions optionnelles", null=True)
+    new_snp_dispositif = models.BooleanField("dispositif SNP", null=True)
+    new_communes = models.JSONField("nouveau territoire (codes INSEE)", null=True)
+    old_size = models.PositiveSmallIntegerField("ancienne taille", choices=SIZES, null=True)
+    old_members = models.PositiveIntegerField("ancien nombre de membres", null=True)
+    old_optional = models.JSONField("anciennes missions optionnelles", null=True)
+    old_snp_dispositif = models.BooleanField("ancien dispositif SNP", null=True)
+    old_communes = models.JSONField("ancien territoire (codes INSEE)", null=True)
+    cpts_signed_on = models.DateField("signé par la CPTS le", null=True, blank=True)
+    cpam_signed_on = models.DateField("signé par la CPAM le", null=True, blank=True)
+    ars_signed_on = models.DateField("signé par l'ARS le", null=True, blank=True)
+    signed_on = models.DateField("en vigueur depuis le (troisième signature)", null=True)
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
 
     class Meta:
         ordering = ["contract", "number"]
         verbose_name = "avenant au contrat"
+        verbose_name_plural = "avenants au contrat"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="avenant_number_unique"),
+            models.CheckConstraint(
+                name="avenant_size_1_4",
+                condition=models.Q(new_size__range=(1, 4)) | models.Q(new_size__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="avenant_members_bounded",
+                condition=models.Q(new_members__lte=100_000) | models.Q(new_members__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="avenant_effective_on_bounds",
+                condition=models.Q(effective_on__isnull=True)
+                | models.Q(effective_on__range=(ACI_SIGNED_ON, LATEST_DATE)),
+            ),
+            *(signature_bounds(f"avenant_{f}_bounds", f) for f in PARTY_DATES),
+        ]
 
     def __str__(self):
         return f"Avenant n° {self.number} — {self.contract}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.signed_on is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.signed_on is None and self.withdrawn_at is None
 
 
 class CrisisDeclaration(models.Model):

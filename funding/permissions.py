@@ -6,6 +6,7 @@ from accounts.models import OrganisationKind
 from projects import permissions as project_perms
 
 from .models import Contract, CrisisDeclaration
+from .signatures import parties_of
 
 
 def _active(user) -> bool:
@@ -32,20 +33,19 @@ def can_view_contract(contract, user) -> bool:
 
 
 def can_prepare_contract(project, user) -> bool:
-    """Create the contract and record its signatures: the ARS or the Assurance Maladie of the
-    territory (the CPTS signs on paper; the institution collecting the contract records it)."""
+    """Create the contract: the ARS or the Assurance Maladie of the territory (each party then
+    records its own signature: `can_sign_for`)."""
     return project_perms.ars_or_assurance_maladie(project, user)
 
 
 def can_sign_for(contract, user, party: str) -> bool:
-    """Who records a party's signature: the CPAM's by the Assurance Maladie, the ARS's by the
-    ARS; the CPTS signs on paper and the institution collecting the contract records it."""
-    project = contract.project
-    if party == "cpam":
-        return project_perms.is_assurance_maladie_of(project, user)
-    if party == "ars":
-        return project_perms.is_ars_of(project, user)
-    return can_prepare_contract(project, user)
+    """Each party records its own signature (funding.signatures.parties_of)."""
+    return party in parties_of(contract.project, user)
+
+
+def can_propose_avenant(contract, user) -> bool:
+    """An avenant is proposed by the CPAM (Assurance Maladie) or the ARS of the territory."""
+    return project_perms.ars_or_assurance_maladie(contract.project, user)
 
 
 def can_manage_contract(contract, user) -> bool:

@@ -1,6 +1,6 @@
-"""The contract's writes: creation, signatures, missions, indicators and results, termination,
-avenants. Each checks role and territory, locks the rows it decides on and journals the change
-in one transaction; a refusal writes nothing."""
+"""The contract's writes: creation, signatures, missions, indicators and results,
+termination (avenants: funding.avenants). Each checks role and territory, locks the rows it
+decides on and journals the change in one transaction; a refusal writes nothing."""
 
 import datetime as dt
 from decimal import Decimal
@@ -14,19 +14,18 @@ from projects.models import Project
 from projects.states import State
 
 from .base import FundingError, deny_unless, journal
-from .deadlines import CONTRACT_YEARS
+from .deadlines import CONTRACT_YEARS, contract_anniversary
 from .grid_store import load_grid_set
 from .models import (
     Contract,
-    ContractAvenant,
     ContractMission,
     GridVersion,
     Indicator,
     IndicatorResult,
 )
 from .permissions import can_manage_contract, can_prepare_contract, can_sign_for
+from .signatures import PARTIES, check_mission_date, check_signature_date
 
-PARTIES = {"cpts": "de la CPTS", "cpam": "de la CPAM", "ars": "de l'ARS"}
 MAX_MEMBERS = 100_000
 RESULT_LIMIT = Decimal("1e10")  # IndicatorResult.value: 14 digits, 4 after the point
 TEXT_LIMIT = 2_000
@@ -35,12 +34,22 @@ CONTRACT_FIELDS = ("size", "members", "snp_dispositif", "grid")
 SIGNED_ON = ("cpts_signed_on", "cpam_signed_on", "ars_signed_on", "signed_on")
 SIGNATURE_FIELDS = (*SIGNED_ON, "grid", "size")
 INDICATOR_FIELDS = ("label", "weight", "higher_is_better")
-AVENANT_FIELDS = ("number", "signed_on", "summary")
 
 
 def _locked(contract) -> Contract:
     locked = Contract.objects.select_for_update(of=("self",)).select_related("grid")
     return locked.get(pk=contract.pk)
+
+
+def _later_socle_missions(contract) -> set[str]:
+    """Socle missions of the grids paying the contract's years: one a later grid adds (the
+    crisis mission of avenant 2 for a 2020 contract) joins the contract when it starts."""
+    grid_set = load_grid_set()
+    return {
+        code
+        for year in range(1, CONTRACT_YEARS + 1)
+        for code in grid_set.in_force(contract_anniversary(contract.signed_on, year)).socle_missions
+    }
 
 
 def _mission_name(contract, code: str) -> str:
@@ -91,11 +100,13 @@ def create_contract(project, user, *, members: int, optional=(), snp_dispositif=
 
 
 def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract:
-    """Record one party's signature; with all three, the contract is signed under the grid in
-    force on the last signature date and the project moves to "ACI signé"."""
+    """Record one party's signature, by that party (`signatures.parties_of`); at the third, the
+    contract is signed under the grid in force on the last signature date and the project moves
+    to "ACI signé" (the only way there)."""
     if party not in PARTIES:
         raise FundingError("Signataire inconnu.")
     deny_unless(can_sign_for(contract, user, party))
+    check_signature_date(signed_on)
     with transaction.atomic():
         locked = _locked(contract)
         if locked.is_signed:
@@ -109,9 +120,10 @@ def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract
             grid = load_grid_set().in_force(locked.signed_on)
             locked.grid = GridVersion.objects.get(code=grid.code)
             locked.size = locked.project.taille or locked.size
-            project_services.sign_aci(locked.project, user, locked.signed_on)
             label += " : contrat signé par les trois parties"
         locked.save()
+        if locked.is_signed:  # the transition's condition reads the saved contract
+            project_services.sign_aci(locked.project, user, locked.signed_on)
         journal(
             user, "funding.contract.sign", label, locked, SIGNATURE_FIELDS, before,
             project=locked.project_id,
@@ -126,9 +138,12 @@ def start_mission(contract, user, mission: str, started_on: dt.date) -> Contract
     deny_unless(can_manage_contract(contract, user))
     with transaction.atomic():
         locked = _locked(contract)
-        if not locked.is_signed or started_on < locked.signed_on:
+        if not locked.is_signed:
             raise FundingError("Une mission démarre après la signature du contrat.")
+        check_mission_date(started_on, locked.signed_on)
         row = locked.missions.select_for_update().filter(mission=mission).first()
+        if row is None and mission in _later_socle_missions(locked):
+            row = ContractMission.objects.create(contract=locked, mission=mission)
         if row is None:
             raise FundingError("Cette mission n'est pas au contrat.")
         before = snapshot(row, ["started_on"])
@@ -233,7 +248,7 @@ def enter_result(indicator, user, year: int, value) -> IndicatorResult:
     return enter_results(indicator.mission.contract, user, year, {indicator: value})[indicator.pk]
 
 
-# --- Termination and avenants -------------------------------------------------------------------
+# --- Termination -------------------------------------------------------------------
 
 
 def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> Contract:
@@ -254,21 +269,3 @@ def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> C
             project=locked.project_id,
         )  # fmt: skip
     return locked
-
-
-def save_avenant(avenant: ContractAvenant, user) -> ContractAvenant:
-    """An avenant as entered in the admin (new or corrected), by the Assurance Maladie of the
-    territory or a superuser."""
-    contract = avenant.contract
-    deny_unless(user.is_superuser or can_manage_contract(contract, user))
-    with transaction.atomic():
-        locked = _locked(contract)
-        stored = ContractAvenant.objects.select_for_update().filter(pk=avenant.pk).first()
-        before = snapshot(stored, AVENANT_FIELDS) if stored else {}
-        avenant.save()
-        verb = "corrigé" if stored else "enregistré"
-        journal(
-            user, "funding.avenant.save", f"Avenant n° {avenant.number} {verb}", avenant,
-            AVENANT_FIELDS, before, project=locked.project_id,
-        )  # fmt: skip
-    return avenant

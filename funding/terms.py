@@ -1,19 +1,32 @@
-"""From stored contracts to `funding.calc`: their terms and entitlements, read in bulk."""
+"""From stored contracts to `funding.calc`: their terms and entitlements, read in bulk.
 
+Each contract year is paid on the grid in force on its first day (domain.md §6, *à confirmer*:
+`settings.FUNDING_YEAR_GRID_TO_CONFIRM`) and on the contract's terms in force that day, avenants
+included (`funding.avenant_terms`); the taille-4 majoration counts the CPTS's roster on that day
+when it keeps one, else the declared count.
+"""
+
+import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 
+from projects.models import RosterMember
+
 from . import calc
+from .avenant_terms import TermsInForce, in_force_by_contract
 from .crises import crisis_dates_by_departement
+from .deadlines import contract_anniversary
 from .grid_store import load_grid_set
 from .models import ContractMission, Indicator, IndicatorResult
 
 
 def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
-    """Contract pk → `calc.ContractTerms` for the signed contracts of `queryset`.
+    """Contract pk → `calc.ContractTerms` for the signed contracts of `queryset`, each year on
+    its own grid and terms (`ContractTerms.by_year`).
 
-    Reads plain rows (no model instances) in five queries whatever the number of contracts,
-    plus two for the grids and two for the crises when not given."""
+    Reads plain rows (no model instances) in six queries whatever the number of contracts
+    (avenants and rosters included), plus two for the grids and two for the crises when not
+    given."""
     grid_set = grid_set or load_grid_set()
     crises = crisis_dates_by_departement() if crises is None else crises
     signed = queryset.filter(signed_on__isnull=False).order_by()
@@ -26,6 +39,7 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
         "snp_dispositif",
         "terminated_on",
         "project__departement_id",
+        "project_id",
     )
     starts = defaultdict(dict)
     mission_of = {}
@@ -53,11 +67,20 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
     shares = defaultdict(lambda: defaultdict(dict))
     for (contract_id, year, code), pairs in weighted.items():
         shares[contract_id][year][code] = calc.variable_share(pairs)
+    avenants = in_force_by_contract(signed.values("pk"))
+    rosters = _rosters(signed.values("project_id"))
     out = {}
-    for pk, grid_code, size, members, signed_on, snp, ended, dep_id in rows:
+    for pk, grid_code, size, members, signed_on, snp, ended, dep_id, project_id in rows:
+        grid = grid_set.by_code(grid_code)
+        base = TermsInForce(size, members, _optional(grid_set, starts[pk]), snp)
+        by_year = _years(grid_set, base, avenants.get(pk, ()), signed_on, starts[pk])
+        by_year = _roster_counts(by_year, rosters.get(project_id), signed_on)
         extra = grid_set.additional_fonctionnement(size, signed_on)
+        if extra:  # on the taille in force when it is due
+            size_then = _size_on(by_year, signed_on, extra[1])
+            extra = grid_set.additional_fonctionnement(size_then, signed_on)
         out[pk] = calc.ContractTerms(
-            grid=grid_set.by_code(grid_code),
+            grid=grid,
             size=size,
             members=members,
             signed_on=signed_on,
@@ -67,7 +90,66 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
             crisis_dates=[d for d in crises.get(dep_id, ()) if d >= signed_on],
             one_offs=[(calc.ADDITIONNEL, extra[0], extra[1])] if extra else [],
             terminated_on=ended,
+            by_year=by_year,
         )
+    return out
+
+
+def _optional(grid_set, starts) -> frozenset:
+    """The contract's optional missions (its other missions are socle ones). Only an avenant
+    adds one after the signature, and its `old_optional` then gives the years before it."""
+    optional = {
+        code for grid in grid_set.grids for code in grid.optional_missions if code in starts
+    }
+    return frozenset(optional)
+
+
+def _years(grid_set, base, avenants, signed_on, starts) -> dict[int, calc.YearTerms]:
+    """Each year on the grid in force on its first day, with the terms in force that day:
+    socle missions of that grid (one it adds, like the crisis mission of avenant 2, counts as
+    not started until the CPAM records its start) and the optional missions in force."""
+    out = {}
+    for year in range(1, calc.CONTRACT_YEARS + 1):
+        start = contract_anniversary(signed_on, year)
+        grid = grid_set.in_force(start)
+        terms = base.on(start, avenants)
+        chosen = [*grid.socle_missions, *(m for m in grid.optional_missions if m in terms.optional)]
+        out[year] = calc.YearTerms(
+            grid=grid,
+            size=terms.size,
+            members=terms.members,
+            snp_dispositif=terms.snp_dispositif,
+            starts={code: starts.get(code) for code in chosen},
+        )
+    return out
+
+
+def _size_on(by_year, signed_on, day) -> int:
+    year = max(
+        (y for y in by_year if contract_anniversary(signed_on, y) <= day), default=min(by_year)
+    )
+    return by_year[year].size
+
+
+def _rosters(project_ids) -> dict[int, list[tuple]]:
+    """Project → its roster's (joined_on, left_on) rows, for the projects that keep one."""
+    out = defaultdict(list)
+    rows = RosterMember.objects.filter(project_id__in=project_ids)
+    for project_id, joined, left in rows.values_list("project_id", "joined_on", "left_on"):
+        out[project_id].append((joined, left))
+    return out
+
+
+def _roster_counts(by_year, roster, signed_on) -> dict[int, calc.YearTerms]:
+    """The roster's count on each year's first day replaces the declared one (the same rule
+    as `projects.roster.member_count_on`, counted here in memory for many contracts)."""
+    if not roster:
+        return by_year
+    out = {}
+    for year, terms in by_year.items():
+        day = contract_anniversary(signed_on, year)
+        count = sum(1 for joined, left in roster if joined <= day and (left is None or left > day))
+        out[year] = dataclasses.replace(terms, members=count, members_declared=False)
     return out
 
 

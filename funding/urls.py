@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import contract, contracts, crises, exports, grants, grids, results, simulator
+from .views import (
+    avenants,
+    contract,
+    contracts,
+    crises,
+    exports,
+    grants,
+    grids,
+    results,
+    simulator,
+)
 
 app_name = "funding"
 urlpatterns = [
@@ -19,4 +29,20 @@ urlpatterns = [
     path("projets/<int:project_pk>/pre-aci/", grants.pre_aci_grant, name="pre_aci_grant"),
     path("projets/<int:project_pk>/fir/", grants.fir_grant, name="fir_grant"),
     path("crises/", crises.crises, name="crises"),
+    path("contrats/<int:pk>/avenants/", avenants.avenant_propose, name="avenant_propose"),
+    path(
+        "contrats/<int:pk>/avenants/<int:number>/signature/",
+        avenants.avenant_sign,
+        name="avenant_sign",
+    ),
+    path(
+        "contrats/<int:pk>/avenants/<int:number>/retrait/",
+        avenants.avenant_withdraw,
+        name="avenant_withdraw",
+    ),
+    path(
+        "contrats/<int:pk>/avenants/<int:number>/avenant.pdf",
+        avenants.avenant_document,
+        name="avenant_pdf",
+    ),
 ]

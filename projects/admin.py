@@ -42,10 +42,6 @@ class ItemsForm(forms.Form):
     due_on = forms.DateField(label="À fournir au plus tard le")
 
 
-class SignatureForm(forms.Form):
-    signed_on = forms.DateField(label="Date de signature")
-
-
 class MemberInline(admin.TabularInline):
     """Members come and go through the services (creation, invitations), journaled."""
 
@@ -82,7 +78,6 @@ class ProjectAdmin(FSMAdminMixin, admin.ModelAdmin):
         "reject_li": LetterDecisionForm,
         "oppose_ps": OppositionForm,
         "request_ps_items": ItemsForm,
-        "sign_aci": SignatureForm,
         "abandon": ReasonForm,
         "close_without_follow_up": ReasonForm,
     }

@@ -241,11 +241,18 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def start_aci(self):
         pass
 
+    def has_signed_contract(self) -> bool:
+        """The "ACI signé" state follows a contract's third signature (recorded by funding),
+        never a button: no signed contract, no transition."""
+        return self.contracts.filter(signed_on__isnull=False, terminated_on__isnull=True).exists()
+
     @transition(
         state,
         source=State.ACI_PREPARATION,
         target=State.ACI_SIGNE,
-        permission=perms.ars_or_assurance_maladie,
+        conditions=[has_signed_contract],
+        permission=perms.contract_party,
+        custom={"admin": False},
     )
     def sign_aci(self, signed_on):
         self.aci_signed_on = signed_on
@@ -511,6 +518,7 @@ class DocumentKind(models.TextChoices):
     MISSING_ITEMS = "missing_items", "Demande de pièces manquantes"
     CLOSING = "closing", "Décision de classement sans suite"
     ACI_CONTRACT = "aci_contract", "Contrat ACI signé"
+    ACI_AVENANT = "aci_avenant", "Avenant au contrat ACI signé"
 
 
 class IssuedDocument(models.Model):

@@ -64,3 +64,13 @@ def is_system(project, user) -> bool:
 
 def ars_or_assurance_maladie(project, user) -> bool:
     return is_ars_of(project, user) or is_assurance_maladie_of(project, user)
+
+
+def contract_party(project, user) -> bool:
+    """Whoever may record one of the ACI contract's three signatures (the third one moves the
+    project to "ACI signé"): its leaders, the Assurance Maladie and the ARS of the territory;
+    for a contract brought in already signed (reprise de l'existant), the system or an
+    administrator. The transition's condition still asks for the signed contract."""
+    if user is None:
+        return True
+    return user.is_superuser or is_leader(project, user) or ars_or_assurance_maladie(project, user)

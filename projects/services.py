@@ -189,6 +189,8 @@ def _condition_message(project: Project, name: str) -> str:
         )
     if name == "deem_ps_validated":
         return "Le délai d'opposition n'est pas encore expiré."
+    if name == "sign_aci":
+        return "L'ACI est signé à la troisième signature du contrat, enregistrée sur sa page."
     return "Les conditions de cette action ne sont pas remplies."
 
 
@@ -377,6 +379,8 @@ def start_aci(project, user) -> Project:
 
 
 def sign_aci(project, user, signed_on: dt.date) -> Project:
+    """Only from `funding.services.record_signature`, at a contract's third signature (the
+    transition's condition); no page, admin action or API offers it."""
     return perform(project, "sign_aci", user, signed_on=signed_on)
 
 
@@ -455,7 +459,6 @@ _ACTIONS = {
         p, u, ground, reason
     ),
     "start_aci": lambda p, u, **d: start_aci(p, u),
-    "sign_aci": lambda p, u, signed_on=None, **d: sign_aci(p, u, signed_on),
     "abandon": lambda p, u, reason="", **d: abandon(p, u, reason),
     "close_without_follow_up": lambda p, u, reason="", **d: close_without_follow_up(p, u, reason),
 }

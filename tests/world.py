@@ -275,9 +275,11 @@ def make_aci_project(departement=None, taille=2):
 
 def signed_contract(project, ars, *, members, signed_on, cpam=None, **terms):
     """A contract (`terms`: optional missions, SNP dispositif) signed by the three parties on
-    `signed_on` (the CPAM agent signs for the CPTS too); returns it with its CPAM agent."""
+    `signed_on`, each for itself (the CPTS by its lead leader); returns it with its CPAM
+    agent."""
     cpam = cpam or institution_user(OrganisationKind.CPAM, project.departement)
+    leader = project.members.order_by("-is_lead", "pk").first().user
     contract = funding.create_contract(project, cpam, members=members, **terms)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+    for party, user in (("cpts", leader), ("cpam", cpam), ("ars", ars)):
         contract = funding.record_signature(contract, user, party, signed_on)
     return contract, cpam

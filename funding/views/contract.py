@@ -15,10 +15,13 @@ from .. import calc, deadlines, documents, services
 from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationForm
 from ..grid_store import load_grid_set
 from ..models import Contract
-from ..permissions import can_manage_contract, can_prepare_contract, can_view_contract
+from ..permissions import can_manage_contract, can_view_contract
 from ..presentation import mission_label
+from ..signatures import parties_of
 from ..terms import contract_terms
+from .avenants import avenants_context
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
+from .contract_years import contract_years_context
 
 SCHEDULE_HEADERS = ["Date", "Année du contrat", "Nature", "Libellé", "Montant (€)"]
 
@@ -36,10 +39,12 @@ def _years(contract, terms, triggers) -> list[dict]:
         lines = calc.year_entitlement(terms, year, triggers)
         if lines:
             start, end = calc.contract_year_bounds(contract.signed_on, year)
-            rows = table_rows(terms.grid, lines)
+            year_terms = terms.for_year(year)
+            rows = table_rows(year_terms.grid, lines)
             years.append(
-                {"year": year, "start": start, "end": end, "rows": rows, "total": calc.total(lines)}
-            )
+                {"year": year, "start": start, "end": end, "rows": rows, "total": calc.total(lines),
+                 "terms": year_terms}
+            )  # fmt: skip
     return years
 
 
@@ -89,8 +94,12 @@ def contract_detail(request, pk):
             termination_form=TerminationForm(),
             start_form=MissionStartForm(),
         )
-    if can_prepare_contract(contract.project, user):
-        ctx["signature_form"] = SignatureForm()
+    parties = parties_of(contract.project, user)
+    mine = [p for p in parties if not getattr(contract, f"{p}_signed_on")]
+    if mine:
+        ctx["signature_form"] = SignatureForm(parties=mine)
+    ctx.update(contract_years_context(contract, ctx.get("years")))
+    ctx.update(avenants_context(contract, user))
     if can_view_contract(contract, user):
         ctx["journal"] = _journal(contract)
     return render(request, "funding/contract_detail.html", ctx)
@@ -129,12 +138,15 @@ def _act(request, contract, form_class, action):
 @require_POST
 def contract_sign(request, pk):
     contract = contract_or_404(request, pk)
-    if not can_prepare_contract(contract.project, request.user):
-        raise PermissionDenied("Les signatures sont enregistrées par l'ARS ou l'Assurance Maladie.")
-    return _act(
-        request, contract, SignatureForm,
-        lambda c, d: services.record_signature(c, request.user, d["party"], d["signed_on"]),
+    parties = parties_of(contract.project, request.user)
+    if not parties:
+        raise PermissionDenied("Chaque partie enregistre sa propre signature.")
+    form = SignatureForm(request.POST, parties=parties)
+    submit(
+        request, form,
+        lambda d: services.record_signature(contract, request.user, d["party"], d["signed_on"]),
     )  # fmt: skip
+    return to_contract(contract)
 
 
 @login_required

@@ -33,7 +33,7 @@ def _rows(contracts, terms):
                     project.name,
                     project.departement.code,
                     year,
-                    mission_label(aci_terms.grid, line.mission),
+                    mission_label(aci_terms.for_year(year).grid, line.mission),
                     PART_LABELS[line.part],
                     str(line.amount),
                     str(line.maximum),

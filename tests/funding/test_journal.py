@@ -66,7 +66,7 @@ def test_each_signature_is_journalled_old_to_new(aci_project):
     services.record_signature(contract, cpam, "cpam", dt.date(2023, 1, 10))
     services.record_signature(contract, cpam, "cpam", dt.date(2023, 1, 12))  # corrected
     assert last("funding.contract.sign").changes == {"cpam_signed_on": ["2023-01-10", "2023-01-12"]}
-    services.record_signature(contract, cpam, "cpts", dt.date(2023, 1, 9))
+    services.record_signature(contract, leader, "cpts", dt.date(2023, 1, 9))
     services.record_signature(contract, ars, "ars", SIGNED)
     entry = last("funding.contract.sign")
     assert entry.label == "Signature de l'ARS enregistrée : contrat signé par les trois parties"
@@ -83,8 +83,8 @@ def test_refused_signatures_write_nothing(signed):
         services.record_signature(contract, cpam, "cpam", dt.date(2024, 1, 1))
     with pytest.raises(FundingError):
         services.record_signature(contract, cpam, "notaire", dt.date(2024, 1, 1))
-    with pytest.raises(PermissionDenied):
-        services.record_signature(contract, leader, "cpts", dt.date(2024, 1, 1))
+    with pytest.raises(PermissionDenied):  # each party signs for itself only
+        services.record_signature(contract, ars, "cpts", dt.date(2024, 1, 1))
     assert AuditEntry.objects.count() == before
     assert Contract.objects.get(pk=contract.pk).cpam_signed_on == SIGNED_ON
 

@@ -69,7 +69,7 @@ def test_three_signatures_sign_the_contract_and_the_project(aci_project):
 def test_two_signatures_do_not_sign(aci_project):
     project, leader, ars = aci_project
     contract = services.create_contract(project, ars, members=10)
-    services.record_signature(contract, ars, "cpts", SIGNED)
+    services.record_signature(contract, leader, "cpts", SIGNED)
     contract = services.record_signature(contract, ars, "ars", SIGNED)
     assert not contract.is_signed
     assert Project.objects.get(pk=project.pk).state == State.ACI_PREPARATION
@@ -88,6 +88,8 @@ def test_grid_follows_signature_date(aci_project):
         ("ars", OrganisationKind.CPAM, False),
         ("cpam", OrganisationKind.CPAM, True),  # wrong territory
         ("cpts", OrganisationKind.URPS, False),
+        ("cpts", OrganisationKind.ARS_DD, False),  # the CPTS signs for itself
+        ("cpts", OrganisationKind.CPAM, False),
     ],
 )
 def test_signatures_need_role_and_territory(aci_project, party, kind, other_dep):
@@ -96,8 +98,9 @@ def test_signatures_need_role_and_territory(aci_project, party, kind, other_dep)
     dep = DepartementFactory() if other_dep else project.departement
     with pytest.raises(PermissionDenied):
         services.record_signature(contract, institution_user(kind, dep), party, SIGNED)
-    with pytest.raises(PermissionDenied):
-        services.record_signature(contract, leader, party, SIGNED)
+    if party != "cpts":
+        with pytest.raises(PermissionDenied):
+            services.record_signature(contract, leader, party, SIGNED)
 
 
 def test_contract_needs_aci_preparation():

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import OrganisationKind
 from common.append_only import AppendOnlyError
 from projects import services
+from projects.contract_signing import sign_contract
 from projects.models import HealthProject, Project, ProjectEvent
 from projects.states import DecisionKind, OppositionGround, State
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
@@ -49,7 +50,10 @@ def test_the_whole_pipeline_through_the_services_with_history():
     with time_machine.travel(dt.datetime(2026, 5, 15, 21, 59, tzinfo=dt.UTC)):  # 23:59 Paris
         services.validate_health_project(project, ars, "Conforme au PRS")
     services.start_aci(project, cpam)
-    project = services.sign_aci(project, cpam, dt.date(2026, 9, 1))
+    Project.objects.filter(pk=project.pk).update(taille=2)
+    # "ACI signé" at the contract's third signature, each party signing for itself (funding).
+    sign_contract(project, leader=leader, cpam=cpam, ars=ars, signed_on=dt.date(2026, 9, 1))
+    project = Project.objects.get(pk=project.pk)
 
     assert project.state == State.ACI_SIGNE
     assert project.association.rna == "W123456789"
@@ -235,6 +239,7 @@ def test_one_entry_point_runs_every_transition_but_the_association_and_the_sched
                 unknown.add(name)
         except PermissionDenied:
             pass
-    # The association needs its own form; only the scheduler deems a PS validated.
-    assert unknown == {"constitute_association", "deem_ps_validated"}
+    # The association needs its own form; only the scheduler deems a PS validated; only a
+    # contract's third signature makes the ACI signed.
+    assert unknown == {"constitute_association", "deem_ps_validated", "sign_aci"}
     assert Project.objects.get(pk=project.pk).state == State.EMERGENCE

@@ -4,14 +4,15 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from funding.calc import NoGridInForce, annual_maximum, total
+from funding.deadlines import CONTRACT_YEARS
 from funding.grid_store import load_grid_set
 from funding.presentation import line_label
 
 
 class Command(BaseCommand):
     help = (
-        "Montant annuel maximum de la première année de contrat ACI, selon la grille en vigueur "
-        "à la date de signature."
+        "Montant annuel maximum d'une année de contrat ACI (la première par défaut), selon la "
+        "grille en vigueur au premier jour de cette année (règle à confirmer)."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--optional", default="", help="ex. qualite,accompagnement")
         parser.add_argument("--snp-dispositif", action="store_true")
         parser.add_argument("--crisis", action="store_true")
+        parser.add_argument("--year", type=int, default=1, choices=range(1, CONTRACT_YEARS + 1))
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
@@ -34,6 +36,7 @@ class Command(BaseCommand):
                 optional=optional,
                 snp_dispositif=o["snp_dispositif"],
                 crisis=o["crisis"],
+                year=o["year"],
             )
         except (NoGridInForce, ValueError) as exc:
             raise CommandError(str(exc)) from exc
@@ -49,7 +52,10 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
-        self.stdout.write(f"Grille : {grid.label} ({grid.code}) — taille {o['size']}")
+        self.stdout.write(
+            f"Année {o['year']} du contrat — grille : {grid.label} ({grid.code}), celle en "
+            f"vigueur au premier jour de l'année (à confirmer) — taille {o['size']}"
+        )
         for line in lines:
             flag = "  (à confirmer)" if line.to_confirm else ""
             label = line_label(grid, line.mission, line.part)

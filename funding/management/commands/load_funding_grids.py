@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from funding.base import FundingError
 from funding.grid_edits import load_grids
 
 
@@ -10,5 +11,9 @@ class Command(BaseCommand):
         parser.add_argument("--overwrite", action="store_true")
 
     def handle(self, *args, overwrite=False, **options):
-        for version, written in load_grids(overwrite=overwrite):
+        try:
+            loaded = load_grids(overwrite=overwrite)
+        except FundingError as error:  # a frozen version: nothing was written
+            raise CommandError(str(error)) from error
+        for version, written in loaded:
             self.stdout.write(f"{version.code} : {written} cellule(s) écrite(s)")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from projects import services
+from projects.contract_signing import sign_contract
 from projects.deadlines import implicit_validation_date, opposition_deadline
 from projects.models import Association, HealthProject, Project, ProjectEvent
 from projects.states import OppositionGround, State
@@ -220,8 +221,10 @@ class Command(BaseCommand):
         if goal == State.PS_VALIDE:
             return
         services.start_aci(project, cpam or ars)
-        if goal == State.ACI_SIGNE:
-            services.sign_aci(project, cpam or ars, timezone.localdate())
+        if goal == State.ACI_SIGNE:  # each party signs the contract; the third moves the project
+            sign_contract(
+                project, leader=leader, cpam=cpam, ars=ars, signed_on=timezone.localdate()
+            )
 
     def _backdate_receipt(self, project, days):
         """As if the PS had been filed and received `days` ago, and the earlier steps a month
