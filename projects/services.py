@@ -32,7 +32,7 @@ from .models import (
     ProjectEvent,
     ProjectMember,
 )
-from .states import DecisionKind, OppositionGround, State
+from .states import CONTRACT_STATES, DecisionKind, OppositionGround, State
 from .territory import check_territory_for_submission
 
 logger = logging.getLogger(__name__)
@@ -326,7 +326,19 @@ def start_aci(project, user) -> Project:
 
 
 def sign_aci(project, user, signed_on: dt.date) -> Project:
-    return perform(project, "sign_aci", user, signed_on=signed_on)
+    """The third signature of a contract: the first one, or a renewal (the next contract)."""
+    name = "renew_aci" if project.state in CONTRACT_STATES else "sign_aci"
+    return perform(project, name, user, signed_on=signed_on)
+
+
+def terminate_aci(project, user, reason: str) -> Project:
+    """The running contract is terminated (funding.services.terminate_contract)."""
+    return perform(project, "terminate_aci", user, reason=reason)
+
+
+def end_aci(project) -> Project:
+    """The contract reached its five years with no renewal (the scheduler, no person)."""
+    return perform(project, "end_aci", None)
 
 
 def abandon(project, user, reason: str) -> Project:

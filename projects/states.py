@@ -16,18 +16,26 @@ class State(models.TextChoices):
     PS_REPUTE_VALIDE = "ps_repute_valide", "Projet de santé réputé validé"
     PS_OPPOSE = "ps_oppose", "Opposition au projet de santé"
     ACI_PREPARATION = "aci_preparation", "ACI en préparation"
-    ACI_SIGNE = "aci_signe", "ACI signé"
+    ACI_SIGNE = "aci_signe", "ACI signé (contrat en cours)"
+    # The contract's life after signature: ACI_SIGNE is a running contract.
+    ACI_ECHU = "aci_echu", "ACI échu (contrat arrivé à son terme)"
+    ACI_RESILIE = "aci_resilie", "ACI résilié"
     ABANDONNE = "abandonne", "Abandonné"
 
 
-FINAL_STATES = {State.LI_REJETEE, State.ACI_SIGNE, State.ABANDONNE}
+# Signed CPTS: their contract runs, has ended (five years) or was terminated. A new contract
+# (renewal) moves any of them back to ACI_SIGNE; they are never "abandoned".
+CONTRACT_STATES = [State.ACI_SIGNE, State.ACI_ECHU, State.ACI_RESILIE]
+FINAL_STATES = {State.LI_REJETEE, State.ABANDONNE, *CONTRACT_STATES}
 # Projects whose territory counts (overlap rules): LI deposited or later, not abandoned/rejected.
+# A CPTS whose contract ended or was terminated still exists (its projet de santé stays
+# validated): it keeps its territory.
 ACTIVE_STATES = [s for s in State if s not in {State.EMERGENCE, State.LI_REJETEE, State.ABANDONNE}]
 PS_VALIDATED_STATES = [
     State.PS_VALIDE,
     State.PS_REPUTE_VALIDE,
     State.ACI_PREPARATION,
-    State.ACI_SIGNE,
+    *CONTRACT_STATES,
 ]
 
 
