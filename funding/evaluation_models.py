@@ -84,6 +84,9 @@ class EvaluationValue(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.indicator_id} : {self.value}"
+
 
 class EvaluationSpending(models.Model):
     """What the CPTS spent on a mission (or its fonctionnement) during the year."""
@@ -106,6 +109,9 @@ class EvaluationSpending(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.mission} : {self.amount} €"
+
 
 class EvaluationStep(AppendOnly, models.Model):
     """The evaluation's history: each submission, correction request and closing."""
@@ -126,3 +132,6 @@ class EvaluationStep(AppendOnly, models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = "étape de l'évaluation"
         verbose_name_plural = "historique de l'évaluation"
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
