@@ -110,3 +110,21 @@ def sweep_ended_contracts(today: dt.date | None = None) -> int:
             done += 1
     logger.info("contracts ended: %s", done)
     return done
+
+
+def renewals_due(queryset, today: dt.date) -> list[Contract]:
+    """The signed, not terminated contracts of `queryset` in their renewal window (or ended)
+    with no next contract yet; each with its `end`. Three queries."""
+    # Renewal opens six months before the five years: signed at least 4.5 years ago.
+    oldest = add_months(today, -(60 - 6)) + dt.timedelta(days=3)
+    candidates = list(
+        queryset.filter(signed_on__isnull=False, signed_on__lte=oldest, terminated_on__isnull=True)
+    )
+    keys = Contract.objects.filter(project_id__in=[c.project_id for c in candidates])
+    existing = set(keys.values_list("project_id", "sequence"))
+    due = []
+    for c in candidates:
+        if today >= renewal_from(c.signed_on) and (c.project_id, c.sequence + 1) not in existing:
+            c.end = contract_end(c.signed_on)
+            due.append(c)
+    return sorted(due, key=lambda c: c.end)

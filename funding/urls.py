@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import contract, contracts, crises, exports, grants, grids, results, simulator
+from .views import (
+    contract,
+    contract_life,
+    contracts,
+    crises,
+    evaluations,
+    exports,
+    grants,
+    grids,
+    payments,
+    results,
+    simulator,
+)
 
 app_name = "funding"
 urlpatterns = [
@@ -19,4 +31,29 @@ urlpatterns = [
     path("projets/<int:project_pk>/pre-aci/", grants.pre_aci_grant, name="pre_aci_grant"),
     path("projets/<int:project_pk>/fir/", grants.fir_grant, name="fir_grant"),
     path("crises/", crises.crises, name="crises"),
+    # The contract's life: yearly evaluations, payments, milestones.
+    path("contrats/<int:pk>/evaluations/<int:year>/", evaluations.evaluation, name="evaluation"),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/transmettre/",
+        evaluations.evaluation_submit,
+        name="evaluation_submit",
+    ),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/corrections/",
+        evaluations.evaluation_corrections,
+        name="evaluation_corrections",
+    ),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/cloture/",
+        evaluations.evaluation_close,
+        name="evaluation_close",
+    ),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/rapport.pdf",
+        evaluations.evaluation_report,
+        name="evaluation_report",
+    ),
+    path("contrats/<int:pk>/versements/", payments.contract_payments, name="payments"),
+    path("contrats/<int:pk>/jalons/", contract_life.milestone_mark, name="milestone_mark"),
+    path("versements/en-retard/", payments.late_payments, name="late_payments"),
 ]

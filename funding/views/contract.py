@@ -18,6 +18,7 @@ from ..models import Contract
 from ..permissions import can_manage_contract, can_prepare_contract, can_view_contract
 from ..presentation import mission_label
 from ..terms import contract_terms
+from . import contract_life
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
 
 SCHEDULE_HEADERS = ["Date", "Année du contrat", "Nature", "Libellé", "Montant (€)"]
@@ -93,6 +94,7 @@ def contract_detail(request, pk):
         ctx["signature_form"] = SignatureForm()
     if can_view_contract(contract, user):
         ctx["journal"] = _journal(contract)
+    ctx.update(contract_life.context(contract, user))
     return render(request, "funding/contract_detail.html", ctx)
 
 

@@ -11,7 +11,7 @@ from common.messages import attempt
 from projects.selectors import visible_projects
 from projects.states import State
 
-from .. import grants, services
+from .. import grants, renewal, services
 from ..forms import ContractForm
 from ..models import Contract, FirGrant, PreAciSupport
 from ..permissions import can_prepare_contract, visible_contracts
@@ -50,6 +50,7 @@ def _institution_context(user) -> dict:
         "fir_grants": FirGrant.objects.filter(project__in=projects).select_related("project"),
         "fir_eligible": eligible,
         "pre_aci_eligible": eligible.filter(pre_aci_support__isnull=True),
+        "renewals_due": renewal.renewals_due(visible_contracts(user), timezone.localdate()),
     }
 
 
