@@ -61,7 +61,7 @@ def evaluation(request, pk, year):
             raise PermissionDenied("La saisie de l'évaluation revient à la CPTS.")
         form = _form(contract, request.POST, request.FILES)
 
-        def save():
+        def save(_data):
             evaluations.save_evaluation(
                 contract, user, year, values=form.values(), spending=form.spending(),
                 report=form.cleaned_data.get("activity_report"),
