@@ -45,6 +45,13 @@ def _initial(evaluation) -> dict:
     return initial
 
 
+def _spending_rows(contract, found) -> list[tuple[str, object]]:
+    if found is None:
+        return []
+    grid = load_grid_set().by_code(contract.grid.code)
+    return [(mission_label(grid, s.mission), s.amount) for s in found.spending.all()]
+
+
 def _to_page(contract, year):
     return redirect("funding:evaluation", pk=contract.pk, year=year)
 
@@ -84,7 +91,7 @@ def evaluation(request, pk, year):
         "corrections_form": CorrectionsForm(),
         "steps": found.steps.select_related("actor", "organisation") if found else [],
         "values": found.values.select_related("indicator__mission") if found else [],
-        "spending": found.spending.all() if found else [],
+        "spending": _spending_rows(contract, found),
     }
     return render(request, "funding/evaluation.html", ctx)
 

@@ -172,7 +172,9 @@ def test_crisis_plan_and_mission_start(life):
 @pytest.mark.parametrize(
     "fields",
     [
-        dict(kind="mission_deployed", mission="prevention", done_on=dt.date(2024, 1, 1)),  # unstarted
+        dict(
+            kind="mission_deployed", mission="prevention", done_on=dt.date(2024, 1, 1)
+        ),  # unstarted
         dict(kind="mission_deployed", mission="inconnue", done_on=dt.date(2024, 1, 1)),
         dict(kind="crisis_plan", year=6, done_on=dt.date(2024, 1, 1)),
         dict(kind="crisis_plan", year=1, done_on=dt.date(2023, 1, 1)),  # before signature
