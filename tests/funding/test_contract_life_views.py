@@ -184,3 +184,35 @@ def test_contract_page_shows_the_year_summary_and_renewal(client, setting):
     assert html.index('id="money-summary"') < html.index("<h2>Missions</h2>")  # at the top
     assert 'id="renewal-due"' not in html  # signed in 2023: renewal from August 2027
     assert SIGNED.year == 2023
+
+
+def test_dashboard_filters_and_labels_the_contract_states(client, setting):
+    life, people = setting
+    from funding import services
+
+    services.terminate_contract(life.contract, life.cpam, dt.date(2024, 7, 1), "Dissolution")
+    client.force_login(life.cpam)
+    url = reverse("projects:list")
+    html = client.get(url, {"state": "aci_resilie"}).content.decode()
+    assert life.contract.project.name in html and "ACI résilié" in html
+    assert 'value="aci_echu"' in client.get(url).content.decode()  # a filter choice
+    html = client.get(url, {"state": "aci_signe"}).content.decode()
+    assert life.contract.project.name not in html
+    page = client.get(reverse("funding:contract", args=[life.contract.pk])).content.decode()
+    assert 'id="contract-recovery"' in page
+    assert "42827,87€" in "".join(page.split())  # thousands separated by a narrow space
+
+
+def test_renewal_due_shown_on_the_contracts_list(client, setting):
+    life, people = setting
+    from tests.world import make_aci_project, signed_contract
+
+    project, leader, ars = make_aci_project(life.contract.project.departement)
+    old, cpam = signed_contract(project, ars, members=10, signed_on=dt.date(2021, 9, 1))
+    client.force_login(life.cpam)
+    html = client.get(reverse("funding:contracts")).content.decode()
+    assert 'id="renewals-due"' in html
+    assert reverse("funding:contract", args=[old.pk]) in html.split('id="renewals-due"')[1]
+    page = client.get(reverse("funding:contract", args=[old.pk])).content.decode()
+    assert 'id="renewal-due"' in page
+    assert reverse("funding:contract_create", args=[project.pk]) in page

@@ -145,3 +145,14 @@ def test_database_bounds(life):
         YearEvaluation.objects.create(contract=life.contract, year=6)
     with pytest.raises(IntegrityError), transaction.atomic():  # closed without its amounts
         YearEvaluation.objects.filter(pk=evaluation.pk).update(status="closed")
+
+
+def test_demo_helpers_go_through_the_services(life):
+    from funding import demo
+    from funding.followup_models import PaymentRecord
+
+    evaluation = demo.evaluation_awaiting_cpam(life.contract, life.leader)
+    assert evaluation.status == EvaluationStatus.SUBMITTED
+    assert evaluation.values.get().value == Decimal(90)  # the objective
+    paid = demo.payments_made(life.contract, life.cpam)
+    assert paid >= 3 and PaymentRecord.objects.count() == paid
