@@ -213,6 +213,8 @@ def test_one_entry_point_runs_every_transition_but_the_association_and_the_sched
                 unknown.add(name)
         except PermissionDenied:
             pass
-    # The association needs its own form; only the scheduler deems a PS validated.
-    assert unknown == {"constitute_association", "deem_ps_validated"}
+    # The association needs its own form; only the scheduler deems a PS validated; a contract's
+    # renewal, end and termination are fired by the contract's own services (funding).
+    contract_life = {"renew_aci", "end_aci", "terminate_aci"}
+    assert unknown == {"constitute_association", "deem_ps_validated", *contract_life}
     assert Project.objects.get(pk=project.pk).state == State.EMERGENCE
