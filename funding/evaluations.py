@@ -89,10 +89,12 @@ def evaluation_of(contract, year: int) -> YearEvaluation | None:
     return YearEvaluation.objects.filter(contract=contract, year=year).first()
 
 
-def closed_years(contract_ids) -> set[tuple[int, int]]:
-    """(contract pk, year) of the closed evaluations, for the deadline lists."""
-    rows = YearEvaluation.objects.filter(contract_id__in=contract_ids, status=Status.CLOSED)
-    return set(rows.values_list("contract_id", "year"))
+def statuses(contract_ids) -> dict[tuple[int, int], str]:
+    """(contract pk, year) → status of the evaluations started, for the deadline lists."""
+    rows = YearEvaluation.objects.filter(contract_id__in=contract_ids)
+    return {
+        (pk, year): status for pk, year, status in rows.values_list("contract_id", "year", "status")
+    }
 
 
 # --- Writes -----------------------------------------------------------------------------------

@@ -67,8 +67,8 @@ def _pre_aci(project, support) -> list[Deadline]:
 
 
 def _contract(project, contract, done) -> list[Deadline]:
-    """`done`: (contract pk, kind, mission, year) of the milestones done and, as
-    ("evaluation", year), of the closed evaluations."""
+    """`done`: (contract pk, kind, mission, year) → "done" for the milestones done and, as
+    ("evaluation", year), the status of each evaluation started."""
     if contract is None or contract.signed_on is None or contract.terminated_on:
         return []
     signed, items, pk = contract.signed_on, [], contract.pk
@@ -93,10 +93,12 @@ def _contract(project, contract, done) -> list[Deadline]:
             items.append(Deadline(project.pk, project.name, "crisis_plan", label, due, CPTS, still))
     for year, due in enumerate(deadlines.evaluation_dates(signed), start=1):
         label = f"Évaluation annuelle des indicateurs (année {year})"
-        still = (pk, "evaluation", "", year) not in done
-        items.append(
-            Deadline(project.pk, project.name, "evaluation", label, due, ASSURANCE_MALADIE, still)
-        )
+        status = done.get((pk, "evaluation", "", year))
+        # The CPTS enters and submits; once submitted the CPAM reviews and closes.
+        holder = ASSURANCE_MALADIE if status == "submitted" else CPTS
+        items.append(Deadline(
+            project.pk, project.name, "evaluation", label, due, holder, status != "closed",
+        ))  # fmt: skip
     end = deadlines.contract_end(signed)
     # Open until the next contract is signed (it then becomes the latest signed one).
     label = "Fin du contrat ACI : renouvellement à signer"
@@ -104,15 +106,16 @@ def _contract(project, contract, done) -> list[Deadline]:
     return items
 
 
-def _latest_signed(ids) -> tuple[dict, set]:
+def _latest_signed(ids) -> tuple[dict, dict]:
     """Project pk → its latest signed contract; and what is done on them (see `_contract`)."""
     contracts = {}
     signed = Contract.objects.filter(project_id__in=ids, signed_on__isnull=False)
     for c in signed.order_by("sequence").prefetch_related("missions"):
         contracts[c.project_id] = c  # the last in sequence wins
     pks = [c.pk for c in contracts.values()]
-    done = milestones.done_keys(pks)
-    done |= {(pk, "evaluation", "", year) for pk, year in evaluations.closed_years(pks)}
+    done = dict.fromkeys(milestones.done_keys(pks), "done")
+    for (pk, year), status in evaluations.statuses(pks).items():
+        done[pk, "evaluation", "", year] = status
     return contracts, done
 
 

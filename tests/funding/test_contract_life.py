@@ -202,3 +202,33 @@ def test_contract_states_in_the_overlap_and_final_sets():
     for state in (State.ACI_SIGNE, State.ACI_ECHU, State.ACI_RESILIE):
         assert state in ACTIVE_STATES and state in FINAL_STATES and state in PS_VALIDATED_STATES
     assert SIGNED.year == 2023
+
+
+def test_evaluation_deadline_changes_hands_then_leaves_the_overdue_list(life):
+    from funding import evaluations
+    from tests.funding.contract_life import full_declaration, report_pdf
+
+    c, today, due = life.contract, dt.date(2026, 12, 3), dt.date(2024, 2, 6)
+
+    def year_1():
+        items = deadlines_for(Project.objects.filter(pk=c.project_id))
+        return next(d for d in items if d.kind == "evaluation" and d.due == due)
+
+    assert year_1().holder == "cpts" and year_1().is_overdue(today)
+    evaluations.save_evaluation(c, life.leader, 1, report=report_pdf(), **full_declaration(life))
+    evaluations.submit_evaluation(c, life.leader, 1)
+    assert year_1().holder == "assurance_maladie" and year_1().is_overdue(today)
+    evaluations.close_evaluation(c, life.cpam, 1)
+    assert not year_1().open
+
+
+def test_end_sweep_is_a_daily_beat_task(settings, monkeypatch):
+    from funding.tasks import sweep_ended_contracts
+
+    tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "funding.tasks.sweep_ended_contracts" in tasks
+    project, leader, ars = make_aci_project()
+    signed_contract(project, ars, members=10, signed_on=dt.date(2020, 1, 15))
+    assert sweep_ended_contracts.apply().get() == 1  # ended on 14 January 2025
+    assert sweep_ended_contracts.apply().get() == 0
+    assert Project.objects.get(pk=project.pk).state == State.ACI_ECHU
