@@ -28,10 +28,25 @@ def _evaluations(contract, today) -> list[dict]:
             "open": year in open_years,
             "evaluation": found.get(year),
             "status": found[year].get_status_display() if year in found else
-            ("à saisir par la CPTS" if year in open_years else "pas encore ouverte"),
+            _unstarted(contract, year, year in open_years, today),
         }
         for year in range(1, CONTRACT_YEARS + 1)
     ]  # fmt: skip
+
+
+def _unstarted(contract, year, is_open, today) -> str:
+    if is_open:
+        return "à saisir par la CPTS"
+    if evaluations.opens_on(contract, year) <= today:
+        return "sans objet (contrat résilié ou échu avant cette année)"
+    return "pas encore ouverte"
+
+
+def _milestones(contract, grid) -> list[dict]:
+    return [
+        {"row": m, "mission": mission_label(grid, m.mission) if m.mission else ""}
+        for m in contract.milestones.select_related("done_by")
+    ]
 
 
 def _milestone_form(contract, grid):
@@ -51,7 +66,7 @@ def context(contract, user) -> dict:
         "years": payments.years_of(lines, today),
         "late": [x for x in lines if x.is_late(today)],
         "evaluations": _evaluations(contract, today),
-        "milestones": contract.milestones.select_related("done_by"),
+        "milestones": _milestones(contract, grid),
         "recovery": termination.recovery(contract) if contract.terminated_on else None,
         "renewal_due": renewal.renewal_due(contract, today),
         "renewal_from": renewal_from(contract.signed_on),

@@ -174,6 +174,9 @@ def test_milestone_marked_by_the_assurance_maladie_only(client, setting):
     assert not Milestone.objects.exists()
     assert _as(client, life.cpam).post(url, data).status_code == REDIRECT
     assert Milestone.objects.get().done_by == life.cpam
+    page = _as(client, life.leader).get(reverse("funding:contract", args=[life.contract.pk]))
+    listed = page.content.decode().split('id="milestones"')[1].split("</ul>")[0]
+    assert "Plan d&#x27;action crises sanitaires remis (année 1) : le 01/09/2023" in listed
 
 
 def test_contract_page_shows_the_year_summary_and_renewal(client, setting):
