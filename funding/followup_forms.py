@@ -141,3 +141,7 @@ class MilestoneForm(forms.Form):
     def __init__(self, *args, missions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].choices = [("", "—"), *missions]
+
+
+class TerminationPreviewForm(forms.Form):
+    terminated_on = bounded_date("Résiliation envisagée le")

@@ -55,5 +55,10 @@ urlpatterns = [
     ),
     path("contrats/<int:pk>/versements/", payments.contract_payments, name="payments"),
     path("contrats/<int:pk>/jalons/", contract_life.milestone_mark, name="milestone_mark"),
+    path(
+        "contrats/<int:pk>/resiliation/simulation/",
+        contract_life.termination_preview,
+        name="termination_preview",
+    ),
     path("versements/en-retard/", payments.late_payments, name="late_payments"),
 ]

@@ -4,17 +4,20 @@ the milestone marked from it."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import evaluations, payments, renewal, termination
 from ..deadlines import CONTRACT_YEARS, renewal_from
-from ..followup_forms import MilestoneForm
+from ..followup_forms import MilestoneForm, TerminationPreviewForm
+from ..forms import TerminationForm
 from ..grid_store import load_grid_set
 from ..milestones import mark_milestone
 from ..models import Contract
-from ..permissions import can_mark_milestone, can_prepare_contract
+from ..permissions import can_manage_contract, can_mark_milestone, can_prepare_contract
 from ..presentation import mission_label
+from ..terms import contract_terms
 from .base import contract_or_404, submit, to_contract
 
 
@@ -97,3 +100,26 @@ def milestone_mark(request, pk):
 
     submit(request, form, mark, "Jalon enregistré comme réalisé.")
     return to_contract(contract)
+
+
+@login_required
+def termination_preview(request, pk):
+    """What a termination on a given day would recover, before the CPAM confirms it."""
+    contract = contract_or_404(request, pk)
+    if not can_manage_contract(contract, request.user):
+        raise PermissionDenied("Réservé à l'Assurance Maladie du territoire.")
+    if not contract.is_signed or contract.terminated_on or contract.ended_on:
+        return to_contract(contract)
+    form = TerminationPreviewForm(request.GET or None)
+    amount = None
+    if form.is_valid():
+        terms = contract_terms(Contract.objects.filter(pk=pk))[pk]
+        amount = termination.recovery_of(terms, form.cleaned_data["terminated_on"])
+    initial = {"terminated_on": form.cleaned_data["terminated_on"]} if amount is not None else {}
+    ctx = {
+        "contract": contract,
+        "form": form,
+        "amount": amount,
+        "termination_form": TerminationForm(initial=initial),
+    }
+    return render(request, "funding/termination_preview.html", ctx)

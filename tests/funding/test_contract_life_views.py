@@ -219,3 +219,23 @@ def test_renewal_due_shown_on_the_contracts_list(client, setting):
     page = client.get(reverse("funding:contract", args=[old.pk])).content.decode()
     assert 'id="renewal-due"' in page
     assert reverse("funding:contract_create", args=[project.pk]) in page
+
+
+def test_termination_preview_by_role(client, setting):
+    life, people = setting
+    url = reverse("funding:termination_preview", args=[life.contract.pk])
+    #              leader  other    cpam other  msa dd   ars  urps anon
+    expected = (FORBIDDEN, MISSING, OK, MISSING, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN)
+    _matrix(client, people, url, expected)
+    html = _as(client, life.cpam).get(url, {"terminated_on": "2024-07-01"}).content.decode()
+    assert "42827,87€" in "".join(html.split())
+    assert 'value="2024-07-01"' in html  # the confirmation form, pre-filled
+    future = _as(client, life.cpam).get(url, {"terminated_on": "2099-01-01"})
+    assert 'id="recovery-preview"' not in future.content.decode()
+    assert _state_of(life) == "aci_signe"  # a preview writes nothing
+
+
+def _state_of(life):
+    from projects.models import Project
+
+    return Project.objects.get(pk=life.contract.project_id).state
