@@ -14,12 +14,14 @@ the contract and the evaluation locked, a history step and a journal entry; mail
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.mail import queue_mail
 from accounts.models import ASSURANCE_MALADIE_KINDS, User
 from audit.services import snapshot
+from common.uploads import validate_pdf
 
 from . import calc
 from . import services as contract_services
@@ -141,10 +143,15 @@ def _checked_spending(contract, spending: dict) -> dict:
 
 def save_evaluation(contract, user, year: int, *, values=None, spending=None, report=None):
     """What the CPTS declares for the year, all or nothing: `values` {Indicator: value},
-    `spending` {mission code: euros}, `report` a PDF already checked by the form
-    (`common.uploads.validate_pdf`). Only while the evaluation is with the CPTS."""
+    `spending` {mission code: euros}, `report` an uploaded PDF (`common.uploads.validate_pdf`).
+    Only while the evaluation is with the CPTS."""
     deny_unless(can_fill_evaluation(contract, user))
     values, spending = values or {}, spending or {}
+    if report is not None:
+        try:  # again here: every door checks what it stores
+            validate_pdf(report)
+        except ValidationError as error:
+            raise FundingError(error.messages[0]) from None
     with transaction.atomic():
         locked, evaluation = _lock(contract, year, create=True)
         if evaluation.status not in EDITABLE:

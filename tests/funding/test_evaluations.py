@@ -156,3 +156,12 @@ def test_demo_helpers_go_through_the_services(life):
     assert evaluation.values.get().value == Decimal(90)  # the objective
     paid = demo.payments_made(life.contract, life.cpam)
     assert paid >= 3 and PaymentRecord.objects.count() == paid
+
+
+def test_the_service_refuses_a_report_that_is_not_a_pdf(life):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("rapport.pdf", b"<html><script>x</script></html>")
+    with pytest.raises(FundingError, match="PDF"):
+        evaluations.save_evaluation(life.contract, life.leader, 1, report=fake)
+    assert not YearEvaluation.objects.exists()
