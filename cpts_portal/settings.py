@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Outbox: a heartbeat for /healthz, then the mails and tasks whose nudge was lost.
     "outbox-tick": {"task": "outbox.tasks.tick", "schedule": 60.0},
+    # Contracts past their five years with no renewal signed: "ACI échu".
+    "contract-end-sweep": {
+        "task": "funding.tasks.sweep_ended_contracts",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "deadline-reminders": {
         "task": "reminders.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),

@@ -21,7 +21,10 @@ from .models import (
     GridVersion,
     Indicator,
     IndicatorResult,
+    Milestone,
+    PaymentRecord,
     PreAciSupport,
+    YearEvaluation,
 )
 from .permissions import can_delete_grids, can_edit_grids
 
@@ -194,3 +197,22 @@ class PreAciSupportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(FirGrant)
 class FirGrantAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("project", "granted_on", "amount")
+
+
+# The contract's life is written on its pages (evaluations, payments, milestones): read here.
+@admin.register(YearEvaluation)
+class YearEvaluationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("contract", "year", "status", "closed_at", "balance")
+    list_select_related = ("contract__project",)
+
+
+@admin.register(PaymentRecord)
+class PaymentRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("contract", "year", "kind", "due_on", "paid_on", "amount")
+    list_select_related = ("contract__project",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("contract", "kind", "mission", "year", "done_on", "done_by")
+    list_select_related = ("contract__project", "done_by")

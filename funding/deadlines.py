@@ -54,3 +54,13 @@ def evaluation_dates(signed_on: dt.date) -> list[dt.date]:
 def crisis_plan_dates(signed_on: dt.date) -> list[dt.date]:
     """The crisis action plan is due within the first year, then updated every year."""
     return evaluation_dates(signed_on)
+
+
+# A renewal is prepared from this many months before the contract's end (*à confirmer*: the
+# ACI says nothing; the time the three parties need to negotiate and sign the next contract).
+RENEWAL_NOTICE_MONTHS = 6
+
+
+def renewal_from(signed_on: dt.date) -> dt.date:
+    """From this day the next contract may be prepared, and the renewal shows as due."""
+    return add_months(contract_anniversary(signed_on, CONTRACT_YEARS + 1), -RENEWAL_NOTICE_MONTHS)

@@ -140,6 +140,8 @@ class Contract(models.Model):
     signed_on = models.DateField("contrat signé le", null=True, blank=True)
     terminated_on = models.DateField("résilié le", null=True, blank=True)
     termination_reason = models.TextField("motif de résiliation", blank=True)
+    # Set when the five years are over (the scheduler) or when the next contract is signed.
+    ended_on = models.DateField("échu le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,6 +156,16 @@ class Contract(models.Model):
                 name="contract_sequence_positive", condition=models.Q(sequence__gte=1)
             ),
             *(signature_bounds(f"contract_{f}_bounds", f) for f in PARTY_DATES),
+            models.CheckConstraint(
+                name="contract_ended_after_signature",
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(signed_on__isnull=False, ended_on__gte=models.F("signed_on")),
+            ),
+            models.CheckConstraint(
+                name="contract_terminated_in_domain",
+                condition=models.Q(terminated_on__isnull=True)
+                | models.Q(terminated_on__gte="2019-06-20", terminated_on__lte="2100-12-31"),
+            ),
         ]
 
     def __str__(self):
@@ -361,3 +373,13 @@ class FirGrant(models.Model):
 
     def __str__(self):
         return f"FIR {self.amount} € — {self.project}"
+
+
+# The contract's life after signature, in their own modules: evaluations, payments, milestones.
+from .evaluation_models import (  # noqa: E402, F401
+    EvaluationSpending,
+    EvaluationStep,
+    EvaluationValue,
+    YearEvaluation,
+)
+from .followup_models import Milestone, PaymentRecord  # noqa: E402, F401

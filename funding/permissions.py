@@ -102,3 +102,29 @@ def visible_crises(user):
     return qs.filter(
         Q(region_id=org.departement.region_id) | Q(departements=org.departement_id)
     ).distinct()
+
+
+# --- The contract's life: evaluations, payments, milestones -------------------------------------
+
+
+def can_fill_evaluation(contract, user) -> bool:
+    """The yearly evaluation is entered and submitted by the CPTS itself (its leaders)."""
+    return project_perms.is_leader(contract.project, user)
+
+
+def can_review_evaluation(contract, user) -> bool:
+    """Corrections asked and the year closed by the Assurance Maladie of the territory."""
+    return can_manage_contract(contract, user)
+
+
+def can_record_payment(contract, user) -> bool:
+    return can_manage_contract(contract, user)
+
+
+def can_mark_milestone(contract, user) -> bool:
+    return can_manage_contract(contract, user)
+
+
+def can_follow_payments(user) -> bool:
+    """The overdue payments of a territory: its Assurance Maladie and its ARS."""
+    return _active(user) and (user.is_assurance_maladie or user.is_ars)

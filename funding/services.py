@@ -13,6 +13,7 @@ from projects import services as project_services
 from projects.models import Project
 from projects.states import State
 
+from . import deadlines, renewal, termination
 from .base import FundingError, deny_unless, journal
 from .deadlines import CONTRACT_YEARS, contract_anniversary
 from .grid_store import load_grid_set
@@ -71,15 +72,12 @@ def create_contract(project, user, *, members: int, optional=(), snp_dispositif=
         raise FundingError(f"Missions optionnelles inconnues : {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if project.state != State.ACI_PREPARATION:
-            raise FundingError("Le contrat se prépare à l'étape « ACI en préparation » du projet.")
+        previous = Contract.current_of(project)
+        renewal.check_next_contract(project, previous, timezone.localdate())
         if not project.taille:
             raise FundingError(
                 "La taille de la CPTS n'est pas connue (territoire sans population)."
             )
-        previous = Contract.current_of(project)
-        if previous is not None and previous.terminated_on is None:
-            raise FundingError("Ce projet a déjà un contrat ACI.")
         contract = Contract.objects.create(
             project=project,
             sequence=previous.sequence + 1 if previous else 1,
@@ -124,6 +122,7 @@ def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract
         locked.save()
         if locked.is_signed:  # the transition's condition reads the saved contract
             project_services.sign_aci(locked.project, user, locked.signed_on)
+            renewal.close_predecessor(locked, user)
         journal(
             user, "funding.contract.sign", label, locked, SIGNATURE_FIELDS, before,
             project=locked.project_id,
@@ -252,20 +251,37 @@ def enter_result(indicator, user, year: int, value) -> IndicatorResult:
 
 
 def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> Contract:
+    """The Assurance Maladie terminates a running contract: advances are recovered pro rata
+    temporis (the schedule's recovery line, `termination.recovery`), and the project's state
+    becomes "ACI résilié" when it was its running contract."""
     deny_unless(can_manage_contract(contract, user))
     reason = reason.strip()
     if not reason or len(reason) > TEXT_LIMIT:
         raise FundingError(f"Indiquez le motif ({TEXT_LIMIT} caractères au plus).")
+    if terminated_on > timezone.localdate():
+        raise FundingError("La date de résiliation ne peut pas être dans le futur.")
     with transaction.atomic():
         locked = _locked(contract)
         if not locked.is_signed or terminated_on < locked.signed_on:
             raise FundingError("Seul un contrat signé peut être résilié, après sa signature.")
+        if locked.terminated_on or locked.ended_on:
+            raise FundingError("Ce contrat est déjà résilié ou échu.")
+        if terminated_on > deadlines.contract_end(locked.signed_on):
+            raise FundingError("Ce contrat a pris fin avant cette date.")
         fields = ["terminated_on", "termination_reason"]
         before = snapshot(locked, fields)
         locked.terminated_on, locked.termination_reason = terminated_on, reason
         locked.save(update_fields=fields)
+        recovered = termination.recovery(locked)
         journal(
-            user, "funding.contract.terminate", "Contrat résilié", locked, fields, before,
-            project=locked.project_id,
+            user, "funding.contract.terminate",
+            f"Contrat résilié : avances à récupérer {recovered} €", locked, fields, before,
+            project=locked.project_id, extra={"recovery": [None, str(recovered)]},
         )  # fmt: skip
+        project = Project.objects.get(pk=locked.project_id)
+        later = Contract.objects.filter(
+            project_id=locked.project_id, sequence__gt=locked.sequence, signed_on__isnull=False
+        )
+        if project.state == State.ACI_SIGNE and not later.exists():
+            project_services.terminate_aci(project, user, reason)
     return locked

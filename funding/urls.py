@@ -8,6 +8,15 @@ from .views import (
     exports,
     grants,
     grids,
+    contract,
+    contract_life,
+    contracts,
+    crises,
+    evaluations,
+    exports,
+    grants,
+    grids,
+    payments,
     results,
     simulator,
 )
@@ -45,4 +54,34 @@ urlpatterns = [
         avenants.avenant_document,
         name="avenant_pdf",
     ),
+    # The contract's life: yearly evaluations, payments, milestones.
+    path("contrats/<int:pk>/evaluations/<int:year>/", evaluations.evaluation, name="evaluation"),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/transmettre/",
+        evaluations.evaluation_submit,
+        name="evaluation_submit",
+    ),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/corrections/",
+        evaluations.evaluation_corrections,
+        name="evaluation_corrections",
+    ),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/cloture/",
+        evaluations.evaluation_close,
+        name="evaluation_close",
+    ),
+    path(
+        "contrats/<int:pk>/evaluations/<int:year>/rapport.pdf",
+        evaluations.evaluation_report,
+        name="evaluation_report",
+    ),
+    path("contrats/<int:pk>/versements/", payments.contract_payments, name="payments"),
+    path("contrats/<int:pk>/jalons/", contract_life.milestone_mark, name="milestone_mark"),
+    path(
+        "contrats/<int:pk>/resiliation/simulation/",
+        contract_life.termination_preview,
+        name="termination_preview",
+    ),
+    path("versements/en-retard/", payments.late_payments, name="late_payments"),
 ]

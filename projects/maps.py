@@ -35,6 +35,8 @@ STATE_COLOURS = {
     State.PS_REPUTE_VALIDE: "#0e7c86",
     State.ACI_PREPARATION: "#8c564b",
     State.ACI_SIGNE: "#000091",
+    State.ACI_ECHU: "#7f7f7f",
+    State.ACI_RESILIE: "#b34000",
 }
 
 

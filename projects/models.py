@@ -17,7 +17,7 @@ from .deadlines import (
     implicit_validation_date,
     opposition_deadline,
 )
-from .states import FINAL_STATES, SANS_SUITE_SOURCES, DecisionKind, OppositionGround, State
+from .states import CONTRACT_STATES, FINAL_STATES, SANS_SUITE_SOURCES, DecisionKind, OppositionGround, State
 from .validators import RNA_RE
 
 
@@ -256,6 +256,29 @@ class Project(ConcurrentTransitionMixin, models.Model):
     )
     def sign_aci(self, signed_on):
         self.aci_signed_on = signed_on
+
+    @transition(
+        state,
+        source=CONTRACT_STATES,
+        target=State.ACI_SIGNE,
+        permission=perms.ars_or_assurance_maladie,
+    )
+    def renew_aci(self, signed_on):
+        """The next contract in the sequence is signed by the three parties."""
+        self.aci_signed_on = signed_on
+
+    @transition(state, source=State.ACI_SIGNE, target=State.ACI_ECHU, permission=perms.is_system)
+    def end_aci(self):
+        """The contract reached the end of its five years with no renewal signed."""
+
+    @transition(
+        state,
+        source=State.ACI_SIGNE,
+        target=State.ACI_RESILIE,
+        permission=perms.is_assurance_maladie_of,
+    )
+    def terminate_aci(self):
+        pass
 
     @transition(
         state,

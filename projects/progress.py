@@ -29,6 +29,7 @@ HAND = {
     State.PS_VALIDE: ARS_AM,
     State.PS_REPUTE_VALIDE: ARS_AM,
     State.ACI_PREPARATION: ARS_AM,
+    State.ACI_ECHU: ARS_AM,  # a renewal to prepare
 }
 HAND_CHOICES = [("porteurs", LEADERS), ("ars", ARS), ("ars_am", ARS_AM)]
 

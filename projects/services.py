@@ -32,7 +32,7 @@ from .models import (
     ProjectEvent,
     ProjectMember,
 )
-from .states import DecisionKind, OppositionGround, State
+from .states import CONTRACT_STATES, DecisionKind, OppositionGround, State
 from .territory import check_territory_for_submission
 
 logger = logging.getLogger(__name__)
@@ -379,9 +379,20 @@ def start_aci(project, user) -> Project:
 
 
 def sign_aci(project, user, signed_on: dt.date) -> Project:
-    """Only from `funding.services.record_signature`, at a contract's third signature (the
-    transition's condition); no page, admin action or API offers it."""
-    return perform(project, "sign_aci", user, signed_on=signed_on)
+    """Only from `funding.services.record_signature`, at a contract's third signature: the
+    first contract, or a renewal (the next contract). No page, admin action or API offers it."""
+    name = "renew_aci" if project.state in CONTRACT_STATES else "sign_aci"
+    return perform(project, name, user, signed_on=signed_on)
+
+
+def terminate_aci(project, user, reason: str) -> Project:
+    """The running contract is terminated (funding.services.terminate_contract)."""
+    return perform(project, "terminate_aci", user, reason=reason)
+
+
+def end_aci(project) -> Project:
+    """The contract reached its five years with no renewal (the scheduler, no person)."""
+    return perform(project, "end_aci", None)
 
 
 def abandon(project, user, reason: str) -> Project:

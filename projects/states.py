@@ -16,17 +16,24 @@ class State(models.TextChoices):
     PS_REPUTE_VALIDE = "ps_repute_valide", "Projet de santé réputé validé"
     PS_OPPOSE = "ps_oppose", "Opposition au projet de santé"
     ACI_PREPARATION = "aci_preparation", "ACI en préparation"
-    ACI_SIGNE = "aci_signe", "ACI signé"
+    ACI_SIGNE = "aci_signe", "ACI signé (contrat en cours)"
+    # The contract's life after signature: ACI_SIGNE is a running contract.
+    ACI_ECHU = "aci_echu", "ACI échu (contrat arrivé à son terme)"
+    ACI_RESILIE = "aci_resilie", "ACI résilié"
     ABANDONNE = "abandonne", "Abandonné"
     # The ARS closes a file that no longer moves (its leaders no longer answer): a decision,
     # with its reason, distinct from the leaders' own abandonment.
     CLASSE_SANS_SUITE = "classe_sans_suite", "Classé sans suite"
 
 
-FINAL_STATES = {State.LI_REJETEE, State.ACI_SIGNE, State.ABANDONNE, State.CLASSE_SANS_SUITE}
+# Signed CPTS: their contract runs, has ended (five years) or was terminated. A new contract
+# (renewal) moves any of them back to ACI_SIGNE; they are never "abandoned".
+CONTRACT_STATES = [State.ACI_SIGNE, State.ACI_ECHU, State.ACI_RESILIE]
+FINAL_STATES = {State.LI_REJETEE, State.ABANDONNE, State.CLASSE_SANS_SUITE, *CONTRACT_STATES}
 # Closed without a contract: no territory, no reminder.
 CLOSED_STATES = [State.LI_REJETEE, State.ABANDONNE, State.CLASSE_SANS_SUITE]
-# Projects whose territory counts (overlap rules): LI deposited or later, not closed.
+# Projects whose territory counts (overlap rules): LI deposited or later, not closed. A CPTS
+# whose contract ended or was terminated still exists (its projet de santé stays validated).
 ACTIVE_STATES = [s for s in State if s != State.EMERGENCE and s not in CLOSED_STATES]
 # Where the ARS may close a file "sans suite": the file waits on its leaders. Never while the
 # ARS must decide (LI or PS under review: the two-month rule runs) nor once the PS is validated
@@ -42,7 +49,7 @@ PS_VALIDATED_STATES = [
     State.PS_VALIDE,
     State.PS_REPUTE_VALIDE,
     State.ACI_PREPARATION,
-    State.ACI_SIGNE,
+    *CONTRACT_STATES,
 ]
 
 

@@ -7,7 +7,7 @@ only says which apply to which project, who has the hand, and whether they are s
 import datetime as dt
 from dataclasses import dataclass
 
-from funding import deadlines
+from funding import deadlines, evaluations, milestones
 from funding.models import Contract, PreAciSupport
 from projects.deadlines import PRE_ACI_START_TO_CONFIRM
 from projects.models import MissingItemsRequest
@@ -83,13 +83,15 @@ def _pre_aci(project, support) -> list[Deadline]:
     ]  # fmt: skip
 
 
-def _contract(project, contract) -> list[Deadline]:
+def _contract(project, contract, done) -> list[Deadline]:
+    """`done`: (contract pk, kind, mission, year) → "done" for the milestones done and, as
+    ("evaluation", year), the status of each evaluation started."""
     if contract is None or contract.signed_on is None or contract.terminated_on:
         return []
-    signed, items = contract.signed_on, []
+    signed, items, pk = contract.signed_on, [], contract.pk
     started = {m.mission: m.started_on for m in contract.missions.all()}
     for mission, name in MISSION_LABELS.items():
-        if mission not in started:
+        if mission not in started or contract.ended_on:
             continue
         items.append(Deadline(
             project.pk, project.name, f"start_{mission}", f"Démarrage de la mission {name}",
@@ -99,31 +101,47 @@ def _contract(project, contract) -> list[Deadline]:
             project.pk, project.name, f"deploy_{mission}",
             f"Déploiement complet de la mission {name}",
             deadlines.mission_deployment_deadline(signed, mission), CPTS,
+            (pk, "mission_deployed", mission, 0) not in done,
         ))  # fmt: skip
-    if "crise_sanitaire" in started:
+    if "crise_sanitaire" in started and not contract.ended_on:
         for year, due in enumerate(deadlines.crisis_plan_dates(signed), start=1):
             label = "Plan d'action crises sanitaires" + (" (mise à jour)" if year > 1 else "")
+            still = (pk, "crisis_plan", "", year) not in done
             items.append(Deadline(
-                project.pk, project.name, "crisis_plan", label, due, CPTS,
+                project.pk, project.name, "crisis_plan", label, due, CPTS, still,
                 to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
             ))  # fmt: skip
     for year, due in enumerate(deadlines.evaluation_dates(signed), start=1):
         label = f"Évaluation annuelle des indicateurs et solde (année {year})"
+        status = done.get((pk, "evaluation", "", year))
+        # The CPTS enters and submits; once submitted the CPAM reviews and closes.
+        holder = ASSURANCE_MALADIE if status == "submitted" else CPTS
         items.append(Deadline(
-            project.pk, project.name, "evaluation", label, due, ASSURANCE_MALADIE,
+            project.pk, project.name, "evaluation", label, due, holder, status != "closed",
             to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
         ))  # fmt: skip
     end = deadlines.contract_end(signed)
-    items.append(
-        Deadline(
-            project.pk, project.name, "contract_end", "Fin du contrat ACI", end, ASSURANCE_MALADIE
-        )
-    )
+    # Open until the next contract is signed (it then becomes the latest signed one).
+    label = "Fin du contrat ACI : renouvellement à signer"
+    items.append(Deadline(project.pk, project.name, "contract_end", label, end, ASSURANCE_MALADIE))
     return items
 
 
+def _latest_signed(ids) -> tuple[dict, dict]:
+    """Project pk → its latest signed contract; and what is done on them (see `_contract`)."""
+    contracts = {}
+    signed = Contract.objects.filter(project_id__in=ids, signed_on__isnull=False)
+    for c in signed.order_by("sequence").prefetch_related("missions"):
+        contracts[c.project_id] = c  # the last in sequence wins
+    pks = [c.pk for c in contracts.values()]
+    done = dict.fromkeys(milestones.done_keys(pks), "done")
+    for (pk, year), status in evaluations.statuses(pks).items():
+        done[pk, "evaluation", "", year] = status
+    return contracts, done
+
+
 def deadlines_for(projects) -> list[Deadline]:
-    """All deadlines of the given projects (a queryset), sorted by date. Five queries in all."""
+    """All deadlines of the given projects (a queryset), sorted by date, in bounded queries."""
     projects = list(projects)
     ids = [p.pk for p in projects]
     supports = {s.project_id: s for s in PreAciSupport.objects.filter(project_id__in=ids)}
@@ -131,16 +149,13 @@ def deadlines_for(projects) -> list[Deadline]:
         r.project_id: r
         for r in MissingItemsRequest.objects.filter(project_id__in=ids, completed_at__isnull=True)
     }
-    contracts = {
-        c.project_id: c
-        for c in Contract.objects.filter(project_id__in=ids).prefetch_related("missions")
-    }
+    contracts, done = _latest_signed(ids)
     items = []
     for project in projects:
         items += _opposition(project)
         items += _missing_items(project, requests.get(project.pk))
         items += _pre_aci(project, supports.get(project.pk))
-        items += _contract(project, contracts.get(project.pk))
+        items += _contract(project, contracts.get(project.pk), done)
     return sorted(items, key=lambda d: (d.due, d.project_name, d.kind))
 
 

@@ -20,6 +20,7 @@ from ..presentation import mission_label
 from ..signatures import parties_of
 from ..terms import contract_terms
 from .avenants import avenants_context
+from . import contract_life
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
 from .contract_years import contract_years_context
 
@@ -102,6 +103,7 @@ def contract_detail(request, pk):
     ctx.update(avenants_context(contract, user))
     if can_view_contract(contract, user):
         ctx["journal"] = _journal(contract)
+    ctx.update(contract_life.context(contract, user))
     return render(request, "funding/contract_detail.html", ctx)
 
 

@@ -12,7 +12,7 @@ from projects.deadlines import PRE_ACI_START_TO_CONFIRM
 from projects.selectors import visible_projects
 from projects.states import State
 
-from .. import grants, services
+from .. import grants, renewal, services
 from ..forms import ContractForm
 from ..models import Contract, FirGrant, PreAciSupport
 from ..permissions import can_prepare_contract, visible_contracts
@@ -52,6 +52,7 @@ def _institution_context(user) -> dict:
         "fir_eligible": eligible,
         "pre_aci_eligible": eligible.filter(pre_aci_support__isnull=True),
         "pre_aci_to_confirm": PRE_ACI_START_TO_CONFIRM,
+        "renewals_due": renewal.renewals_due(visible_contracts(user), timezone.localdate()),
     }
 
 

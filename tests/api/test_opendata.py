@@ -47,6 +47,8 @@ def test_every_validated_state_is_published_and_no_other(world, client):
         p["name"] for p in client.get("/api/opendata/cpts", {"page_size": 200}).json()["items"]
     }
     expected = {"P ps_valide", "P ps_repute_valide", "P aci_preparation", "P aci_signe"}
+    # A CPTS whose contract ended or was terminated keeps its validated projet de santé.
+    expected |= {"P aci_echu", "P aci_resilie"}
     assert names == PUBLISHED | expected
 
 

@@ -181,6 +181,8 @@ def test_termination_is_journalled(signed):
     assert entry.changes == {
         "terminated_on": [None, "2024-07-01"],
         "termination_reason": ["", "Dissolution"],
+        # 75 % of year 2's fonctionnement (45 000 €) for the 220 of its 366 days after the end
+        "recovery": [None, "27049.18"],
     }
     assert AuditEntry.objects.filter(action="funding.contract.terminate").count() == 1
 

@@ -240,6 +240,8 @@ def test_one_entry_point_runs_every_transition_but_the_association_and_the_sched
         except PermissionDenied:
             pass
     # The association needs its own form; only the scheduler deems a PS validated; only a
-    # contract's third signature makes the ACI signed.
-    assert unknown == {"constitute_association", "deem_ps_validated", "sign_aci"}
+    # contract's third signature makes the ACI signed; a contract's renewal, end and termination
+    # are fired by the contract's own services (funding).
+    contract_life = {"renew_aci", "end_aci", "terminate_aci"}
+    assert unknown == {"constitute_association", "deem_ps_validated", "sign_aci", *contract_life}
     assert Project.objects.get(pk=project.pk).state == State.EMERGENCE

@@ -1,0 +1,341 @@
+"""The yearly evaluation of a contract year, a small state machine with its history:
+
+    draft ──submit──▶ submitted ──close──▶ closed
+      ▲                   │
+      └── corrections ◀───┘ (the CPAM asks, with a comment; the CPTS fixes and resubmits)
+
+The CPTS (its leaders) enters its indicator values, its activity report and its spending per
+mission; the Assurance Maladie of the territory reviews and closes the year. Closing writes the
+declared values as the contract's indicator results (what `funding.terms` reads), then freezes
+the year's entitlement, its variable parts and the balance due. Every write: one transaction,
+the contract and the evaluation locked, a history step and a journal entry; mails via the outbox.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.mail import queue_mail
+from accounts.models import ASSURANCE_MALADIE_KINDS, User
+from audit.services import snapshot
+from common.uploads import validate_pdf
+
+from . import calc
+from . import services as contract_services
+from .base import FundingError, deny_unless, journal
+from .deadlines import CONTRACT_YEARS, evaluation_dates
+from .evaluation_models import (
+    EvaluationSpending,
+    EvaluationStatus,
+    EvaluationStep,
+    EvaluationValue,
+    YearEvaluation,
+)
+from .models import Contract, Indicator
+from .permissions import can_fill_evaluation, can_review_evaluation
+from .terms import contract_terms
+
+Status = EvaluationStatus
+EDITABLE = {Status.DRAFT, Status.CORRECTIONS}
+VALUE_LIMIT = Decimal("1e10")  # EvaluationValue.value: 14 digits, 4 after the point
+SPENDING_LIMIT = Decimal("1e10")  # 12 digits, 2 after the point
+COMMENT_LIMIT = 2_000
+FONCTIONNEMENT = calc.FONCTIONNEMENT
+
+
+def opens_on(contract, year: int) -> dt.date:
+    """The evaluation of contract year `year` is entered from the anniversary that ends it."""
+    return evaluation_dates(contract.signed_on)[year - 1]
+
+
+def evaluable_years(contract, today: dt.date) -> list[int]:
+    """Contract years whose evaluation may be entered today: ended, and started before the
+    contract was terminated or ended."""
+    if not contract.is_signed:
+        return []
+    stop = contract.terminated_on or contract.ended_on
+    years = []
+    for year in range(1, CONTRACT_YEARS + 1):
+        start = calc.contract_year_bounds(contract.signed_on, year)[0]
+        if opens_on(contract, year) <= today and not (stop and start >= stop):
+            years.append(year)
+    return years
+
+
+def spending_missions(contract) -> list[str]:
+    """Where spending is declared: the fonctionnement, then each mission of the contract."""
+    return [FONCTIONNEMENT, *contract.missions.values_list("mission", flat=True)]
+
+
+def bounded(value, limit: Decimal, places: str, message: str, minimum=None) -> Decimal:
+    """A finite Decimal within (-limit, limit) (or [minimum, limit)) at `places`; else refused."""
+    try:
+        value = Decimal(str(value))
+    except ArithmeticError:
+        raise FundingError(message) from None
+    if value.is_finite() and abs(value) < limit:
+        value = value.quantize(Decimal(places))  # rounding may reach the limit: check again
+    low_ok = value.is_finite() and (minimum is None or value >= minimum)
+    if not low_ok or not abs(value) < limit:
+        raise FundingError(message)
+    return value
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def evaluation_of(contract, year: int) -> YearEvaluation | None:
+    return YearEvaluation.objects.filter(contract=contract, year=year).first()
+
+
+def statuses(contract_ids) -> dict[tuple[int, int], str]:
+    """(contract pk, year) → status of the evaluations started, for the deadline lists."""
+    rows = YearEvaluation.objects.filter(contract_id__in=contract_ids)
+    return {
+        (pk, year): status for pk, year, status in rows.values_list("contract_id", "year", "status")
+    }
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def _lock(contract, year: int, *, create: bool = False) -> tuple[Contract, YearEvaluation | None]:
+    if not 1 <= year <= CONTRACT_YEARS:
+        raise FundingError(f"L'année du contrat va de 1 à {CONTRACT_YEARS}.")
+    locked = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
+    if year not in evaluable_years(locked, timezone.localdate()):
+        raise FundingError(
+            "L'évaluation de cette année n'est pas ouverte : elle se saisit à partir de "
+            "l'anniversaire du contrat qui clôt l'année."
+        )
+    rows = YearEvaluation.objects.select_for_update()
+    evaluation = rows.filter(contract=locked, year=year).first()
+    if evaluation is None and create:
+        evaluation = YearEvaluation.objects.create(contract=locked, year=year)
+    return locked, evaluation
+
+
+def _checked_values(contract, values: dict) -> dict:
+    """{Indicator: Decimal} of the contract's indicators, each bounded."""
+    mine = set(Indicator.objects.filter(mission__contract=contract).values_list("pk", flat=True))
+    checked = {}
+    for indicator, value in values.items():
+        if indicator.pk not in mine:
+            raise FundingError("Cet indicateur n'est pas au contrat.")
+        message = f"Valeur hors limites pour l'indicateur « {indicator.label} »."
+        checked[indicator] = bounded(value, VALUE_LIMIT, "0.0001", message)
+    return checked
+
+
+def _checked_spending(contract, spending: dict) -> dict:
+    allowed = set(spending_missions(contract))
+    checked = {}
+    for mission, amount in spending.items():
+        if mission not in allowed:
+            raise FundingError("Cette mission n'est pas au contrat.")
+        message = "Une dépense va de 0 à 9 999 999 999,99 €."
+        checked[mission] = bounded(amount, SPENDING_LIMIT, "0.01", message, minimum=0)
+    return checked
+
+
+def save_evaluation(contract, user, year: int, *, values=None, spending=None, report=None):
+    """What the CPTS declares for the year, all or nothing: `values` {Indicator: value},
+    `spending` {mission code: euros}, `report` an uploaded PDF (`common.uploads.validate_pdf`).
+    Only while the evaluation is with the CPTS."""
+    deny_unless(can_fill_evaluation(contract, user))
+    values, spending = values or {}, spending or {}
+    if report is not None:
+        try:  # again here: every door checks what it stores
+            validate_pdf(report)
+        except ValidationError as error:
+            raise FundingError(error.messages[0]) from None
+    with transaction.atomic():
+        locked, evaluation = _lock(contract, year, create=True)
+        if evaluation.status not in EDITABLE:
+            raise FundingError("L'évaluation est entre les mains de la CPAM ou clôturée.")
+        values = _checked_values(locked, values)
+        spending = _checked_spending(locked, spending)
+        changes = _store_values(evaluation, values)
+        changes.update(_store_spending(evaluation, spending))
+        if report is not None:
+            before = snapshot(evaluation, ["activity_report"])["activity_report"]
+            evaluation.activity_report.save(report.name, report, save=True)
+            changes["activity_report"] = [before, evaluation.activity_report.name]
+        if changes:
+            journal(
+                user, "funding.evaluation.save",
+                f"Évaluation de l'année {year} : saisie de la CPTS", evaluation, [],
+                project=locked.project_id, extra=changes,
+            )  # fmt: skip
+    return evaluation
+
+
+def _store_values(evaluation, values) -> dict:
+    stored = {v.indicator_id: v for v in evaluation.values.select_for_update()}
+    changes = {}
+    for indicator, value in values.items():
+        row = stored.get(indicator.pk)
+        if row is not None and row.value == value:
+            continue
+        changes[f"indicateur {indicator.label}"] = [row and str(row.value), str(value)]
+        if row is None:
+            EvaluationValue.objects.create(evaluation=evaluation, indicator=indicator, value=value)
+        else:
+            row.value = value
+            row.save(update_fields=["value"])
+    return changes
+
+
+def _store_spending(evaluation, spending) -> dict:
+    stored = {s.mission: s for s in evaluation.spending.select_for_update()}
+    changes = {}
+    for mission, amount in spending.items():
+        row = stored.get(mission)
+        if row is not None and row.amount == amount:
+            continue
+        changes[f"dépenses {mission}"] = [row and str(row.amount), str(amount)]
+        if row is None:
+            EvaluationSpending.objects.create(evaluation=evaluation, mission=mission, amount=amount)
+        else:
+            row.amount = amount
+            row.save(update_fields=["amount"])
+    return changes
+
+
+def missing_for_submission(evaluation) -> list[str]:
+    """What the CPTS must still give before submitting (French, for the page and the refusal)."""
+    contract = evaluation.contract
+    missing = []
+    if not evaluation.activity_report:
+        missing.append("le rapport d'activité (PDF)")
+    valued = set(evaluation.values.values_list("indicator_id", flat=True))
+    indicators = Indicator.objects.filter(mission__contract=contract).exclude(pk__in=valued)
+    missing += [f"la valeur de « {i.label} »" for i in indicators]
+    declared = set(evaluation.spending.values_list("mission", flat=True))
+    if set(spending_missions(contract)) - declared:
+        missing.append("les dépenses de chaque mission")
+    return missing
+
+
+def _step(evaluation, user, target, comment="", *, action, label, mail=None):
+    """Move the locked evaluation to `target`: history step, journal entry, mail."""
+    source = evaluation.status
+    evaluation.status = target
+    evaluation.save()
+    EvaluationStep.objects.create(
+        evaluation=evaluation,
+        source=source,
+        target=target,
+        comment=comment,
+        actor=user,
+        organisation=getattr(user, "organisation", None),
+    )
+    extra = {"status": [source, target]}
+    if comment:
+        extra["commentaire"] = [None, comment]
+    journal(
+        user, action, label, evaluation, [], project=evaluation.contract.project_id, extra=extra
+    )  # fmt: skip
+    if mail:
+        queue_mail(*mail)
+    return evaluation
+
+
+def _leaders(contract) -> list[str]:
+    return list(
+        contract.project.members.filter(user__is_active=True).values_list("user__email", flat=True)
+    )
+
+
+def _assurance_maladie(contract) -> list[str]:
+    people = User.objects.filter(
+        is_active=True,
+        organisation__kind__in=ASSURANCE_MALADIE_KINDS,
+        organisation__departement_id=contract.project.departement_id,
+    )
+    return list(people.values_list("email", flat=True))
+
+
+def submit_evaluation(contract, user, year: int) -> YearEvaluation:
+    deny_unless(can_fill_evaluation(contract, user))
+    with transaction.atomic():
+        locked, evaluation = _lock(contract, year)
+        if evaluation is None or evaluation.status not in EDITABLE:
+            raise FundingError("Il n'y a pas d'évaluation en cours de saisie à transmettre.")
+        missing = missing_for_submission(evaluation)
+        if missing:
+            raise FundingError("Avant de transmettre, indiquez " + ", ".join(missing) + ".")
+        evaluation.submitted_at = timezone.now()
+        name = locked.project.name
+        body = f"La CPTS {name} a transmis son évaluation de l'année {year} du contrat ACI."
+        return _step(
+            evaluation, user, Status.SUBMITTED,
+            action="funding.evaluation.submit",
+            label=f"Évaluation de l'année {year} transmise à la CPAM",
+            mail=(f"Évaluation transmise : {name}", body, _assurance_maladie(locked)),
+        )  # fmt: skip
+
+
+def request_corrections(contract, user, year: int, comment: str) -> YearEvaluation:
+    deny_unless(can_review_evaluation(contract, user))
+    comment = (comment or "").strip()
+    if not comment or len(comment) > COMMENT_LIMIT:
+        raise FundingError(f"Dites ce qui est à corriger ({COMMENT_LIMIT} caractères au plus).")
+    with transaction.atomic():
+        locked, evaluation = _lock(contract, year)
+        if evaluation is None or evaluation.status != Status.SUBMITTED:
+            raise FundingError("Seule une évaluation transmise peut être renvoyée pour correction.")
+        body = (
+            f"La CPAM demande des corrections à l'évaluation de l'année {year} "
+            f"du contrat ACI de {locked.project.name} :\n\n{comment}"
+        )
+        return _step(
+            evaluation, user, Status.CORRECTIONS, comment,
+            action="funding.evaluation.corrections",
+            label=f"Évaluation de l'année {year} : corrections demandées",
+            mail=(f"Corrections demandées : {locked.project.name}", body, _leaders(locked)),
+        )  # fmt: skip
+
+
+def year_amounts(contract, year: int) -> tuple[Decimal, Decimal, Decimal]:
+    """(entitlement, variable parts, balance due) of the year as the results stand now: the
+    balance is the entitlement less what the schedule paid during the year before it."""
+    terms = contract_terms(Contract.objects.filter(pk=contract.pk))[contract.pk]
+    lines = calc.year_entitlement(terms, year)
+    entitled = calc.total(lines)
+    variable = sum((x.amount for x in lines if x.part == calc.VARIABLE), calc.ZERO)
+    paid_before = sum(
+        (p.amount for p in calc.schedule(terms) if p.year == year and p.kind != "solde"),
+        calc.ZERO,
+    )
+    return entitled, variable, entitled - paid_before
+
+
+def close_evaluation(contract, user, year: int) -> YearEvaluation:
+    """The CPAM closes the year: the declared values become the contract's indicator results,
+    and the year's amounts are computed and frozen."""
+    deny_unless(can_review_evaluation(contract, user))
+    with transaction.atomic():
+        locked, evaluation = _lock(contract, year)
+        if evaluation is None or evaluation.status != Status.SUBMITTED:
+            raise FundingError("Seule une évaluation transmise peut être clôturée.")
+        declared = {v.indicator: v.value for v in evaluation.values.select_related("indicator")}
+        if declared:
+            contract_services.enter_results(locked, user, year, declared)
+        entitled, variable, balance = year_amounts(locked, year)
+        evaluation.entitled_total, evaluation.variable_total = entitled, variable
+        evaluation.balance = balance
+        evaluation.closed_at, evaluation.closed_by = timezone.now(), user
+        body = (
+            f"L'évaluation de l'année {year} du contrat ACI de {locked.project.name} est "
+            f"clôturée : parts variables {variable} €, solde dû {balance} €."
+        )
+        return _step(
+            evaluation, user, Status.CLOSED,
+            action="funding.evaluation.close",
+            label=f"Évaluation de l'année {year} clôturée (solde dû : {balance} €)",
+            mail=(f"Évaluation clôturée : {locked.project.name}", body, _leaders(locked)),
+        )  # fmt: skip

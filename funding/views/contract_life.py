@@ -1,0 +1,125 @@
+"""The contract page's "life" sections (an include at its top): due, paid and outstanding per
+year, the yearly evaluations, the milestones, the renewal and the termination's recovery; and
+the milestone marked from it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import evaluations, payments, renewal, termination
+from ..deadlines import CONTRACT_YEARS, renewal_from
+from ..followup_forms import MilestoneForm, TerminationPreviewForm
+from ..forms import TerminationForm
+from ..grid_store import load_grid_set
+from ..milestones import mark_milestone
+from ..models import Contract
+from ..permissions import can_manage_contract, can_mark_milestone, can_prepare_contract
+from ..presentation import mission_label
+from ..terms import contract_terms
+from .base import contract_or_404, submit, to_contract
+
+
+def _evaluations(contract, today) -> list[dict]:
+    found = {e.year: e for e in contract.evaluations.all()}
+    open_years = evaluations.evaluable_years(contract, today)
+    return [
+        {
+            "year": year,
+            "opens_on": evaluations.opens_on(contract, year),
+            "open": year in open_years,
+            "evaluation": found.get(year),
+            "status": found[year].get_status_display() if year in found else
+            _unstarted(contract, year, year in open_years, today),
+        }
+        for year in range(1, CONTRACT_YEARS + 1)
+    ]  # fmt: skip
+
+
+def _unstarted(contract, year, is_open, today) -> str:
+    if is_open:
+        return "à saisir par la CPTS"
+    if evaluations.opens_on(contract, year) <= today:
+        return "sans objet (contrat résilié ou échu avant cette année)"
+    return "pas encore ouverte"
+
+
+def _milestones(contract, grid) -> list[dict]:
+    return [
+        {"row": m, "mission": mission_label(grid, m.mission) if m.mission else ""}
+        for m in contract.milestones.select_related("done_by")
+    ]
+
+
+def _milestone_form(contract, grid):
+    missions = [(m.mission, mission_label(grid, m.mission)) for m in contract.missions.all()]
+    return MilestoneForm(missions=missions)
+
+
+def context(contract, user) -> dict:
+    """What `funding/_contract_life.html` shows; empty until the contract is signed."""
+    if not contract.is_signed:
+        return {}
+    today = timezone.localdate()
+    grid = load_grid_set().by_code(contract.grid.code)
+    lines = payments.standing(Contract.objects.filter(pk=contract.pk))[contract.pk]
+    siblings = Contract.objects.filter(project_id=contract.project_id)
+    life = {
+        "years": payments.years_of(lines, today),
+        "late": [x for x in lines if x.is_late(today)],
+        "evaluations": _evaluations(contract, today),
+        "milestones": _milestones(contract, grid),
+        "recovery": termination.recovery(contract) if contract.terminated_on else None,
+        "renewal_due": renewal.renewal_due(contract, today),
+        "renewal_from": renewal_from(contract.signed_on),
+        "previous": siblings.filter(sequence=contract.sequence - 1).first(),
+        "next": siblings.filter(sequence=contract.sequence + 1).first(),
+        "may_renew": can_prepare_contract(contract.project, user),
+    }
+    if can_mark_milestone(contract, user) and not contract.terminated_on:
+        life["milestone_form"] = _milestone_form(contract, grid)
+    return {"life": life}
+
+
+@login_required
+@require_POST
+def milestone_mark(request, pk):
+    contract = contract_or_404(request, pk)
+    if not can_mark_milestone(contract, request.user):
+        raise PermissionDenied("Réservé à l'Assurance Maladie du territoire.")
+    form = MilestoneForm(
+        request.POST, missions=[(m.mission, m.mission) for m in contract.missions.all()]
+    )
+
+    def mark(d):
+        mark_milestone(
+            contract, request.user, kind=d["kind"], done_on=d["done_on"],
+            mission=d["mission"], year=d["year"] or 0,
+        )  # fmt: skip
+
+    submit(request, form, mark, "Jalon enregistré comme réalisé.")
+    return to_contract(contract)
+
+
+@login_required
+def termination_preview(request, pk):
+    """What a termination on a given day would recover, before the CPAM confirms it."""
+    contract = contract_or_404(request, pk)
+    if not can_manage_contract(contract, request.user):
+        raise PermissionDenied("Réservé à l'Assurance Maladie du territoire.")
+    if not contract.is_signed or contract.terminated_on or contract.ended_on:
+        return to_contract(contract)
+    form = TerminationPreviewForm(request.GET or None)
+    amount = None
+    if form.is_valid():
+        terms = contract_terms(Contract.objects.filter(pk=pk))[pk]
+        amount = termination.recovery_of(terms, form.cleaned_data["terminated_on"])
+    initial = {"terminated_on": form.cleaned_data["terminated_on"]} if amount is not None else {}
+    ctx = {
+        "contract": contract,
+        "form": form,
+        "amount": amount,
+        "termination_form": TerminationForm(initial=initial),
+    }
+    return render(request, "funding/termination_preview.html", ctx)
