@@ -114,6 +114,8 @@ class Contract(models.Model):
     ars_signed_on = models.DateField("signé par l'ARS le", null=True, blank=True)
     signed_on = models.DateField("contrat signé le", null=True, blank=True)
     terminated_on = models.DateField("résilié le", null=True, blank=True)
+    # Brought in by `funding.reprise` (signed before the portal): its signatures are the file's.
+    imported = models.BooleanField("repris de l'existant", default=False)
     termination_reason = models.TextField("motif de résiliation", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
