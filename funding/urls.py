@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import contract, contracts, crises, exports, grants, grids, results, simulator
+from .views import (
+    contract,
+    contracts,
+    crises,
+    exports,
+    grants,
+    grids,
+    reprise,
+    results,
+    simulator,
+)
 
 app_name = "funding"
 urlpatterns = [
@@ -19,4 +29,5 @@ urlpatterns = [
     path("projets/<int:project_pk>/pre-aci/", grants.pre_aci_grant, name="pre_aci_grant"),
     path("projets/<int:project_pk>/fir/", grants.fir_grant, name="fir_grant"),
     path("crises/", crises.crises, name="crises"),
+    path("reprise/", reprise.reprise, name="reprise"),
 ]
