@@ -22,7 +22,8 @@ from common.errors import UserError
 from projects.existing import (
     REPRISE,
     ExistingCpts,
-    existing_project,
+    existing_projects,
+    holders,
     import_existing,
     may_import,
     overlap_messages,
@@ -333,7 +334,28 @@ def check(content: bytes, filename: str, actor) -> Report:
     if len(rows) == 1:
         raise ImportRefused([LineError(1, "", "aucune ligne sous les en-têtes.")])
     context, errors, seen, taken = _context(actor), [], {}, {}
-    for number, values in rows[1:]:
+    lines = _lines(rows[1:], header, context, errors)
+    existing = existing_projects({line.cpts.departement.pk for line, _ in lines})
+    held = holders({c.pk for line, _ in lines for c in line.cpts.communes})
+    for line, problems in lines:
+        key = (line.cpts.departement.pk, line.cpts.name.casefold())
+        if key in seen:
+            errors.append(LineError(line.number, "nom", f"même CPTS que la ligne {seen[key]}."))
+            continue
+        seen[key] = line.number
+        line.existing = existing.get(key)
+        if line.existing is None and line.cpts.state in ACTIVE_STATES and not problems:
+            errors += _overlaps(line, taken, held)
+        report.lines.append(line)
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: e.line))
+    return report
+
+
+def _lines(rows, header, context, errors) -> list[tuple[Line, list[str]]]:
+    """Each line's values and communes, checked; [(line, its territory problems)]."""
+    lines = []
+    for number, values in rows:
         cells = dict(zip(header, values, strict=False))
         try:
             line = _line(number, cells, context)
@@ -343,23 +365,14 @@ def check(content: bytes, filename: str, actor) -> Report:
         communes, problems = territory_errors(line.cpts.departement, _codes(cells))
         errors += [LineError(number, "communes", p) for p in problems]
         line.cpts.communes = communes
-        key = (line.cpts.departement.pk, line.cpts.name.casefold())
-        if key in seen:
-            errors.append(LineError(number, "nom", f"même CPTS que la ligne {seen[key]}."))
-            continue
-        seen[key] = number
-        line.existing = existing_project(line.cpts.departement, line.cpts.name)
-        if line.existing is None and line.cpts.state in ACTIVE_STATES and not problems:
-            errors += _overlaps(line, taken)
-        report.lines.append(line)
-    if errors:
-        raise ImportRefused(errors)
-    return report
+        lines.append((line, problems))
+    return lines
 
 
-def _overlaps(line: Line, taken: dict) -> list[LineError]:
+def _overlaps(line: Line, taken: dict, held: dict) -> list[LineError]:
     """Communes held by an active CPTS of the database or of an earlier line of the file."""
-    errors = [LineError(line.number, "communes", m) for m in overlap_messages(line.cpts.communes)]
+    messages = overlap_messages(line.cpts.communes, held)
+    errors = [LineError(line.number, "communes", m) for m in messages]
     shared = {}
     for commune in line.cpts.communes:
         if commune.pk in taken:

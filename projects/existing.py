@@ -26,7 +26,7 @@ from .errors import WorkflowError
 from .journal import named
 from .models import Invitation, LetterOfIntent, Project, ProjectEvent
 from .states import ACTIVE_STATES, DecisionKind, State
-from .territory import find_overlaps, preview_selection
+from .territory import Overlap, preview_selection
 
 REPRISE = "Reprise de l'existant"
 TRANSITION = "import_existing"
@@ -72,14 +72,32 @@ def territory_errors(departement, insee_codes) -> tuple[list[Commune], list[str]
     return preview_selection(SimpleNamespace(departement=departement), insee_codes)
 
 
-def overlap_messages(communes) -> list[str]:
-    """Active CPTS of the database that already hold some of these communes."""
-    return [o.message for o in find_overlaps(Project(pk=None), communes)]
+def holders(commune_ids) -> dict[int, Project]:
+    """{commune pk: the active CPTS holding it} for a whole file in one query (the rule of
+    `territory.find_overlaps`: a commune belongs to one active CPTS only)."""
+    through = Project.communes.through
+    rows = through.objects.filter(
+        commune_id__in=list(commune_ids), project__state__in=ACTIVE_STATES
+    ).select_related("project")
+    return {row.commune_id: row.project for row in rows}
 
 
-def existing_project(departement, name: str) -> Project | None:
-    """The same CPTS: same département, same name (case and outer spaces aside)."""
-    return Project.objects.filter(departement=departement, name__iexact=name.strip()).first()
+def overlap_messages(communes, held: dict[int, Project]) -> list[str]:
+    """What `territory.Overlap` says of the communes of `held` (from `holders`) in this
+    territory, one message per CPTS holding some."""
+    by_project = {}
+    for commune in communes:
+        if commune.pk in held:
+            project = held[commune.pk]
+            by_project.setdefault(project.pk, Overlap(project=project)).communes.append(commune)
+    return [overlap.message for overlap in by_project.values()]
+
+
+def existing_projects(departements) -> dict[tuple[int, str], Project]:
+    """{(département pk, casefolded name): project}: a CPTS is the same when its département
+    and name match (case and outer spaces aside)."""
+    projects = Project.objects.filter(departement__in=list(departements))
+    return {(p.departement_id, p.name.strip().casefold()): p for p in projects}
 
 
 def lock_communes(commune_ids) -> None:
@@ -107,9 +125,11 @@ def import_existing(cpts: list[ExistingCpts], actor, *, source: str) -> list[Pro
     if actor is not None and not may_import(actor):
         raise PermissionDenied("La reprise de l'existant est réservée à l'ARS (siège).")
     with transaction.atomic():
-        lock_communes({c.pk for row in cpts for c in row.communes})
+        commune_ids = {c.pk for row in cpts for c in row.communes}
+        lock_communes(commune_ids)
+        held = holders(commune_ids)
         for row in cpts:
-            if row.state in ACTIVE_STATES and (overlaps := overlap_messages(row.communes)):
+            if row.state in ACTIVE_STATES and (overlaps := overlap_messages(row.communes, held)):
                 raise WorkflowError(f"{row.name} : " + " ; ".join(overlaps))
         projects = Project.objects.bulk_create([_project(row) for row in cpts])
         through = Project.communes.through
