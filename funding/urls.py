@@ -9,6 +9,7 @@ from .views import (
     grids,
     reprise,
     results,
+    roster,
     simulator,
 )
 
@@ -30,4 +31,15 @@ urlpatterns = [
     path("projets/<int:project_pk>/fir/", grants.fir_grant, name="fir_grant"),
     path("crises/", crises.crises, name="crises"),
     path("reprise/", reprise.reprise, name="reprise"),
+    path("projets/<int:project_pk>/membres/", roster.roster, name="roster"),
+    path(
+        "projets/<int:project_pk>/membres/<int:member_pk>/",
+        roster.roster_member,
+        name="roster_member",
+    ),
+    path(
+        "projets/<int:project_pk>/membres/<int:member_pk>/depart/",
+        roster.roster_departure,
+        name="roster_departure",
+    ),
 ]
