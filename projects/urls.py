@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import committees, dashboard, documents, exchanges, files, project, territory
+from .views import (
+    committees,
+    dashboard,
+    documents,
+    exchanges,
+    existing,
+    files,
+    project,
+    territory,
+)
 
 app_name = "projects"
 urlpatterns = [
@@ -43,6 +52,7 @@ urlpatterns = [
     path("territoires/carte/", territory.institution_map, name="institution_map"),
     path("<int:pk>/messages/", exchanges.message_thread, name="messages"),
     path("<int:pk>/inviter/", exchanges.invite, name="invite"),
+    path("<int:pk>/premier-porteur/", existing.first_leader, name="first_leader"),
     path("invitation/<str:token>/", exchanges.invitation_accept, name="invitation"),
     path("comites/", committees.committee_list, name="committees"),
     path("comites/nouveau/", committees.committee_create, name="committee_create"),

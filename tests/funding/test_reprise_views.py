@@ -108,3 +108,38 @@ def test_a_garbage_token_is_refused_politely(client, place):
     client.force_login(institution_user(OrganisationKind.ARS, place[0]))
     for token in ("\u0000\ufffd", "x" * 5000, ""):
         assert client.post(URL, {"token": token}).status_code == 302
+
+
+def test_the_ars_invites_the_first_leader_of_an_imported_cpts(client, place, mail_on_commit):
+    from django.core import mail
+
+    from projects.exchanges import accept_invitation
+    from projects.models import Invitation
+
+    dept, codes = place
+    ars = institution_user(OrganisationKind.ARS, dept)
+    client.force_login(ars)
+    token = client.post(URL, {"file": upload(dept, codes)}).context["token"]
+    client.post(URL, {"token": token})
+    project = Project.objects.get(name="CPTS Reprise")
+    first = reverse("projects:first_leader", args=[project.pk])
+    for outsider in (
+        institution_user(OrganisationKind.CPAM, dept),
+        institution_user(OrganisationKind.ARS_DD),  # another département
+        UserFactory(),
+    ):
+        client.force_login(outsider)
+        assert client.post(first, {"email": "x@example.org"}).status_code in (403, 404)
+    assert not Invitation.objects.exists()
+    client.force_login(institution_user(OrganisationKind.ARS_DD, dept))
+    assert (
+        "first-leader" in client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    )
+    with mail_on_commit(execute=True):
+        client.post(first, {"email": "Premiere@Example.org"})
+    assert mail.outbox and mail.outbox[-1].to == ["premiere@example.org"]
+    leader = UserFactory(email="premiere@example.org")
+    accept_invitation(Invitation.objects.get(project=project).token, leader)
+    assert project.members.filter(user=leader).exists()
+    client.post(first, {"email": "second@example.org"})  # leaders now invite each other
+    assert Invitation.objects.filter(project=project).count() == 1
