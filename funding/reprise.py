@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from common.errors import UserError
 from projects.existing import (
+    CLOCK_STATES,
     REPRISE,
     ExistingCpts,
     existing_projects,
@@ -295,6 +296,10 @@ def _line(number, cells, context) -> Line:
         raise _Bad("aci_signe_le", "obligatoire pour un ACI signé.")
     if signed is not None and state != State.ACI_SIGNE:
         raise _Bad("aci_signe_le", "réservée à l'état « ACI signé ».")
+    if received is not None and state not in CLOCK_STATES:
+        raise _Bad(
+            "ps_recu_le", "sans objet avant le dépôt du projet de santé ou quand il est incomplet."
+        )
     if received and signed and received > signed:
         raise _Bad("ps_recu_le", "postérieure à la signature de l'ACI.")
     return Line(

@@ -146,6 +146,7 @@ def test_every_bad_line_is_reported_with_line_and_column_and_nothing_is_written(
         f"CPTS I;{dept.code};{codes[7]};ps_valide;;;;magie;",  # 10: unknown mission
         f"CPTS J;{dept.code};{codes[7]};ps_valide;;;;;peut-être",  # 11: bad yes/no
         f"CPTS K;{dept.code};{codes[7]};ps_valide;2026-13-01;;;;",  # 12: unreadable date
+        f"CPTS L;{dept.code};{codes[7]};li_validee;2024-01-10;;;;",  # 13: no PS yet
     ]
     errors = errors_of(csv_file(*lines))
     expected = [
@@ -160,6 +161,7 @@ def test_every_bad_line_is_reported_with_line_and_column_and_nothing_is_written(
         ("Ligne 10, colonne « missions_optionnelles »", "magie"),
         ("Ligne 11, colonne « dispositif_snp »", "peut-être"),
         ("Ligne 12, colonne « ps_recu_le »", "illisible"),
+        ("Ligne 13, colonne « ps_recu_le »", "sans objet"),
     ]
     assert len(errors) == len(expected)
     for error, (where, what) in zip(errors, expected, strict=True):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import OrganisationKind
@@ -183,3 +184,12 @@ def test_roster_count_beside_the_declared_count(client, aci_project):
     member(project, leader, joined_on=signed_on)
     page = client.get(url(project)).content.decode()
     assert "<strong>1</strong> au registre" in page and "écart avec le registre (1)" in page
+
+
+def test_the_database_refuses_malformed_identifiers(cpts):
+    project, _leader = cpts
+    for fields in ({"rpps": "123"}, {"finess": "ABCDEFGHI"}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RosterMember.objects.create(
+                project=project, kind="structure", name="X", joined_on=JOINED, **fields
+            )
