@@ -51,6 +51,9 @@ COLUMNS = {
     "dispositif_snp": False,
 }
 MAX_LINES = 5_000
+# 5 000 lines weigh well under 1 MB; the checked file waits in the session until confirmed.
+MAX_BYTES = 2 * 1024 * 1024
+TOO_LARGE = "Le fichier dépasse 2 Mo (5 000 lignes au plus)."
 MAX_NAME = 200
 ACI_SIGNED = dt.date(2019, 6, 20)  # the ACI of 20 June 2019: no contract signed before
 # Loi n° 2016-41 du 26 janvier 2016 created the CPTS: no projet de santé received before.

@@ -15,10 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from common.errors import UserError
-from common.uploads import MAX_UPLOAD_BYTES, TOO_LARGE
 from projects.existing import may_import
 
-from ..reprise import COLUMNS, ImportRefused, import_file
+from ..reprise import COLUMNS, MAX_BYTES, TOO_LARGE, ImportRefused, import_file
 
 SESSION_KEY = "reprise_pending"
 
@@ -28,7 +27,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > MAX_BYTES:
             raise forms.ValidationError(TOO_LARGE)
         return upload
 

@@ -143,3 +143,10 @@ def test_the_ars_invites_the_first_leader_of_an_imported_cpts(client, place, mai
     assert project.members.filter(user=leader).exists()
     client.post(first, {"email": "second@example.org"})  # leaders now invite each other
     assert Invitation.objects.filter(project=project).count() == 1
+
+
+def test_a_file_over_2_mb_is_refused(client, place):
+    client.force_login(institution_user(OrganisationKind.ARS, place[0]))
+    big = SimpleUploadedFile("gros.csv", b"nom;departement\n" + b"x" * (2 * 1024 * 1024))
+    page = client.post(URL, {"file": big})
+    assert "dépasse 2 Mo" in page.content.decode() and "token" not in page.context

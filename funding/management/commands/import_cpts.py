@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from common.errors import UserError
-from common.uploads import MAX_UPLOAD_BYTES
-from funding.reprise import ImportRefused, import_file
+from funding.reprise import MAX_BYTES, TOO_LARGE, ImportRefused, import_file
 
 
 class Command(BaseCommand):
@@ -32,8 +31,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {file}")
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise CommandError("Le fichier dépasse 10 Mo.")
+        if path.stat().st_size > MAX_BYTES:
+            raise CommandError(TOO_LARGE)
         actor = self._actor(utilisateur)
         who = None if actor else f"la commande import_cpts (compte système « {getpass.getuser()} »)"
         try:
