@@ -25,6 +25,7 @@ from projects.existing import (
     ExistingCpts,
     existing_projects,
     holders,
+    implicit_validation_not_due,
     import_existing,
     may_import,
     overlap_messages,
@@ -302,6 +303,10 @@ def _line(number, cells, context) -> Line:
     if received is not None and state not in CLOCK_STATES:
         raise _Bad(
             "ps_recu_le", "sans objet avant le dépôt du projet de santé ou quand il est incomplet."
+        )
+    if arises := implicit_validation_not_due(state, received):
+        raise _Bad(
+            "ps_recu_le", f"délai de deux mois en cours : réputé validé le {arises:%d/%m/%Y}."
         )
     if received and signed and received > signed:
         raise _Bad("ps_recu_le", "postérieure à la signature de l'ACI.")

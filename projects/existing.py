@@ -22,6 +22,7 @@ from territories.services import summarise
 
 from . import notifications
 from . import permissions as perms
+from .deadlines import implicit_validation_date, opposition_deadline
 from .errors import WorkflowError
 from .journal import named
 from .models import Invitation, LetterOfIntent, Project, ProjectEvent
@@ -124,7 +125,15 @@ def import_existing(cpts: list[ExistingCpts], actor, *, source: str) -> list[Pro
     holds (checked again under the communes' locks)."""
     if actor is not None and not may_import(actor):
         raise PermissionDenied("La reprise de l'existant est réservée à l'ARS (siège).")
+    org = getattr(actor, "organisation", None)
+    if org is not None and not all(org.covers(row.departement) for row in cpts):
+        raise PermissionDenied("Une ARS ne reprend que les CPTS de sa région.")
     with transaction.atomic():
+        known = existing_projects({row.departement.pk for row in cpts})
+        if twice := [
+            r.name for r in cpts if (r.departement.pk, r.name.strip().casefold()) in known
+        ]:
+            raise WorkflowError(f"Déjà dans le portail : {', '.join(twice)}.")
         commune_ids = {c.pk for row in cpts for c in row.communes}
         lock_communes(commune_ids)
         held = holders(commune_ids)
@@ -166,7 +175,17 @@ def _project(row: ExistingCpts) -> Project:
     )
     if row.state in CLOCK_STATES and row.ps_received_on:
         project._start_clock(row.ps_received_on)  # the sweep deems a due ps_depose validated
+        if row.state == State.PS_REPUTE_VALIDE:
+            project.ps_decided_on = project.ps_implicit_on
     return project
+
+
+def implicit_validation_not_due(state, received) -> dt.date | None:
+    """For a PS said deemed validated: the day it would be, if that day has not come yet."""
+    if state != State.PS_REPUTE_VALIDE or received is None:
+        return None
+    arises = implicit_validation_date(opposition_deadline(received))
+    return arises if arises > timezone.localdate() else None
 
 
 def _event(project: Project, actor, reason: str) -> ProjectEvent:

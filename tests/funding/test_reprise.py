@@ -13,6 +13,8 @@ from audit.models import AuditEntry
 from funding.models import Contract
 from funding.reprise import ImportRefused, import_file
 from projects import services as project_services
+from projects.errors import WorkflowError
+from projects.existing import ExistingCpts, import_existing
 from projects.models import Project, ProjectEvent
 from projects.states import State
 from tests.world import (
@@ -147,6 +149,7 @@ def test_every_bad_line_is_reported_with_line_and_column_and_nothing_is_written(
         f"CPTS J;{dept.code};{codes[7]};ps_valide;;;;;peut-être",  # 11: bad yes/no
         f"CPTS K;{dept.code};{codes[7]};ps_valide;2026-13-01;;;;",  # 12: unreadable date
         f"CPTS L;{dept.code};{codes[7]};li_validee;2024-01-10;;;;",  # 13: no PS yet
+        f"CPTS M;{dept.code};{codes[7]};ps_repute_valide;{today()};;;;",  # 14: clock running
     ]
     errors = errors_of(csv_file(*lines))
     expected = [
@@ -162,6 +165,7 @@ def test_every_bad_line_is_reported_with_line_and_column_and_nothing_is_written(
         ("Ligne 11, colonne « dispositif_snp »", "peut-être"),
         ("Ligne 12, colonne « ps_recu_le »", "illisible"),
         ("Ligne 13, colonne « ps_recu_le »", "sans objet"),
+        ("Ligne 14, colonne « ps_recu_le »", "délai de deux mois en cours"),
     ]
     assert len(errors) == len(expected)
     for error, (where, what) in zip(errors, expected, strict=True):
@@ -260,3 +264,16 @@ def test_an_ars_siege_imports_only_in_its_region(place):
     with pytest.raises(PermissionDenied):
         import_file(csv_file(good_lines(dept, codes)[2]), "f.csv", dd)
     assert not Project.objects.filter(departement=dept).exists()
+
+
+def test_the_service_refuses_a_cpts_already_there_or_outside_the_ars_region(place):
+    dept, codes = place
+    commune = dept.communes.order_by("insee").first()
+    make_project("CPTS Là", dept, State.ABANDONNE)
+    row = ExistingCpts("cpts là", dept, [commune], State.PS_VALIDE)
+    with pytest.raises(WorkflowError, match="Déjà dans le portail"):
+        import_existing([row], None, source="test")
+    other = ExistingCpts("CPTS Ailleurs", dept, [commune], State.PS_VALIDE)
+    with pytest.raises(PermissionDenied):
+        import_existing([other], institution_user(OrganisationKind.ARS), source="test")
+    assert not Project.objects.filter(name="CPTS Ailleurs").exists()
