@@ -227,7 +227,7 @@ def _members(cells) -> int:
     text = _text(cells.get("membres", ""))
     if not text:
         return 0
-    if not text.isdigit() or int(text) > MAX_MEMBERS:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_MEMBERS:  # "²" is a digit
         raise _Bad("membres", f"nombre de membres de 0 à {MAX_MEMBERS} attendu (« {text[:20]} »).")
     return int(text)
 
