@@ -150,6 +150,7 @@ def test_every_bad_line_is_reported_with_line_and_column_and_nothing_is_written(
         f"CPTS K;{dept.code};{codes[7]};ps_valide;2026-13-01;;;;",  # 12: unreadable date
         f"CPTS L;{dept.code};{codes[7]};li_validee;2024-01-10;;;;",  # 13: no PS yet
         f"CPTS M;{dept.code};{codes[7]};ps_repute_valide;{today()};;;;",  # 14: clock running
+        f"CPTS N;{dept.code};{codes[7]};ps_valide;;;²;;",  # 15: a digit, not a number
     ]
     errors = errors_of(csv_file(*lines))
     expected = [
@@ -166,6 +167,7 @@ def test_every_bad_line_is_reported_with_line_and_column_and_nothing_is_written(
         ("Ligne 12, colonne « ps_recu_le »", "illisible"),
         ("Ligne 13, colonne « ps_recu_le »", "sans objet"),
         ("Ligne 14, colonne « ps_recu_le »", "délai de deux mois en cours"),
+        ("Ligne 15, colonne « membres »", "²"),
     ]
     assert len(errors) == len(expected)
     for error, (where, what) in zip(errors, expected, strict=True):
