@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: install run test test-fast lint format bench bench-sweep bench-funding bench-search bench-http bench-load bench-dashboard check-system compose-check clean backup restore
+.PHONY: install run test test-fast lint format bench bench-sweep bench-funding bench-search bench-http bench-load bench-dashboard bench-import check-system compose-check clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: bench-sweep bench-funding bench-search bench-http bench-dashboard
+bench: bench-sweep bench-funding bench-search bench-http bench-dashboard bench-import
 
 bench-sweep: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/implicit_sweep.py
@@ -70,6 +70,9 @@ bench-load: install
 
 bench-dashboard: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/dashboard.py
+
+bench-import: install
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/import_cpts.py
 
 backup:
 	scripts/backup.sh

@@ -58,3 +58,129 @@ def payments_made(contract, cpam, *, leave_last_unpaid: bool = True) -> int:
             contract, cpam, line=line.key, paid_on=paid_on, amount=line.outstanding
         )
     return len(due)
+"""Demo data of the funding layer: signed CPTS brought in through the import of the existing
+ones (the demo proves the import), in contract years 1 to 5, their first leader invited by the
+ARS, a member roster for some.
+
+`seed_signed_cpts()` returns the demo contracts by contract year; each later demo situation
+(an avenant awaiting signatures, an evaluation awaiting the CPAM, payments, a renewal due) is one
+function of this module taking that contract, called by `cpts_portal`'s seed_demo.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db.models import Sum
+from django.utils import timezone
+from stdnum import luhn
+
+from projects import exchanges, roster
+from projects.deadlines import add_months
+from projects.existing import invite_first_leader
+from projects.models import Project
+from territories.models import Epci
+
+from .models import Contract
+from .reprise import COLUMNS, import_file
+
+DEMO_LEADERS = ("porteur", "porteur-31")
+# (département, contract year today, leader, importing ARS siège, members on the roster or None
+# for a count declared on the contract only, members declared, optional missions, SNP)
+SIGNED = [
+    ("33", 1, "porteur", "ars-na", 14, 20, "qualite", "oui"),
+    ("24", 2, "porteur", "ars-na", None, 35, "", "non"),
+    ("31", 3, "porteur-31", "ars-occ", 24, 60, "qualite,accompagnement", "oui"),
+    ("34", 4, "porteur-31", "ars-occ", None, 80, "accompagnement", "non"),
+    ("33", 5, "porteur", "ars-na", 8, 110, "", "oui"),
+]
+PROFESSIONS = ["médecin généraliste", "infirmier", "pharmacien", "kinésithérapeute", "sage-femme"]
+
+
+def signed_on_for_year(year: int, today: dt.date) -> dt.date:
+    """A signature that puts today in the middle of contract year `year` (0.5 to 4.5 years)."""
+    return add_months(today, -(12 * (year - 1) + 6))
+
+
+def signed_cpts_exist() -> bool:
+    return Contract.objects.filter(
+        imported=True, project__members__user__username__in=DEMO_LEADERS
+    ).exists()
+
+
+def _free_epci(dept: str, taken: set) -> Epci:
+    """The most populous EPCI of `dept` (under 300 000 inhabitants) that no demo project took
+    (not even an abandoned one: the import would find its name and leave it as it is)."""
+    busy = Project.objects.exclude(communes=None).values("communes")
+    candidates = (
+        Epci.objects.filter(communes__departement__code=dept)
+        .exclude(communes__in=busy)
+        .exclude(pk__in=taken)
+        .annotate(pop=Sum("communes__population"))
+        .filter(pop__lt=300_000)
+        .order_by("-pop", "pk")
+    )
+    epci = candidates.first()
+    taken.add(epci.pk)
+    return epci
+
+
+def _csv(lines) -> bytes:
+    return "\n".join([";".join(COLUMNS), *lines]).encode()
+
+
+def seed_signed_cpts() -> dict[int, Contract]:
+    """The signed demo CPTS, imported by each région's ARS from a small CSV: {year: contract}."""
+    names = {name for row in SIGNED for name in (row[2], row[3], f"ars-dd-{row[0]}")}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    today, taken, files, names = timezone.localdate(), set(), {}, []
+    for dept, year, _leader, ars, _members, declared, optional, snp in SIGNED:
+        epci = _free_epci(dept, taken)
+        communes = epci.communes.filter(departement__code=dept).order_by("insee")
+        codes = " ".join(communes.values_list("insee", flat=True))
+        signed = signed_on_for_year(year, today)
+        line = f"CPTS {epci.name};{dept};{codes};aci_signe;;{signed};{declared};{optional};{snp}"
+        files.setdefault(ars, []).append(line)
+        names.append((dept, f"CPTS {epci.name}"))
+    for ars, lines in files.items():
+        import_file(_csv(lines), f"reprise-demo-{ars}.csv", users[ars])
+    contracts = {}
+    for (dept, year, leader, _ars, members, *_), (_, name) in zip(SIGNED, names, strict=True):
+        contract = Contract.objects.select_related("project").get(
+            project__departement__code=dept, project__name=name
+        )
+        _first_leader(contract.project, users[f"ars-dd-{dept}"], users[leader])
+        if members:
+            _keep_roster(contract, users[leader], members)
+        contracts[year] = contract
+    return contracts
+
+
+def _first_leader(project, ars_dd, leader) -> None:
+    """The ARS invites the imported CPTS's first leader, who accepts."""
+    invitation = invite_first_leader(
+        project, ars_dd, leader.email, lambda inv: f"/projets/invitation/{inv.token}/"
+    )
+    exchanges.accept_invitation(invitation.token, leader)
+
+
+def _rpps(n: int) -> str:
+    body = f"100{n:07d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def _keep_roster(contract, leader, count: int) -> None:
+    """`count` members who joined before the signature (two of them after), one who left."""
+    project, signed = contract.project, contract.signed_on
+    for i in range(count):
+        joined = signed - dt.timedelta(days=30 + i) if i >= 2 else signed + dt.timedelta(days=20)
+        member = roster.add_member(
+            project,
+            leader,
+            kind="professionnel",
+            name=f"Dr {chr(65 + i % 26)}. Membre {project.pk}-{i}",
+            profession=PROFESSIONS[i % len(PROFESSIONS)],
+            rpps=_rpps(project.pk * 1000 + i),
+            joined_on=min(joined, timezone.localdate()),
+        )
+        if i == count - 1:
+            roster.record_departure(member, leader, timezone.localdate())

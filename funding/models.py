@@ -139,6 +139,8 @@ class Contract(models.Model):
     ars_signed_on = models.DateField("signé par l'ARS le", null=True, blank=True)
     signed_on = models.DateField("contrat signé le", null=True, blank=True)
     terminated_on = models.DateField("résilié le", null=True, blank=True)
+    # Brought in by `funding.reprise` (signed before the portal): its signatures are the file's.
+    imported = models.BooleanField("repris de l'existant", default=False)
     termination_reason = models.TextField("motif de résiliation", blank=True)
     # Set when the five years are over (the scheduler) or when the next contract is signed.
     ended_on = models.DateField("échu le", null=True, blank=True)

@@ -3,12 +3,6 @@ from django.urls import path
 from .views import (
     avenants,
     contract,
-    contracts,
-    crises,
-    exports,
-    grants,
-    grids,
-    contract,
     contract_life,
     contracts,
     crises,
@@ -17,7 +11,9 @@ from .views import (
     grants,
     grids,
     payments,
+    reprise,
     results,
+    roster,
     simulator,
 )
 
@@ -84,4 +80,16 @@ urlpatterns = [
         name="termination_preview",
     ),
     path("versements/en-retard/", payments.late_payments, name="late_payments"),
+    path("reprise/", reprise.reprise, name="reprise"),
+    path("projets/<int:project_pk>/membres/", roster.roster, name="roster"),
+    path(
+        "projets/<int:project_pk>/membres/<int:member_pk>/",
+        roster.roster_member,
+        name="roster_member",
+    ),
+    path(
+        "projets/<int:project_pk>/membres/<int:member_pk>/depart/",
+        roster.roster_departure,
+        name="roster_departure",
+    ),
 ]

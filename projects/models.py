@@ -602,6 +602,14 @@ class RosterMember(models.Model):
                 name="roster_dates_in_domain",
                 condition=models.Q(joined_on__gte="1900-01-01", joined_on__lte="2100-12-31"),
             ),
+            # As `common.validators` writes them (the Luhn key is the service's check).
+            models.CheckConstraint(
+                name="roster_rpps_format", condition=models.Q(rpps__regex=r"^([0-9]{11})?$")
+            ),
+            models.CheckConstraint(
+                name="roster_finess_format",
+                condition=models.Q(finess__regex=r"^(([0-9]{2}|2[AB])[0-9]{7})?$"),
+            ),
         ]
 
     def __str__(self):

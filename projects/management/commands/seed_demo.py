@@ -40,12 +40,10 @@ PS_TEXT = {
     "modalities": "Concertations mensuelles, protocoles, messagerie sécurisée.",
 }
 
-# (state to reach, departement code, how many)
-PLAN = [(state, dept, 1) for state in State for dept in ("33", "31")] + [
-    (State.PS_DEPOSE, "24", 2),
-    (State.LI_DEPOSEE, "24", 1),
-    (State.ACI_SIGNE, "34", 1),
-]
+# (state to reach, departement code, how many). Signed CPTS have real contracts: the funding
+# layer brings them in (`funding.demo`, run by cpts_portal's seed_demo after this one).
+PLAN = [(state, dept, 1) for state in State if state != State.ACI_SIGNE for dept in ("33", "31")]
+PLAN += [(State.PS_DEPOSE, "24", 2), (State.LI_DEPOSEE, "24", 1)]
 
 
 DEMO_LEADERS = ("porteur", "porteur-31")
@@ -221,10 +219,6 @@ class Command(BaseCommand):
         if goal == State.PS_VALIDE:
             return
         services.start_aci(project, cpam or ars)
-        if goal == State.ACI_SIGNE:  # each party signs the contract; the third moves the project
-            sign_contract(
-                project, leader=leader, cpam=cpam, ars=ars, signed_on=timezone.localdate()
-            )
 
     def _backdate_receipt(self, project, days):
         """As if the PS had been filed and received `days` ago, and the earlier steps a month

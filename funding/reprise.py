@@ -1,0 +1,462 @@
+"""Bring in the existing CPTS from a file: `manage.py import_cpts` and the upload page.
+
+CSV (`;` or `,`, UTF-8 with or without BOM) or XLSX, one CPTS a line under the headers of
+`COLUMNS`. Each line is checked as the online journey would check it (`projects.existing`:
+communes, région, overlap with the database and with the other lines), errors name the line
+(the header is line 1) and the column. All or nothing: one bad line and nothing is written. A
+CPTS already there (same département, same name) is left as it is, so a second run changes
+nothing. A signed CPTS gets its contract, signed by the three parties on `aci_signe_le` and
+marked as imported.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.errors import UserError
+from projects.existing import (
+    CLOCK_STATES,
+    REPRISE,
+    ExistingCpts,
+    existing_projects,
+    holders,
+    implicit_validation_not_due,
+    import_existing,
+    may_import,
+    overlap_messages,
+    territory_errors,
+)
+from projects.states import ACTIVE_STATES, State
+from territories.models import Departement
+
+from .base import deny_unless, journal
+from .grid_store import load_grid_set
+from .models import Contract, ContractMission, GridVersion
+from .services import MAX_MEMBERS
+
+# Header → required. Other headers are refused (a typo would otherwise drop a column silently).
+COLUMNS = {
+    "nom": True,
+    "departement": True,
+    "communes": True,
+    "etat": True,
+    "ps_recu_le": False,
+    "aci_signe_le": False,
+    "membres": False,
+    "missions_optionnelles": False,
+    "dispositif_snp": False,
+}
+MAX_LINES = 5_000
+# 5 000 lines weigh well under 1 MB; the checked file waits in the session until confirmed.
+MAX_BYTES = 2 * 1024 * 1024
+TOO_LARGE = "Le fichier dépasse 2 Mo (5 000 lignes au plus)."
+MAX_NAME = 200
+ACI_SIGNED = dt.date(2019, 6, 20)  # the ACI of 20 June 2019: no contract signed before
+# Loi n° 2016-41 du 26 janvier 2016 created the CPTS: no projet de santé received before.
+CPTS_LAW = dt.date(2016, 1, 26)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+YES, NO = {"oui", "o", "true", "1"}, {"non", "n", "false", "0", ""}
+SIGNED_LABEL = f"{REPRISE} : contrat ACI signé par les trois parties"
+CONTRACT_FIELDS = ("size", "members", "snp_dispositif", "grid", "signed_on", "imported")
+
+
+@dataclass
+class LineError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"Ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
+        return f"{where} : {self.message}"
+
+
+class ImportRefused(UserError):
+    """The file has errors: nothing was written."""
+
+    def __init__(self, errors: list[LineError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} erreur(s) : rien n'a été importé.")
+
+
+@dataclass
+class Line:
+    number: int
+    cpts: ExistingCpts
+    members: int = 0
+    optional: list = field(default_factory=list)
+    snp: bool = False
+    existing: object = None  # the project already in the portal: left unchanged
+
+    @property
+    def signed(self) -> bool:
+        return self.cpts.state == State.ACI_SIGNE
+
+
+@dataclass
+class Report:
+    filename: str
+    sha256: str
+    lines: list[Line] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def new(self) -> list[Line]:
+        return [line for line in self.lines if line.existing is None]
+
+    @property
+    def unchanged(self) -> list[Line]:
+        return [line for line in self.lines if line.existing is not None]
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+def read_rows(content: bytes, filename: str) -> list[tuple[int, list]]:
+    """[(line number, cells)], the header first as line 1; blank lines left out."""
+    if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
+        return _xlsx_rows(content)
+    return _csv_rows(content)
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused([LineError(1, "", "le fichier doit être encodé en UTF-8.")]) from None
+    if "\x00" in text:
+        raise ImportRefused([LineError(1, "", "fichier illisible (caractère nul).")])
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, start = [], 1
+    try:
+        for row in reader:  # a quoted field may span lines: number records by their first
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportRefused([LineError(reader.line_num, "", f"CSV illisible ({error}).")]) from None
+    return [(n, row) for n, row in rows if any(str(c).strip() for c in row)]
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook  # only for XLSX files
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = []
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if n > MAX_LINES + 1:
+                break
+            if any(c is not None and str(c).strip() for c in row):
+                rows.append((n, ["" if c is None else c for c in row]))
+        book.close()
+    except Exception:  # a parser of untrusted bytes fails in many ways: all mean "unreadable"
+        raise ImportRefused([LineError(1, "", "fichier XLSX illisible.")]) from None
+    return rows
+
+
+def _header(rows) -> list[str]:
+    if not rows or rows[0][0] != 1:
+        raise ImportRefused([LineError(1, "", "la ligne 1 doit porter les en-têtes de colonnes.")])
+    header = [str(c).strip().lstrip("\ufeff").lower() for c in rows[0][1]]
+    errors = [
+        LineError(1, name, "colonne inconnue.") for name in header if name and name not in COLUMNS
+    ]
+    errors += [
+        LineError(1, name, "colonne obligatoire absente.")
+        for name, required in COLUMNS.items()
+        if required and name not in header
+    ]
+    errors += [
+        LineError(1, name, "colonne en double.")
+        for name in set(header)
+        if header.count(name) > 1 and name
+    ]
+    if errors:
+        raise ImportRefused(errors)
+    return header
+
+
+# --- Checking values -------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """One cell's error (its column and message)."""
+
+    def __init__(self, column, message):
+        self.column, self.message = column, message
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(cells, column, low: dt.date, low_label: str) -> dt.date | None:
+    value = cells.get(column, "")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        text = _text(value)
+        if not text:
+            return None
+        for fmt in DATE_FORMATS:
+            try:
+                value = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise _Bad(column, f"date « {text[:40]} » illisible (AAAA-MM-JJ ou JJ/MM/AAAA).")
+    if value > timezone.localdate():
+        raise _Bad(column, f"date dans le futur ({value:%d/%m/%Y}).")
+    if value < low:
+        raise _Bad(column, f"date antérieure {low_label} ({value:%d/%m/%Y}).")
+    return value
+
+
+def _members(cells) -> int:
+    text = _text(cells.get("membres", ""))
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_MEMBERS:  # "²" is a digit
+        raise _Bad("membres", f"nombre de membres de 0 à {MAX_MEMBERS} attendu (« {text[:20]} »).")
+    return int(text)
+
+
+def _state(cells, states) -> str:
+    text = _text(cells.get("etat", ""))
+    state = states.get(text.casefold())
+    if state is None:
+        raise _Bad("etat", f"état « {text[:60]} » inconnu (code ou libellé de projects/states.py).")
+    return state
+
+
+def _optional(cells, known) -> list[str]:
+    codes = [c.strip().lower() for c in _text(cells.get("missions_optionnelles", "")).split(",")]
+    codes = [c for c in codes if c]
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise _Bad(
+            "missions_optionnelles",
+            f"mission(s) inconnue(s) : {', '.join(unknown)[:80]} "
+            f"(possibles : {', '.join(sorted(known))}).",
+        )
+    return list(dict.fromkeys(codes))
+
+
+def _snp(cells) -> bool:
+    value = cells.get("dispositif_snp", "")
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise _Bad("dispositif_snp", f"« oui » ou « non » attendu (« {text[:20]} »).")
+
+
+def _departement(cells, departements, actor):
+    code = _text(cells.get("departement", "")).upper()
+    if code.isdigit() and len(code) == 1:
+        code = "0" + code  # a spreadsheet drops the leading zero of 01 to 09
+    departement = departements.get(code)
+    if departement is None:
+        raise _Bad("departement", f"département « {code[:10]} » inconnu.")
+    org = getattr(actor, "organisation", None)
+    if actor is not None and not actor.is_superuser and not (org and org.covers(departement)):
+        raise _Bad("departement", f"le département {code} n'est pas dans votre région.")
+    return departement
+
+
+def _codes(cells) -> list[str]:
+    value = cells.get("communes", "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [_text(value).zfill(5)]  # one code read as a number by a spreadsheet
+    return _text(value).replace(",", " ").split()
+
+
+def _line(number, cells, context) -> Line:
+    """One line's values, checked; raises _Bad on the first bad cell of the line's fields."""
+    name = _text(cells.get("nom", ""))
+    if not name or len(name) > MAX_NAME:
+        raise _Bad("nom", f"nom obligatoire, {MAX_NAME} caractères au plus.")
+    departement = _departement(cells, context["departements"], context["actor"])
+    state = _state(cells, context["states"])
+    received = _date(cells, "ps_recu_le", CPTS_LAW, "à la loi du 26 janvier 2016 (CPTS)")
+    signed = _date(cells, "aci_signe_le", ACI_SIGNED, "à l'ACI du 20 juin 2019")
+    if state == State.PS_DEPOSE and received is None:
+        raise _Bad("ps_recu_le", "obligatoire pour un projet de santé déposé.")
+    if state == State.ACI_SIGNE and signed is None:
+        raise _Bad("aci_signe_le", "obligatoire pour un ACI signé.")
+    if signed is not None and state != State.ACI_SIGNE:
+        raise _Bad("aci_signe_le", "réservée à l'état « ACI signé ».")
+    if received is not None and state not in CLOCK_STATES:
+        raise _Bad(
+            "ps_recu_le", "sans objet avant le dépôt du projet de santé ou quand il est incomplet."
+        )
+    if arises := implicit_validation_not_due(state, received):
+        raise _Bad(
+            "ps_recu_le", f"délai de deux mois en cours : réputé validé le {arises:%d/%m/%Y}."
+        )
+    if received and signed and received > signed:
+        raise _Bad("ps_recu_le", "postérieure à la signature de l'ACI.")
+    return Line(
+        number=number,
+        cpts=ExistingCpts(
+            name=name,
+            departement=departement,
+            state=state,
+            ps_received_on=received,
+            aci_signed_on=signed,
+        ),
+        members=_members(cells),
+        optional=_optional(cells, context["optional"]),
+        snp=_snp(cells),
+    )
+
+
+def _context(actor) -> dict:
+    states = {s.value.casefold(): s.value for s in State}
+    states.update({s.label.casefold(): s.value for s in State})
+    grids = load_grid_set().grids
+    return {
+        "actor": actor,
+        "states": states,
+        "departements": {d.code: d for d in Departement.objects.select_related("region")},
+        "optional": {code for grid in grids for code in grid.optional_missions},
+    }
+
+
+def check(content: bytes, filename: str, actor) -> Report:
+    """Read and check the whole file; raise ImportRefused with every error found."""
+    report = Report(filename=filename, sha256=hashlib.sha256(content).hexdigest())
+    rows = read_rows(content, filename)
+    header = _header(rows)
+    if len(rows) - 1 > MAX_LINES:
+        raise ImportRefused([LineError(1, "", f"{MAX_LINES} lignes au plus par fichier.")])
+    if len(rows) == 1:
+        raise ImportRefused([LineError(1, "", "aucune ligne sous les en-têtes.")])
+    context, errors, seen, taken = _context(actor), [], {}, {}
+    lines = _lines(rows[1:], header, context, errors)
+    existing = existing_projects({line.cpts.departement.pk for line, _ in lines})
+    held = holders({c.pk for line, _ in lines for c in line.cpts.communes})
+    for line, problems in lines:
+        key = (line.cpts.departement.pk, line.cpts.name.casefold())
+        if key in seen:
+            errors.append(LineError(line.number, "nom", f"même CPTS que la ligne {seen[key]}."))
+            continue
+        seen[key] = line.number
+        line.existing = existing.get(key)
+        if line.existing is None and line.cpts.state in ACTIVE_STATES and not problems:
+            errors += _overlaps(line, taken, held)
+        report.lines.append(line)
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: e.line))
+    return report
+
+
+def _lines(rows, header, context, errors) -> list[tuple[Line, list[str]]]:
+    """Each line's values and communes, checked; [(line, its territory problems)]."""
+    lines = []
+    for number, values in rows:
+        cells = dict(zip(header, values, strict=False))
+        try:
+            line = _line(number, cells, context)
+        except _Bad as bad:
+            errors.append(LineError(number, bad.column, bad.message))
+            continue
+        communes, problems = territory_errors(line.cpts.departement, _codes(cells))
+        errors += [LineError(number, "communes", p) for p in problems]
+        line.cpts.communes = communes
+        lines.append((line, problems))
+    return lines
+
+
+def _overlaps(line: Line, taken: dict, held: dict) -> list[LineError]:
+    """Communes held by an active CPTS of the database or of an earlier line of the file."""
+    messages = overlap_messages(line.cpts.communes, held)
+    errors = [LineError(line.number, "communes", m) for m in messages]
+    shared = {}
+    for commune in line.cpts.communes:
+        if commune.pk in taken:
+            shared.setdefault(taken[commune.pk], []).append(f"{commune.name} ({commune.insee})")
+        else:
+            taken[commune.pk] = line.number
+    errors += [
+        LineError(line.number, "communes", f"{', '.join(names)} : déjà à la ligne {other}.")
+        for other, names in shared.items()
+    ]
+    return errors
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def import_file(content: bytes, filename: str, actor, *, dry_run=False, who: str = "") -> Report:
+    """Check the file, then (unless `dry_run`) write every new CPTS and its contract in one
+    transaction. `actor`: the person (None from the command line, `who` then says who ran it).
+    Raises ImportRefused (nothing written) when a line is wrong."""
+    deny_unless(
+        actor is None or may_import(actor), "La reprise de l'existant est réservée à l'ARS (siège)."
+    )
+    with transaction.atomic():
+        # `import_existing` checks the overlaps again under the communes' locks: a submission
+        # made online meanwhile cannot take the same communes.
+        report = check(content, filename, actor)
+        if dry_run or not report.new:
+            return report
+        who = who or (actor.get_full_name() or actor.username if actor else "la ligne de commande")
+        source = f"fichier « {filename} » (SHA-256 {report.sha256[:16]}…), importé par {who}"
+        projects = import_existing([line.cpts for line in report.new], actor, source=source)
+        signed = [(p, line) for p, line in zip(projects, report.new, strict=True) if line.signed]
+        _contracts(signed, actor)
+        report.written = True
+    return report
+
+
+def _contracts(signed, actor) -> None:
+    """Each signed CPTS's contract, signed by the three parties on its signature date, under
+    the grid in force that day, marked as imported."""
+    grid_set, versions = load_grid_set(), {v.code: v for v in GridVersion.objects.all()}
+    contracts, missions = [], []
+    for project, line in signed:
+        day = line.cpts.aci_signed_on
+        grid = grid_set.in_force(day)
+        contracts.append(
+            Contract(
+                project=project,
+                sequence=1,
+                grid=versions[grid.code],
+                size=project.taille,
+                members=line.members,
+                snp_dispositif=line.snp,
+                cpts_signed_on=day,
+                cpam_signed_on=day,
+                ars_signed_on=day,
+                signed_on=day,
+                imported=True,
+            )
+        )
+        chosen = [*grid.socle_missions, *(m for m in grid.optional_missions if m in line.optional)]
+        missions.append(chosen)
+    Contract.objects.bulk_create(contracts)
+    ContractMission.objects.bulk_create(
+        ContractMission(contract=contract, mission=code)
+        for contract, chosen in zip(contracts, missions, strict=True)
+        for code in chosen
+    )
+    for contract, chosen in zip(contracts, missions, strict=True):
+        journal(
+            actor, "funding.contract.import", SIGNED_LABEL, contract, CONTRACT_FIELDS,
+            project=contract.project_id, extra={"missions": [None, ", ".join(chosen)]},
+        )  # fmt: skip
