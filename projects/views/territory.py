@@ -131,7 +131,13 @@ def institution_map(request):
     org = user.organisation if user.is_institution else None
     if org is None or not org.has_territory:
         raise PermissionDenied("Carte réservée aux institutions (ARS, Assurance Maladie, URPS).")
-    projects = visible_projects(user).exclude(state__in=HIDDEN_STATES).order_by("name")
+    projects = (
+        visible_projects(user)
+        .exclude(state__in=HIDDEN_STATES)
+        .select_related(None)
+        .only(*maps.PROJECT_FIELDS)  # what the map and its table show
+        .order_by("name")
+    )
     departements = []
     if org.kind in REGIONAL_KINDS:
         departements = list(Departement.objects.filter(org.territory_q(departement="")))
@@ -152,7 +158,7 @@ def institution_map(request):
         communes = Commune.objects.filter(org.territory_q())
         title = f"CPTS de la région {org.region}"
     projects = list(projects)
-    rows = [(p, maps.STATE_COLOURS.get(p.state, maps.OUTSIDE)) for p in projects]
+    rows = maps.project_rows(projects)
     svg = maps.institution_map(projects, communes, title, coarse=departement is None)
     return render(
         request,
