@@ -68,6 +68,8 @@ def _database_url() -> str:
 
 def _clients():
     """One person per role, with their session."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
     from django.test import Client
     from seed import ROLES
 
@@ -76,25 +78,27 @@ def _clients():
     roles = wanted.split(",") if wanted else list(ROLES)
     for role in roles:
         person = next(p for p in persons if p["role"] == role)
+        # A session of its own, opened by the code measured (the seed's names its backend).
+        user_id = SessionStore(session_key=person["session"]).load()["_auth_user_id"]
         client = Client(HTTP_HOST="127.0.0.1")
-        client.cookies["sessionid"] = person["session"]
+        client.force_login(get_user_model().objects.get(pk=user_id))
         yield role, person, client
 
 
-def render_cost(client, url: str, runs: int = RUNS) -> dict:
+def render_cost(client, url: str, runs: int = RUNS, **headers) -> dict:
     """Median CPU and wall ms of one render (streamed bodies consumed), and its queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)
+    response = client.get(url, **headers)
     assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
-        body = b"".join(client.get(url))
+        body = b"".join(client.get(url, **headers))
     count = len(queries)  # read now: the next request's `reset_queries` empties the log
     cpu, wall = [], []
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
-        b"".join(client.get(url))
+        b"".join(client.get(url, **headers))
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started)
     return {
@@ -115,6 +119,8 @@ def measure(only: str = "") -> None:
             if only and only not in kind:
                 continue
             rows.append((kind, role, render_cost(client, url)))
+    if not only or only in "API list":
+        rows.append(("API list (50 rows)", "ars", _api_list_cost()))
     print(f"{'kind of page':<34}{'role':<8}{'cpu ms':>8}{'wall ms':>9}{'queries':>8}{'KB':>6}")
     for kind, role, m in sorted(rows):
         print(
@@ -123,6 +129,18 @@ def measure(only: str = "") -> None:
         )
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, load average {load}")
+
+
+def _api_list_cost() -> dict:
+    """`/api/projects/` with a key of the regional ARS (the seed's "ARS bench")."""
+    from django.test import Client
+
+    from accounts.models import Organisation
+    from accounts.tokens import create_token
+
+    key = create_token(Organisation.objects.get(name="ARS bench"), "renders")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    return render_cost(Client(HTTP_HOST="127.0.0.1"), "/api/projects/", **auth)
 
 
 def profile(kind: str, role: str, runs: int) -> None:
