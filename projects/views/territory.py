@@ -131,13 +131,7 @@ def institution_map(request):
     org = user.organisation if user.is_institution else None
     if org is None or not org.has_territory:
         raise PermissionDenied("Carte réservée aux institutions (ARS, Assurance Maladie, URPS).")
-    projects = (
-        visible_projects(user)
-        .exclude(state__in=HIDDEN_STATES)
-        .select_related(None)
-        .only(*maps.PROJECT_FIELDS)  # what the map and its table show
-        .order_by("name")
-    )
+    projects = visible_projects(user).exclude(state__in=HIDDEN_STATES).order_by("name")
     departements = []
     if org.kind in REGIONAL_KINDS:
         departements = list(Departement.objects.filter(org.territory_q(departement="")))
@@ -157,7 +151,9 @@ def institution_map(request):
     else:
         communes = Commune.objects.filter(org.territory_q())
         title = f"CPTS de la région {org.region}"
-    projects = list(projects)
+    # Plain rows of what the map and its table show: a région has some 1 500 projects, and
+    # building a model instance (django-fsm reads its fields) cost more than its row.
+    projects = list(projects.values_list(*maps.PROJECT_FIELDS, named=True))
     rows = maps.project_rows(projects)
     svg = maps.institution_map(projects, communes, title, coarse=departement is None)
     return render(
