@@ -4,8 +4,9 @@ A machine shared with others makes wall-clock throughput noise; the CPU time of 
 for one render (PostgreSQL's own time excluded) and the query count are the figures to compare
 before and after a change. The database is seeded once and kept:
 
-    python benchmarks/renders.py seed            # BENCH_DB (cpts_bench_renders), ~10 000 projects
+    python benchmarks/renders.py seed            # BENCH_DB (cpts_bench_renders), 10 000 projects
     python benchmarks/renders.py measure [KIND]  # median CPU ms and queries, per kind and role
+                                                 # (seeds first if the database is not there)
     python benchmarks/renders.py profile KIND ROLE [N]   # cProfile, top entries by own time
 
 Options: BENCH_DB, BENCH_RUNS (renders per measure, 30), BENCH_ROLES (e.g. "ars,ars_dd").
@@ -109,10 +110,23 @@ def render_cost(client, url: str, runs: int = RUNS, **headers) -> dict:
     }
 
 
+def _seeded() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(_database_url().replace("postgres://", "postgresql://", 1)):
+            return PEOPLE.exists()
+    except psycopg.OperationalError:
+        return False
+
+
 def measure(only: str = "") -> None:
     from run import page_urls
 
-    _setup(_database_url())
+    if not _seeded():
+        seed(10_000)
+    else:
+        _setup(_database_url())
     rows = []
     for role, person, client in _clients():
         for kind, url in page_urls(person).items():
