@@ -111,3 +111,20 @@ def test_the_table_lists_every_project_escaped(territory, client):
     assert f'<a href="{url}">CPTS du Val</a>' in page
     assert "CPTS &lt;b&gt;Sud&lt;/b&gt;" in page and "<b>Sud" not in page
     assert "Lettre d&#x27;intention déposée" in page and "Émergence" in page
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_map_page_queries_do_not_grow_with_projects_and_communes(client, count):
+    departement = fresh_departement()
+    communes = row_of_communes(departement, 2 * count)
+    for i in range(count):
+        project, leader = new_project(departement, name=f"CPTS {i}")
+        services.save_territory(project, leader, [c.insee for c in communes[2 * i : 2 * i + 2]])
+    client.force_login(institution_user(OrganisationKind.ARS_DD, departement))
+    url = reverse("projects:institution_map")
+    assert client.get(url).status_code == 200  # drawn (or found: the cache outlives the test)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Session, user with organisation, its département, projects, communes' rows, memberships,
+    # overlaps (the ARS's table): nothing per project or commune; the outlines only when drawn.
+    assert len(queries) == 7, [q["sql"][:80] for q in queries.captured_queries]
