@@ -83,7 +83,7 @@ def test_any_change_of_what_it_shows_draws_it_again(territory):
     Commune.objects.filter(pk=communes[0].pk).update(population=123_456)  # reference data
     svg, read = draw(departement)
     assert read and "123\u202f456 hab." in svg
-    svg, read = draw(departement, title="Autre titre")  # the title
+    svg, read = draw(departement, title=f"Autre titre {RUN}")  # the title
     assert read and "Autre titre" in svg
     other, other_leader = new_project(departement, name="CPTS voisine")  # another project
     services.save_territory(other, other_leader, [communes[3].insee])
