@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: install run test test-fast lint format bench bench-sweep bench-funding bench-search bench-http bench-load bench-dashboard bench-import check-system compose-check clean backup restore
+.PHONY: install run test test-fast lint format bench bench-sweep bench-funding bench-search bench-http bench-load bench-dashboard bench-import bench-renders check-system compose-check clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench-dashboard: install
 
 bench-import: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python benchmarks/import_cpts.py
+
+# CPU time and queries per render, per kind of page and role, on the data of bench-load, kept
+# between runs (seeded at the first); steadier than throughput on a shared machine.
+bench-renders: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python benchmarks/renders.py measure
 
 backup:
 	scripts/backup.sh

@@ -127,7 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the person read with their organisation (one query, not two).
+    "accounts.backends.ModelBackendWithOrganisation",
 ]
 # Login throttling, for one hour: 5 failures lock a username at one address, and
 # CPTS_LOGIN_FAILURES_PER_ADDRESS failures across usernames lock the address (password

@@ -1,8 +1,19 @@
 """Maps of CPTS territories: a project's territory among its neighbours, and the institutions'
 map of every CPTS by state (drawn by `territories.maps`)."""
 
+import hashlib
+import logging
+import pickle
+from collections import namedtuple
+from pathlib import Path
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from territories import maps as drawing
+from territories import outlines as outline_making
 from territories.maps import (
     MAP_FIELDS,
     NEIGHBOUR,
@@ -16,10 +27,27 @@ from territories.maps import (
     render,
 )
 from territories.models import Commune
+from territories.templatetags.territories import thousands
 
 from .models import Project
 from .states import ACTIVE_STATES, State
 from .territory import is_public
+
+logger = logging.getLogger(__name__)
+
+# What a map draws of a commune besides its outline (`source`: the reference data's version).
+ROW_FIELDS = ("pk", "insee", "name", "population", "source", *MAP_FIELDS[4:])
+Row = namedtuple("Row", ROW_FIELDS)
+MAP_CACHE_SECONDS = 24 * 3600  # unused keys go; a used one stays right (see institution_map)
+# A deploy that changes how maps are drawn or outlines simplified makes new keys.
+_DRAWING_CODE = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (drawing, outline_making))
+    + Path(__file__).read_bytes()
+).hexdigest()
+STATE_LABELS = dict(State.choices)
+STATE_LABELS_HTML = {state: escape(label) for state, label in STATE_LABELS.items()}
+EMPTY = "—"
+PROJECT_FIELDS = ("pk", "name", "state", "population", "taille")
 
 # One colour per state, light to dark along the pipeline; problem states stand out.
 STATE_COLOURS = {
@@ -118,30 +146,72 @@ def project_map(project, communes=None) -> SafeString:
     return render(list(layers.values()), bbox, title)
 
 
+def _colour(project) -> str:
+    return STATE_COLOURS.get(project.state, OUTSIDE)
+
+
+def project_rows(projects) -> SafeString:
+    """The table beside an institution's map, one row per project, as HTML: a région has about
+    1 500 projects, and a template loop over them cost more than the rest of the page. Only
+    the name is free text; the rest are numbers and this module's own labels and colours."""
+    url = reverse("projects:territory", args=[0]).replace("/0/", "/{}/")
+    return mark_safe(
+        "\n".join(
+            f'<tr><td><a href="{url.format(p.pk)}">{escape(p.name)}</a></td><td>'
+            f'<span class="legend-swatch" style="background: {_colour(p)}"></span>'
+            f"{STATE_LABELS_HTML[p.state]}</td>"
+            f"<td>{EMPTY if p.population is None else thousands(p.population)}</td>"
+            f"<td>{p.taille or EMPTY}</td></tr>"
+            for p in projects
+        )
+    )
+
+
 def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
-    """Every CPTS of a département or région, coloured by state; overlaps in red."""
+    """Every CPTS of a département or région, coloured by state; overlaps in red.
+
+    A région's map draws some 5 000 communes (1.4 MB): it is kept in the cache under a digest of
+    all it is drawn from (the communes' rows, the projects' names and states, which commune
+    each holds, the title, the drawing code), so that any change makes another key and nothing
+    has to be forgotten. Only the outlines, the heavy part, are read on a miss."""
     outline = "outline_coarse" if coarse else "outline"
-    communes = list(communes.only(*MAP_FIELDS, outline))
-    bbox = _bbox(communes, margin=0.02)
+    values = list(communes.values_list(*ROW_FIELDS).order_by("pk"))
+    rows = [Row(*v) for v in values]
+    bbox = _bbox(rows, margin=0.02)
     if bbox is None:
         return mark_safe("")
-    projects = [p for p in projects if p.state in STATE_COLOURS]
-    through = projects[0].communes.through if projects else None
-    by_commune = {}
-    if through is not None:
+    projects = sorted((p for p in projects if p.state in STATE_COLOURS), key=lambda p: p.pk)
+    by_id = {p.pk: p for p in projects}
+    through = Project.communes.through
+    links = sorted(
+        (project_id, commune_id)
         for project_id, commune_id in through.objects.filter(
-            project_id__in=[p.pk for p in projects]
-        ).values_list("project_id", "commune_id"):
-            by_commune.setdefault(commune_id, []).append(project_id)
+            commune__in=communes.values("pk")
+        ).values_list("project_id", "commune_id")
+        if project_id in by_id
+    )
+    key = _digest(outline, title, values, [(p.pk, p.name, p.state) for p in projects], links)
+    svg = _cache_get(key)
+    if svg is None:
+        paths = dict(communes.values_list("pk", outline))
+        svg = _draw(rows, paths, projects, links, bbox, title)
+        _cache_set(key, svg)
+    return mark_safe(svg)  # drawn by `render`, which escapes every text
+
+
+def _draw(communes, paths, projects, links, bbox, title) -> str:
+    by_commune = {}
+    for project_id, commune_id in links:
+        by_commune.setdefault(commune_id, []).append(project_id)
     by_id = {p.pk: p for p in projects}
     background = Layer(OUTSIDE, "Commune hors CPTS")
     per_project = {
-        p.pk: Layer(STATE_COLOURS[p.state], "", group_title=f"{p.name} – {p.get_state_display()}")
-        for p in projects
+        p.pk: Layer(STATE_COLOURS[p.state], "", group_title=f"{p.name} – {STATE_LABELS[p.state]}")
+        for p in sorted(projects, key=lambda p: p.name)
     }
     overlap = Layer(OVERLAP, "Chevauchement entre CPTS actives")
     for commune in communes:
-        path = getattr(commune, outline)
+        path = paths.get(commune.pk, "")
         holders = [by_id[pk] for pk in by_commune.get(commune.pk, [])]
         active = [p for p in holders if p.state in ACTIVE_STATES]
         if len(active) > 1:
@@ -154,8 +224,29 @@ def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
             background.shapes.append(("", path))
     # Legend: one entry per state present, then the background and overlaps.
     present = [s for s in STATE_COLOURS if any(p.state == s for p in projects)]
-    legend = [(STATE_COLOURS[s], State(s).label) for s in present]
+    legend = [(STATE_COLOURS[s], STATE_LABELS[s]) for s in present]
     layers = [background, *per_project.values(), overlap]
-    return render(
-        layers, bbox, title, note="Survolez une commune pour voir sa CPTS.", legend=legend
+    return str(
+        render(layers, bbox, title, note="Survolez une commune pour voir sa CPTS.", legend=legend)
     )
+
+
+def _digest(*parts) -> str:
+    # pickle: the same rows give the same bytes, several times faster than repr() for floats.
+    data = pickle.dumps((_DRAWING_CODE, *parts), protocol=5)
+    return "cpts-map:" + hashlib.sha256(data).hexdigest()
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # the map is drawn without its cache (e.g. Redis down)
+        logger.warning("map cache unavailable", exc_info=True)
+        return None
+
+
+def _cache_set(key, svg) -> None:
+    try:
+        cache.set(key, svg, MAP_CACHE_SECONDS)
+    except Exception:
+        logger.warning("map cache unavailable", exc_info=True)

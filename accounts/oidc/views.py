@@ -61,7 +61,7 @@ def callback(request, provider):
     if not user.is_active:
         return _refused(request, label, "Votre compte du portail est désactivé.")
     wanted = request.session.pop(NEXT_SESSION_KEY, "")  # login() may empty the session
-    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth.login(request, user, backend="accounts.backends.ModelBackendWithOrganisation")
     request.session[OIDC_SESSION_KEY] = {"provider": provider, "id_token": id_token}
     return redirect(wanted or settings.LOGIN_REDIRECT_URL)
 

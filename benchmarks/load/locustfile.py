@@ -88,7 +88,9 @@ class Person(HttpUser):
 
     @task(2)
     def deadlines(self):
-        self.page("/echeances/", "deadlines (/echeances/)")
+        # Mostly the first page (the overdue first); sometimes the next one or another horizon.
+        query = random.choice(("", "", "?page=2", "?horizon=365", "?horizon=30&page=2"))
+        self.page(f"/echeances/{query}", "deadlines (/echeances/)")
 
     @task(1)
     def committees(self):

@@ -159,8 +159,10 @@ def institution_map(request):
     else:
         communes = Commune.objects.filter(org.territory_q())
         title = f"CPTS de la région {org.region}"
-    projects = list(projects)
-    rows = [(p, maps.STATE_COLOURS.get(p.state, maps.OUTSIDE)) for p in projects]
+    # Plain rows of what the map and its table show: a région has some 1 500 projects, and
+    # building a model instance (django-fsm reads its fields) cost more than its row.
+    projects = list(projects.values_list(*maps.PROJECT_FIELDS, named=True))
+    rows = maps.project_rows(projects)
     svg = maps.institution_map(projects, communes, title, coarse=departement is None)
     return render(
         request,

@@ -122,8 +122,8 @@ def test_query_count_does_not_grow_with_rows(world, login, count, django_assert_
     for i in range(count):
         new_project(world.dept, name=f"P{i:02d}")
     client = login(world.ars_dd)
-    # Session, user, organisation, count, the filter's départements, the page, saved filters.
-    with django_assert_max_num_queries(7):
+    # Session, user with organisation, count, the filter's départements, the page, saved filters.
+    with django_assert_max_num_queries(6):
         response = client.get(URL)
     assert len(rows(response)) == min(count, 25)
 
