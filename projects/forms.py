@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from dsfr.forms import DsfrBaseForm
 
+from common import bounds
 from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
@@ -11,8 +12,8 @@ from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
 from .validators import normalise_rna, validate_rna
 
-TEXT_MAX = 5000  # a reason, an opinion, a message: bounded like every input
-SECTION_MAX = 20000  # one section of the LI or the PS
+TEXT_MAX = bounds.TEXT_MAX  # a reason, an opinion, a message: bounded like every input
+SECTION_MAX = bounds.SECTION_MAX  # one section of the LI or the PS
 
 
 class FileForm(forms.ModelForm, DsfrBaseForm):
@@ -27,7 +28,9 @@ class FileForm(forms.ModelForm, DsfrBaseForm):
 
 
 class ProjectCreateForm(DsfrBaseForm):
-    name = forms.CharField(label="Nom du projet", max_length=200)
+    name = forms.CharField(
+        label="Nom du projet", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
+    )
     departement = forms.ModelChoiceField(
         label="Département principal",
         queryset=Departement.objects.order_by("code"),
@@ -50,7 +53,9 @@ class HealthProjectForm(FileForm):
 
 
 class AssociationForm(DsfrBaseForm):
-    name = forms.CharField(label="Nom de l'association", max_length=200)
+    name = forms.CharField(
+        label="Nom de l'association", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
+    )
     rna = forms.CharField(
         label="Numéro RNA", max_length=12, help_text="La lettre W suivie de 9 chiffres."
     )
@@ -60,6 +65,7 @@ class AssociationForm(DsfrBaseForm):
     general_assembly_on = forms.DateField(
         label="Date de l'assemblée générale constitutive",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[bounds.GENERAL_ASSEMBLY.validator],
     )
     statutes = forms.FileField(label="Statuts (PDF)", required=False)
     confirm = forms.BooleanField(
@@ -140,7 +146,9 @@ class MessageForm(DsfrBaseForm):
 
 class AttachmentForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Rattachée à", choices=AttachmentKind.choices)
-    title = forms.CharField(label="Intitulé", max_length=200)
+    title = forms.CharField(
+        label="Intitulé", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
+    )
     file = forms.FileField(label="Fichier (PDF, 10 Mo au plus)")
 
     def clean_file(self):
