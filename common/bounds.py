@@ -31,6 +31,10 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def _today() -> dt.date:
+    return today()  # looked up at each call: tests may replace `today`
+
+
 def _fr(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -89,12 +93,12 @@ def _committee_latest() -> dt.date:
     return today() + dt.timedelta(days=COMMITTEE_FUTURE_DAYS)
 
 
-SIGNATURE = DateWindow("la date de signature", ACI_START, today)
-PRE_ACI_GRANT = DateWindow("la date d'accord de l'accompagnement pré-ACI", ACI_START, today)
-FIR_GRANT = DateWindow("la date d'accord de la subvention FIR", CPTS_LAW, today)
-CRISIS = DateWindow("la date de caractérisation de la crise", ACI_START, today)
-RECEIPT = DateWindow("la date de réception", CPTS_LAW, today)
-GENERAL_ASSEMBLY = DateWindow("la date de l'assemblée générale", ASSOCIATIONS_LAW, today)
+SIGNATURE = DateWindow("la date de signature", ACI_START, _today)
+PRE_ACI_GRANT = DateWindow("la date d'accord de l'accompagnement pré-ACI", ACI_START, _today)
+FIR_GRANT = DateWindow("la date d'accord de la subvention FIR", CPTS_LAW, _today)
+CRISIS = DateWindow("la date de caractérisation de la crise", ACI_START, _today)
+RECEIPT = DateWindow("la date de réception", CPTS_LAW, _today)
+GENERAL_ASSEMBLY = DateWindow("la date de l'assemblée générale", ASSOCIATIONS_LAW, _today)
 COMMITTEE = DateWindow("la date du comité", _committee_earliest, _committee_latest)
 GRID_VALID_FROM = DateWindow("la date d'entrée en vigueur", ACI_START, STORED_DATES[1])
 
@@ -129,8 +133,8 @@ def money_problem(value, *, allow_zero: bool = False) -> str | None:
         amount = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         return "Indiquez un montant en euros (ex. 35000,00)."
-    low_ok = amount >= 0 if allow_zero else amount > 0
-    if not amount.is_finite() or not low_ok or amount > MONEY_MAX:
+    positive = amount.is_finite() and (amount >= 0 if allow_zero else amount > 0)  # NaN first
+    if not positive or amount > MONEY_MAX:
         floor = "positif ou nul" if allow_zero else "positif"
         return f"Le montant doit être {floor} et ne pas dépasser {MONEY_MAX:,.0f} €.".replace(
             ",", "\u202f"
@@ -145,12 +149,6 @@ def require_money(value, *, allow_zero=False, error: type[UserError] = UserError
     if message:
         raise error(message)
     return Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.01"))
-
-
-def validate_money(value) -> None:
-    message = money_problem(value)
-    if message:
-        raise ValidationError(message, code="out_of_bounds")
 
 
 # --- Text ---------------------------------------------------------------------------------------
