@@ -25,6 +25,13 @@ from .values import extremes, plausible
 APPS = ("accounts", "projects", "funding", "audit", "outbox", "reminders", "territories")
 # Never submitted: they end the session or replace a secret the other requests need.
 SKIPPED_ROUTES = {"logout", "reminders:regenerate_feed", "admin"}
+# Query parameters read by the views (request.GET) and the filters; every page gets them all.
+QUERY_NAMES = (
+    "next", "q", "codes", "departement", "horizon", "_export", "page", "sort", "state",
+    "deadline_within", "taille", "hand", "name", "after", "year", "size", "members",
+    "signature_date",
+)  # fmt: skip
+QUERY_VALUES = ("x" * 100_000 + "\x00", "99999999999", "-1")
 TEXT_STORED_MAX = 20_000  # the longest section of a file (projects.forms.SECTION_MAX)
 INT_STORED_MAX = bounds.POPULATION_MAX
 
@@ -99,6 +106,7 @@ class Fuzzer:
     submissions: int = 0
     refused_baselines: list[str] = field(default_factory=list)
     seen: set = field(default_factory=set)
+    queried: set = field(default_factory=set)
 
     def pages(self, ids) -> list[str]:
         urls = []
@@ -110,7 +118,10 @@ class Fuzzer:
 
     def forms_of(self, url: str, who: str) -> list[Form]:
         page = self._request(f"{who} GET {url}", "", url, lambda: self.client.get(url))
-        if page is None or page.status_code != 200 or page.streaming:
+        if page is None or page.status_code != 200:
+            return []
+        self.fuzz_query(url, who)
+        if page.streaming:
             return []
         if "html" not in page.get("Content-Type", ""):
             return []
@@ -125,6 +136,20 @@ class Fuzzer:
             every = not any(signature == form.signature for _, signature in self.seen)
             self.seen.add((who, form.signature))
             self.fuzz_form(form, who, every)
+
+    def fuzz_query(self, url: str, who: str) -> None:
+        """Every query parameter the views read, at once, at the extremes (never a 500); once
+        per route, as the first person it answers."""
+        route = resolve(url).view_name
+        if route in self.queried:
+            return
+        self.queried.add(route)
+        for value in QUERY_VALUES:
+            query = dict.fromkeys(QUERY_NAMES, value)
+            label = f"{who} GET {url} ?…={_short(value)}"
+            response = self._request(label, "", url, lambda q=query: self.client.get(url, q))
+            if response is not None and response.streaming:
+                b"".join(response.streaming_content)  # a streamed export fails while streamed
 
     def fuzz_form(self, form: Form, who: str, every: bool = True) -> None:
         base = form.baseline()
