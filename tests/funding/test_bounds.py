@@ -5,13 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OrganisationKind
-from funding import crises, grants
+from funding import crises, grants, grid_edits
 from funding.base import FundingError
 from funding.models import CrisisDeclaration, FirGrant, GridCell, PreAciSupport
 from projects.models import Project
@@ -120,3 +121,26 @@ def test_the_database_refuses_what_slips_past_the_services(association):
     for write in cases:
         with pytest.raises(IntegrityError), transaction.atomic():
             write()
+
+
+def test_grid_edits_keep_to_their_bounds_in_the_admin_and_the_service(client):
+    cell = GridCell.objects.get(grid__code="avenant_2", mission="parcours", part="fixed", size=2)
+    staff = institution_user(OrganisationKind.CPAM, is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="funding"))
+    client.force_login(staff)
+    url = reverse("admin:funding_gridcell_change", args=[cell.pk])
+    data = {
+        "grid": cell.grid_id, "mission": cell.mission, "part": cell.part, "size": cell.size,
+        "amount": "10000000.01", "label": "", "earned_by": "indicators", "source": "",
+        "to_confirm": "", "signed_before": "0001-01-01",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with its errors
+    assert "inférieure ou égale à 10000000" in response.content.decode()
+    cell.refresh_from_db()
+    assert cell.amount == Decimal("35000.00")
+    cell.signed_before = dt.date(9999, 12, 31)
+    with pytest.raises(FundingError, match="dépasser le 31/12/2100"):
+        grid_edits.save_cell(cell, staff)
+    cell.refresh_from_db()
+    assert cell.signed_before is None
