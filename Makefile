@@ -31,6 +31,10 @@ test: install check-system
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	# The typed fuzzer again on SQLite (the `make run` default), on a file in a fresh folder.
+	FUZZ_DIR=$$(mktemp -d) && trap 'rm -rf "$$FUZZ_DIR"' EXIT && \
+		DATABASE_URL=sqlite:///$$FUZZ_DIR/fuzz.sqlite3 REDIS_URL=$(TEST_REDIS_URL) \
+		CPTS_TEST_SQLITE_FUZZ=1 $(BIN)/python -m pytest -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 # The pure rules (marker `rules`) alone, without PostgreSQL or Redis: seconds, not minutes.
 test-fast: install

@@ -27,6 +27,10 @@ class SignupForm(auth_forms.BaseUserCreationForm, DsfrBaseForm):
     def validate_unique(self):
         """Uniqueness is the service's business: an error here would tell who has an account."""
 
+    def _get_validation_exclusions(self):
+        # Nor the address's constraint (one account per address, whatever its case).
+        return super()._get_validation_exclusions() | {"email"}
+
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """The link goes through the outbox: the answer takes as long whether the address is known,

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from common.validators import validate_siret
 from territories.models import Departement, Region
@@ -138,7 +139,17 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "utilisateur"
         constraints = [
-            models.UniqueConstraint(fields=["rpps"], condition=~Q(rpps=""), name="user_rpps_unique")
+            models.UniqueConstraint(
+                fields=["rpps"], condition=~Q(rpps=""), name="user_rpps_unique"
+            ),
+            # One person per address, whatever its case: sign-up, invitations and ProConnect
+            # find a person by e-mail (migration 0004 names any duplicates and stops).
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_ci_unique",
+                violation_error_message="Une autre personne a déjà cette adresse électronique.",
+            ),
         ]
 
     @property

@@ -55,7 +55,11 @@ def sign_up(*, username, first_name, last_name, email, password, link_for) -> No
         try:
             with transaction.atomic():
                 user.save()
-        except IntegrityError:  # the same username, signed up at the same moment
+        except IntegrityError:  # the same username or address, signed up at the same moment
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing is not None:
+                _mail("signup_existing", email, {"user": existing})
+                return
             taken = True
     if taken:
         _mail("signup_username_taken", email, {"username": username})

@@ -40,6 +40,12 @@ def _trusted(address) -> bool:
     )
 
 
+def from_trusted_proxy(request) -> bool:
+    """Whether the TCP peer is one of DJANGO_TRUSTED_PROXIES (whose X-Forwarded-* headers are
+    believed)."""
+    return _trusted(_address(request.META.get("REMOTE_ADDR", "")))
+
+
 def client_ip(request) -> str:
     """The TCP peer's address; when the peer is a trusted proxy, the right-most address of
     X-Forwarded-For that is not a trusted proxy (proxies append what they saw; anything the

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from accounts.models import OrganisationKind
+from common import bounds
 from territories.models import Departement
 
 from .base import FundingError, deny_unless, journal
@@ -27,8 +28,9 @@ def _within_reach(org, region, departements) -> bool:
 
 def declare_crisis(user, *, declared_on, label, region=None, departements=()):
     deny_unless(can_declare_crisis(user), "Seule l'ARS caractérise une crise sanitaire grave.")
+    bounds.CRISIS.require(declared_on, FundingError)
     label = str(label).strip()
-    if not label or len(label) > 200:
+    if not label or len(label) > 200 or "\x00" in label:
         raise FundingError("Nommez la crise (200 caractères au plus).")
     if region is None and not departements:
         raise FundingError("Indiquez la région ou les départements concernés.")

@@ -1,9 +1,11 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
 from accounts.models import OrganisationKind
+from common import bounds
 from territories.models import Departement, Region
 
 from .base import FundingError
@@ -130,8 +132,13 @@ class TerminationForm(forms.Form):
     )
 
 
+def bounded_date(label: str, window: bounds.DateWindow) -> forms.DateField:
+    """A date field refusing, in French, the days outside `window`."""
+    return forms.DateField(label=label, widget=DATE_INPUT, validators=[window.validator])
+
+
 class CrisisForm(forms.Form):
-    declared_on = forms.DateField(label="Crise caractérisée le", widget=DATE_INPUT)
+    declared_on = bounded_date("Crise caractérisée le", bounds.CRISIS)
     label = forms.CharField(label="Crise", max_length=200)
     whole_region = forms.BooleanField(label="Toute la région", required=False)
     departements = forms.ModelMultipleChoiceField(
@@ -151,10 +158,16 @@ class CrisisForm(forms.Form):
 
 
 class PreAciForm(forms.Form):
-    granted_on = forms.DateField(label="Accordé le", widget=DATE_INPUT)
+    granted_on = bounded_date("Accordé le", bounds.PRE_ACI_GRANT)
 
 
 class FirGrantForm(forms.Form):
-    granted_on = forms.DateField(label="Accordée le", widget=DATE_INPUT)
-    amount = forms.DecimalField(label="Montant (€)", min_value=0, max_digits=12, decimal_places=2)
+    granted_on = bounded_date("Accordée le", bounds.FIR_GRANT)
+    amount = forms.DecimalField(
+        label="Montant (€)",
+        min_value=Decimal("0.01"),
+        max_value=bounds.MONEY_MAX,
+        max_digits=10,
+        decimal_places=2,
+    )
     note = forms.CharField(label="Objet", max_length=300, required=False)

@@ -5,12 +5,13 @@ import datetime as dt
 
 from django.db import transaction
 
+from common import bounds
 from projects.deadlines import pre_aci_ps_deadline
 from projects.models import Project
 from projects.states import State
 
 from . import calc
-from .base import FundingError, cents, deny_unless, journal
+from .base import FundingError, deny_unless, journal
 from .grid_store import load_grid_set
 from .models import FirGrant, PreAciSupport
 from .permissions import can_grant_fir, can_grant_pre_aci
@@ -29,6 +30,7 @@ FIR_FIELDS = ("granted_on", "amount", "note")
 
 def grant_pre_aci_support(project, user, granted_on: dt.date) -> PreAciSupport:
     deny_unless(can_grant_pre_aci(project, user))
+    bounds.PRE_ACI_GRANT.require(granted_on, FundingError)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.state not in PRE_ACI_STATES:
@@ -37,7 +39,10 @@ def grant_pre_aci_support(project, user, granted_on: dt.date) -> PreAciSupport:
             raise FundingError("La taille de la CPTS n'est pas connue.")
         if PreAciSupport.objects.filter(project=project).exists():
             raise FundingError("L'accompagnement pré-ACI est déjà accordé à ce projet.")
-        one_off = load_grid_set().in_force(granted_on).one_off(calc.PRE_ACI)
+        try:
+            one_off = load_grid_set().in_force(granted_on).one_off(calc.PRE_ACI)
+        except calc.NoGridInForce:
+            one_off = None
         if one_off is None:
             raise FundingError("La grille en vigueur ne prévoit pas d'accompagnement pré-ACI.")
         support = PreAciSupport.objects.create(
@@ -72,7 +77,8 @@ def fir_possible(project) -> bool:
 
 def record_fir_grant(project, user, *, amount, granted_on, note=""):
     deny_unless(can_grant_fir(project, user))
-    amount = cents(amount, "Le montant doit être positif (moins de 10 milliards d'euros).")
+    amount = bounds.require_money(amount, error=FundingError)
+    bounds.FIR_GRANT.require(granted_on, FundingError)
     note = note.strip()
     if len(note) > 300:
         raise FundingError("L'objet tient en 300 caractères.")

@@ -2,11 +2,12 @@
 journalled old → new in its transaction. The grids concern no project: their entries are filed
 without one. A version paying a started contract year is frozen (`grid_freeze`): refused here."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit import services as audit
 
-from .base import deny_unless, journal
+from .base import FundingError, deny_unless, journal
 from .grid_freeze import check_editable, check_new_validity, check_reaches_no_started_year
 from .grid_store import grid_files, read_grid_file, store_grid
 from .models import GridCell, GridVersion
@@ -31,6 +32,10 @@ CELL_FIELDS = ("grid", "mission", "part", "size", *CELL_VALUES)
 
 def _save(model, instance, user, fields, action, noun, check=None):
     deny_unless(can_edit_grids(user))
+    try:  # the admin's form checked the same bounds; other callers meet them here
+        instance.full_clean()
+    except ValidationError as exc:
+        raise FundingError(" ".join(exc.messages)) from None
     with transaction.atomic():
         GridVersion.objects.select_for_update().order_by("pk").first()  # one grid edit at a time
         stored = model.objects.select_for_update().filter(pk=instance.pk).first()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from common import bounds
 from territories.models import Departement, Region
 
 SIZES = [(1, "Taille 1"), (2, "Taille 2"), (3, "Taille 3"), (4, "Taille 4")]
@@ -43,16 +44,25 @@ class GridVersion(models.Model):
 
     code = models.SlugField("code", max_length=40, unique=True)
     label = models.CharField("intitulé", max_length=200)
-    valid_from = models.DateField("en vigueur à compter du", unique=True)
+    valid_from = models.DateField(
+        "en vigueur à compter du", unique=True, validators=[bounds.DateValidator("GRID_VALID_FROM")]
+    )
     source = models.TextField("source", blank=True)
     missions = models.JSONField(
         "missions", help_text="Code → intitulé, nature (base, socle, optional), mission parente."
     )
     majoration_rate = models.DecimalField(
-        "majoration taille 4 (taux)", max_digits=5, decimal_places=4, null=True, blank=True
+        "majoration taille 4 (taux)",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     majoration_min_size = models.PositiveSmallIntegerField("taille minimale", default=4)
-    majoration_min_members = models.PositiveIntegerField("membres minimum", default=100)
+    majoration_min_members = models.PositiveIntegerField(
+        "membres minimum", default=100, validators=[MaxValueValidator(bounds.MEMBERS_MAX)]
+    )
     majoration_includes_fonctionnement = models.BooleanField(
         "majoration appliquée au fonctionnement de base", default=False
     )
@@ -71,6 +81,15 @@ class GridVersion(models.Model):
         ordering = ["valid_from"]
         verbose_name = "version de grille ACI"
         verbose_name_plural = "versions de grille ACI"
+        constraints = [
+            bounds.range_constraint(
+                "grid_version", "valid_from", bounds.ACI_START, bounds.STORED_DATES[1]
+            ),
+            bounds.range_constraint("grid_version", "majoration_rate", 0, 1, nullable=True),
+            bounds.range_constraint(
+                "grid_version", "majoration_min_members", 0, bounds.MEMBERS_MAX
+            ),
+        ]
 
     def __str__(self):
         return self.label
@@ -83,7 +102,11 @@ class GridCell(models.Model):
     mission = models.CharField("mission / ligne", max_length=40)
     part = models.CharField("part", max_length=10, choices=Part.choices)
     size = models.PositiveSmallIntegerField("taille", choices=SIZES)
-    amount = models.DecimalField("montant annuel maximum (€)", **MONEY)
+    amount = models.DecimalField(
+        "montant annuel maximum (€)",
+        **MONEY,
+        validators=[MinValueValidator(0), MaxValueValidator(bounds.MONEY_MAX)],
+    )
     label = models.CharField("intitulé (ligne ponctuelle)", max_length=200, blank=True)
     earned_by = models.CharField(
         "part variable due sur",
@@ -91,7 +114,12 @@ class GridCell(models.Model):
         choices=[("indicators", "résultats des indicateurs"), ("crisis", "déclaration de crise")],
         default="indicators",
     )
-    signed_before = models.DateField("réservé aux contrats signés avant le", null=True, blank=True)
+    signed_before = models.DateField(
+        "réservé aux contrats signés avant le",
+        null=True,
+        blank=True,
+        validators=[bounds.DateValidator("GRID_VALID_FROM")],
+    )
     source = models.TextField("source", blank=True)
     to_confirm = models.BooleanField("à confirmer", default=False)
 
@@ -106,6 +134,8 @@ class GridCell(models.Model):
             models.CheckConstraint(
                 name="grid_cell_size_1_4", condition=models.Q(size__range=(1, 4))
             ),
+            bounds.money_constraint("grid_cell", "amount", allow_zero=True),
+            bounds.date_constraint("grid_cell", "signed_before"),
         ]
 
     def __str__(self):
@@ -333,6 +363,7 @@ class CrisisDeclaration(models.Model):
         ordering = ["-declared_on"]
         verbose_name = "déclaration de crise sanitaire grave"
         verbose_name_plural = "déclarations de crise sanitaire grave"
+        constraints = [bounds.date_constraint("crisis", "declared_on", nullable=False)]
 
     def __str__(self):
         return f"{self.label} ({self.declared_on:%d/%m/%Y})"
@@ -352,6 +383,11 @@ class PreAciSupport(models.Model):
     class Meta:
         verbose_name = "accompagnement pré-ACI"
         verbose_name_plural = "accompagnements pré-ACI"
+        constraints = [
+            bounds.date_constraint("pre_aci", "granted_on", nullable=False),
+            bounds.date_constraint("pre_aci", "ps_due_on", nullable=False),
+            bounds.money_constraint("pre_aci", "amount"),
+        ]
 
     def __str__(self):
         return f"Accompagnement pré-ACI — {self.project}"
@@ -372,6 +408,10 @@ class FirGrant(models.Model):
         ordering = ["-granted_on"]
         verbose_name = "subvention FIR (ARS)"
         verbose_name_plural = "subventions FIR (ARS)"
+        constraints = [
+            bounds.date_constraint("fir_grant", "granted_on", nullable=False),
+            bounds.money_constraint("fir_grant", "amount"),
+        ]
 
     def __str__(self):
         return f"FIR {self.amount} € — {self.project}"

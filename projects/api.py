@@ -14,6 +14,7 @@ from pydantic import field_validator
 
 from accounts.api_auth import acting_organisation
 from common.api import Out, Pages
+from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.schemas import CommuneOut, DepartementOut
 
 from .collaboration import (
@@ -117,7 +118,7 @@ class ProjectFilters(Schema):
     deadline_within: int | None = Field(
         None,
         ge=0,
-        le=3650,
+        le=DEADLINE_WITHIN_MAX_DAYS,
         description="PS déposés dont l'échéance d'opposition tombe sous N jours",
     )
     name: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$")

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from audit.services import changes, record
+from common import bounds
 
 from . import permissions as perms
 from .errors import WorkflowError
@@ -26,6 +27,15 @@ def current(project, kind):
     return getattr(project, kind, None) or model(project=project)
 
 
+def _section(text) -> str:
+    text = str(text or "")
+    if len(text) > bounds.SECTION_MAX or "\x00" in text:
+        raise WorkflowError(
+            f"Une section tient en {bounds.SECTION_MAX} caractères, sans caractère NUL."
+        )
+    return text
+
+
 def save_draft(project, user, kind: str, data: dict):
     """Save the sections in `data` (a form's cleaned data); unchanged sections write nothing."""
     model, states, title = FILES[kind]
@@ -39,7 +49,7 @@ def save_draft(project, user, kind: str, data: dict):
         file = model.objects.filter(project=locked).first() or model(project=locked)
         before = named(file, model.REQUIRED_FIELDS)
         for name in model.REQUIRED_FIELDS:
-            setattr(file, name, data[name])
+            setattr(file, name, _section(data[name]))
         changed = changes(before, named(file, model.REQUIRED_FIELDS))
         if changed:
             file.save()

@@ -5,10 +5,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import record
+from common import bounds
 
 from . import notifications
 from . import permissions as perms
-from .collaboration import Attachment, Invitation, Message
+from .collaboration import Attachment, AttachmentKind, Invitation, Message
 from .models import ProjectMember
 from .services import WorkflowError
 
@@ -21,10 +22,13 @@ def can_use_thread(project, user) -> bool:
 def post_message(project, user, body: str) -> Message:
     if not can_use_thread(project, user):
         raise PermissionDenied("Seuls les porteurs et l'ARS échangent sur ce projet.")
-    if not body.strip():
+    if not str(body or "").strip():
         raise WorkflowError("Le message est vide.")
+    body = bounds.require_text(
+        body, "le message", max_length=bounds.TEXT_MAX, multiline=True, error=WorkflowError
+    )
     with transaction.atomic():
-        message = Message.objects.create(project=project, author=user, body=body.strip())
+        message = Message.objects.create(project=project, author=user, body=body)
         # Not the text: the journal is read by institutions outside the thread.
         record(user, "projects.message", "Message envoyé", message, project=project)
         notifications.notify_message(message)
@@ -34,6 +38,9 @@ def post_message(project, user, body: str) -> Message:
 def add_attachment(project, user, *, kind: str, title: str, file) -> Attachment:
     if not perms.is_leader(project, user):
         raise PermissionDenied("Seuls les porteurs du projet déposent des pièces.")
+    title = bounds.require_text(title, "l'intitulé", error=WorkflowError)
+    if kind not in AttachmentKind.values:
+        raise WorkflowError("Choisissez à quoi la pièce est rattachée.")
     with transaction.atomic():
         attachment = Attachment.objects.create(
             project=project, uploaded_by=user, kind=kind, title=title, file=file
@@ -52,7 +59,9 @@ def invite_coleader(project, user, email: str, accept_url_for) -> Invitation:
     """`accept_url_for(invitation)` builds the absolute link sent by e-mail."""
     if not perms.is_leader(project, user):
         raise PermissionDenied("Seuls les porteurs du projet invitent des co-porteurs.")
-    email = email.strip().lower()
+    email = bounds.require_text(
+        email, "l'adresse électronique", max_length=254, error=WorkflowError
+    ).lower()
     if project.members.filter(user__email__iexact=email).exists():
         raise WorkflowError("Cette personne porte déjà le projet.")
     with transaction.atomic():

@@ -1,6 +1,7 @@
 import django_filters
 from dsfr.forms import DsfrBaseForm
 
+from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.models import Departement
 
 from .models import Project
@@ -23,6 +24,9 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_deadline_within",
         label="Échéance d'opposition sous (jours)",
         min_value=0,
+        max_value=DEADLINE_WITHIN_MAX_DAYS,
+        # A whole number of days: the filter form refuses "NaN", "1e309" or 2.5 in French.
+        decimal_places=0,
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Organisation
+from common import bounds
 from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
@@ -23,8 +24,8 @@ from .models import HealthProject, LetterOfIntent, Project
 from .states import OppositionGround
 from .validators import normalise_rna, validate_rna
 
-TEXT_MAX = 5000  # a reason, an opinion, a message: bounded like every input
-SECTION_MAX = 20000  # one section of the LI or the PS
+TEXT_MAX = bounds.TEXT_MAX  # a reason, an opinion, a message: bounded like every input
+SECTION_MAX = bounds.SECTION_MAX  # one section of the LI or the PS
 
 
 class FileForm(forms.ModelForm, DsfrBaseForm):
@@ -39,7 +40,9 @@ class FileForm(forms.ModelForm, DsfrBaseForm):
 
 
 class ProjectCreateForm(DsfrBaseForm):
-    name = forms.CharField(label="Nom du projet", max_length=200)
+    name = forms.CharField(
+        label="Nom du projet", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
+    )
     departement = forms.ModelChoiceField(
         label="Département envisagé",
         queryset=Departement.objects.order_by("code"),
@@ -64,7 +67,9 @@ class HealthProjectForm(FileForm):
 
 
 class AssociationForm(DsfrBaseForm):
-    name = forms.CharField(label="Nom de l'association", max_length=200)
+    name = forms.CharField(
+        label="Nom de l'association", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
+    )
     rna = forms.CharField(
         label="Numéro RNA", max_length=12, help_text="La lettre W suivie de 9 chiffres."
     )
@@ -74,6 +79,7 @@ class AssociationForm(DsfrBaseForm):
     general_assembly_on = forms.DateField(
         label="Date de l'assemblée générale constitutive",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[bounds.GENERAL_ASSEMBLY.validator],
     )
     statutes = forms.FileField(label="Statuts (PDF)", required=False)
     confirm = forms.BooleanField(
@@ -228,7 +234,9 @@ class MessageForm(DsfrBaseForm):
 
 class AttachmentForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Rattachée à", choices=AttachmentKind.choices)
-    title = forms.CharField(label="Intitulé", max_length=200)
+    title = forms.CharField(
+        label="Intitulé", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
+    )
     file = forms.FileField(label="Fichier (PDF, 10 Mo au plus)")
 
     def clean_file(self):

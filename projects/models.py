@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
+from common import bounds
 from common.append_only import AppendOnly
 from territories.models import Commune, Departement
 
@@ -65,6 +66,27 @@ class Project(ConcurrentTransitionMixin, models.Model):
                 fields=["ps_deadline"],
                 name="project_ps_under_review",
                 condition=models.Q(state="ps_depose"),
+            ),
+        ]
+        # Absolute ranges; "not in the future" is the services' (it moves every day).
+        constraints = [
+            *(
+                bounds.date_constraint("project", name)
+                for name in (
+                    "ps_received_on",
+                    "ps_deadline",
+                    "ps_implicit_on",
+                    "ps_decided_on",
+                    "aci_signed_on",
+                )
+            ),  # fmt: skip
+            *(
+                bounds.datetime_constraint("project", name)
+                for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
+            ),
+            bounds.range_constraint("project", "taille", 1, 4, nullable=True),
+            bounds.range_constraint(
+                "project", "population", 0, bounds.POPULATION_MAX, nullable=True
             ),
         ]
 
@@ -364,11 +386,15 @@ class Association(models.Model):
     name = models.CharField("nom de l'association", max_length=200)
     rna = models.CharField("numéro RNA", max_length=10, help_text="W suivi de 9 chiffres")
     siret = models.CharField("SIRET", max_length=14, blank=True)
-    general_assembly_on = models.DateField("date de l'assemblée générale constitutive")
+    general_assembly_on = models.DateField(
+        "date de l'assemblée générale constitutive",
+        validators=[bounds.DateValidator("GENERAL_ASSEMBLY")],
+    )
     statutes = models.FileField("statuts (PDF)", upload_to="statutes/", blank=True)
 
     class Meta:
         verbose_name = "association"
+        constraints = [bounds.date_constraint("association", "general_assembly_on", nullable=False)]
 
     def __str__(self):
         return self.name

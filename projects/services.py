@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import Organisation, OrganisationKind
 from audit.services import as_text, changes, record
+from common import bounds
 from outbox.services import enqueue_task
 
 from . import committees, documents, missing_items, notifications
@@ -200,6 +201,7 @@ def _condition_message(project: Project, name: str) -> str:
 def create_project(user, name: str, departement) -> Project:
     if user.is_institution:
         raise PermissionDenied("Les institutions ne créent pas de projet.")
+    name = bounds.require_text(name, "le nom du projet", error=WorkflowError)
     with transaction.atomic():
         project = Project.objects.create(name=name, departement=departement)
         ProjectMember.objects.create(project=project, user=user, is_lead=True)
@@ -228,6 +230,8 @@ def constitute_association(
     project, user, *, name, rna, general_assembly_on, siret="", statutes=None
 ):
     rna = (rna or "").strip().upper()
+    name = bounds.require_text(name, "le nom de l'association", error=WorkflowError)
+    bounds.GENERAL_ASSEMBLY.require(general_assembly_on, WorkflowError)
     with transaction.atomic():
         locked = _lock(project)
         existing = getattr(locked, "association", None)
@@ -381,6 +385,7 @@ def start_aci(project, user) -> Project:
 def sign_aci(project, user, signed_on: dt.date) -> Project:
     """Only from `funding.services.record_signature`, at a contract's third signature: the
     first contract, or a renewal (the next contract). No page, admin action or API offers it."""
+    bounds.SIGNATURE.require(signed_on, WorkflowError)
     name = "renew_aci" if project.state in CONTRACT_STATES else "sign_aci"
     return perform(project, name, user, signed_on=signed_on)
 

@@ -8,6 +8,9 @@ pytest_plugins = ("celery.contrib.pytest",)
 
 # `make test-fast` sets it: only the pure rules (marker `rules`) run, with no database or broker.
 RULES_ONLY = os.environ.get("CPTS_TEST_RULES_ONLY") == "1"
+# `make test` runs the fuzzer (marker `fuzz`) a second time on SQLite, the `make run` default:
+# only those tests, on the SQLite file DATABASE_URL names (its test copy beside it).
+SQLITE_FUZZ = os.environ.get("CPTS_TEST_SQLITE_FUZZ") == "1"
 # What a test uses to reach the database or the broker: a `rules` test may use none of them.
 SERVICES = {
     "django_db_setup",
@@ -21,8 +24,13 @@ SERVICES = {
 def pytest_configure(config):
     if RULES_ONLY:
         return
+    if SQLITE_FUZZ:
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            pytest.exit("CPTS_TEST_SQLITE_FUZZ needs a sqlite:/// DATABASE_URL.", returncode=2)
+        database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}-test"
     # Tests prove the real database and broker; `make test` and CI point at them.
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    elif not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.exit("DATABASE_URL must point at PostgreSQL (make test sets it).", returncode=2)
     if not os.environ.get("REDIS_URL", "").startswith("redis://"):
         pytest.exit("REDIS_URL must point at Redis (make test sets it).", returncode=2)
@@ -39,6 +47,10 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             "Tests marked `rules` use a database or broker: " + ", ".join(misplaced)
         )
+    if SQLITE_FUZZ:  # the rest is proven on PostgreSQL
+        chosen = {item for item in items if item.get_closest_marker("fuzz")}
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = [item for item in items if item in chosen]
     if RULES_ONLY:  # the others need PostgreSQL and Redis: they never run on anything else
         chosen = set(rules)
         config.hook.pytest_deselected(items=[item for item in items if item not in chosen])

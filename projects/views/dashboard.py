@@ -1,6 +1,5 @@
 """The dashboard (list, filters, exports) and the creation of a project."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -9,6 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from common import exports
+from common.messages import attempt
 
 from .. import services
 from ..filters import ProjectFilter
@@ -48,10 +48,13 @@ def project_create(request):
     if request.user.is_institution:
         raise PermissionDenied("Les institutions ne créent pas de projet.")
     form = ProjectCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        project = services.create_project(
-            request.user, form.cleaned_data["name"], form.cleaned_data["departement"]
-        )
-        messages.success(request, "Projet créé. Rédigez maintenant la lettre d'intention.")
-        return redirect("projects:letter", pk=project.pk)
+    created = []
+
+    def create():
+        d = form.cleaned_data
+        created.append(services.create_project(request.user, d["name"], d["departement"]))
+
+    done = "Projet créé. Rédigez maintenant la lettre d'intention."
+    if request.method == "POST" and form.is_valid() and attempt(request, create, done):
+        return redirect("projects:letter", pk=created[0].pk)
     return render(request, "projects/project_create.html", {"form": form})
