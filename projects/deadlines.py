@@ -82,6 +82,8 @@ LI_SILENCE_MONTHS = 2
 def li_implicit_decision_date(received: dt.date) -> dt.date:
     """Day the implicit decision on an LI received on `received` would arise (to confirm)."""
     return implicit_validation_date(add_months(received, LI_SILENCE_MONTHS))
+
+
 # --- Missing items (CRPA L.114-5) ----------------------------------------------------------
 # The ARS sets the date by which the leaders provide the items. No source sets a minimum or a
 # maximum: these are input bounds (at least tomorrow, at most six months), not legal rules.

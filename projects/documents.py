@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.signatories import signatory
 from common.pdf import render_pdf
 
-from .committees import decisions_after, minutes_items, participants
+from .committees import minutes_items, participants
 from .deadlines import li_implicit_decision_date
 from .models import DocumentKind, IssuedDocument, Project
 from .states import DecisionKind, State

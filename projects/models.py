@@ -18,7 +18,14 @@ from .deadlines import (
     implicit_validation_date,
     opposition_deadline,
 )
-from .states import CONTRACT_STATES, FINAL_STATES, SANS_SUITE_SOURCES, DecisionKind, OppositionGround, State
+from .states import (
+    CONTRACT_STATES,
+    FINAL_STATES,
+    SANS_SUITE_SOURCES,
+    DecisionKind,
+    OppositionGround,
+    State,
+)
 from .validators import RNA_RE
 
 

@@ -19,8 +19,8 @@ from ..permissions import can_manage_contract, can_view_contract
 from ..presentation import mission_label
 from ..signatures import parties_of
 from ..terms import contract_terms
-from .avenants import avenants_context
 from . import contract_life
+from .avenants import avenants_context
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
 from .contract_years import contract_years_context
 

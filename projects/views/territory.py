@@ -21,7 +21,7 @@ from .. import maps
 from .. import permissions as perms
 from .. import territory as services
 from ..selectors import readable_projects, visible_projects
-from ..states import CLOSED_STATES, PS_VALIDATED_STATES, State
+from ..states import CLOSED_STATES, PS_VALIDATED_STATES
 
 _CODE_SPLIT = re.compile(r"[\s,;]+")
 HIDDEN_STATES = tuple(CLOSED_STATES)

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from projects import services
-from projects.contract_signing import sign_contract
 from projects.deadlines import implicit_validation_date, opposition_deadline
 from projects.models import Association, HealthProject, Project, ProjectEvent
 from projects.states import OppositionGround, State
