@@ -16,7 +16,7 @@ from accounts.models import Organisation, OrganisationKind
 from projects import services
 from projects.deadlines import implicit_validation_date, opposition_deadline
 from projects.models import HealthProject, Project
-from projects.states import OppositionGround, State
+from projects.states import CONTRACT_STATES, OppositionGround, State
 from territories.models import Commune, Departement, Epci, Region
 from territories.sizing import taille_for_population
 
@@ -205,8 +205,13 @@ class Command(BaseCommand):
         if goal == State.PS_VALIDE:
             return
         services.start_aci(project, cpam or ars)
-        if goal == State.ACI_SIGNE:
+        if goal in CONTRACT_STATES:
             services.sign_aci(project, cpam or ars, timezone.localdate())
+        # The contract's end and termination (their contracts come with the funding demo).
+        if goal == State.ACI_ECHU:
+            services.end_aci(project)
+        if goal == State.ACI_RESILIE:
+            services.terminate_aci(project, cpam, "Dissolution de l'association.")
 
     def _backdate_receipt(self, project, days):
         received = timezone.localdate() - dt.timedelta(days=days)
