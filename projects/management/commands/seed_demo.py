@@ -16,7 +16,7 @@ from accounts.models import Organisation, OrganisationKind
 from projects import services
 from projects.deadlines import implicit_validation_date, opposition_deadline
 from projects.models import Association, HealthProject, Project, ProjectEvent
-from projects.states import OppositionGround, State
+from projects.states import CONTRACT_STATES, OppositionGround, State
 from territories.models import Commune, Departement, Epci, Region
 from territories.sizing import taille_for_population
 
@@ -41,7 +41,7 @@ PS_TEXT = {
 
 # (state to reach, departement code, how many). Signed CPTS have real contracts: the funding
 # layer brings them in (`funding.demo`, run by cpts_portal's seed_demo after this one).
-PLAN = [(state, dept, 1) for state in State if state != State.ACI_SIGNE for dept in ("33", "31")]
+PLAN = [(state, dept, 1) for state in State if state not in CONTRACT_STATES for dept in ("33", "31")]
 PLAN += [(State.PS_DEPOSE, "24", 2), (State.LI_DEPOSEE, "24", 1)]
 
 
