@@ -52,6 +52,8 @@ def test_pages_show_the_overdue_first_and_every_one_is_reachable(client, territo
     with time_machine.travel(noon(TODAY), tick=False):
         pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2, 3)]
         beyond = client.get(url, {"page": 99}).content.decode()  # the last page, not an error
+        for odd in ("abc", "0", "-1", "9" * 30, "1.5"):
+            assert client.get(url, {"page": odd}).status_code == 200, odd
     seen = [names_on(page) for page in pages]
     assert seen[0] == [p.name for p in late[:5]]
     assert seen[1] == [p.name for p in late[5:]] + [p.name for p in soon[:3]]
