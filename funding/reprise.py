@@ -33,6 +33,7 @@ from projects.existing import (
 )
 from projects.states import ACTIVE_STATES, State
 from territories.models import Departement
+from territories.services import summarise
 
 from .base import deny_unless, journal
 from .grid_store import load_grid_set
@@ -96,6 +97,11 @@ class Line:
     @property
     def signed(self) -> bool:
         return self.cpts.state == State.ACI_SIGNE
+
+    @property
+    def sizing(self):
+        """Population and taille of its communes, as the import will store them."""
+        return summarise(self.cpts.communes)
 
 
 @dataclass
