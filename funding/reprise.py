@@ -99,6 +99,10 @@ class Line:
         return self.cpts.state == State.ACI_SIGNE
 
     @property
+    def state_label(self) -> str:
+        return State(self.cpts.state).label
+
+    @property
     def sizing(self):
         """Population and taille of its communes, as the import will store them."""
         return summarise(self.cpts.communes)
