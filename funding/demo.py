@@ -1,6 +1,6 @@
 """Demo data of the funding layer: signed CPTS brought in through the import of the existing
 ones (the demo proves the import), in contract years 1 to 5, their first leader invited by the
-ARS, a member roster for some.
+ARS, their socle missions started (recorded by the CPAM), a member roster for some.
 
 `seed_signed_cpts()` returns the demo contracts by contract year; each later demo situation
 (an avenant awaiting signatures, an evaluation awaiting the CPAM, payments, a renewal due) is one
@@ -26,9 +26,10 @@ from projects.models import Project
 from territories.models import Epci
 
 from . import evaluations, payments
+from .deadlines import mission_start_deadline
 from .models import Contract, Indicator
 from .reprise import COLUMNS, import_file
-from .services import create_contract, record_signature
+from .services import create_contract, record_signature, start_mission
 
 DEMO_LEADERS = ("porteur", "porteur-31")
 # (département, contract year today, leader, importing ARS siège, members on the roster or None
@@ -77,7 +78,9 @@ def _csv(lines) -> bytes:
 
 def seed_signed_cpts() -> dict[int, Contract]:
     """The signed demo CPTS, imported by each région's ARS from a small CSV: {year: contract}."""
-    names = {name for row in SIGNED for name in (row[2], row[3], f"ars-dd-{row[0]}")}
+    names = {
+        name for row in SIGNED for name in (row[2], row[3], f"ars-dd-{row[0]}", f"cpam-{row[0]}")
+    }
     users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
     today, taken, files, names = timezone.localdate(), set(), {}, []
     for dept, year, _leader, ars, _members, declared, optional, snp in SIGNED:
@@ -96,6 +99,7 @@ def seed_signed_cpts() -> dict[int, Contract]:
             project__departement__code=dept, project__name=name
         )
         _first_leader(contract.project, users[f"ars-dd-{dept}"], users[leader])
+        _start_missions(contract, users[f"cpam-{dept}"])
         if members:
             _keep_roster(contract, users[leader], members)
         contracts[year] = contract
@@ -108,6 +112,19 @@ def _first_leader(project, ars_dd, leader) -> None:
         project, ars_dd, leader.email, lambda inv: f"/projets/invitation/{inv.token}/"
     )
     exchanges.accept_invitation(invitation.token, leader)
+
+
+def _start_missions(contract, cpam) -> None:
+    """The CPAM records each socle mission's start, halfway to its legal deadline, when that
+    day has come (the imported file carries no mission dates)."""
+    today = timezone.localdate()
+    for mission in contract.missions.all():
+        deadline = mission_start_deadline(contract.signed_on, mission.mission)
+        if deadline is None:
+            continue
+        started = contract.signed_on + (deadline - contract.signed_on) / 2
+        if started <= today:
+            start_mission(contract, cpam, mission.mission, started)
 
 
 def _rpps(n: int) -> str:

@@ -33,6 +33,7 @@ from projects.existing import (
 )
 from projects.states import ACTIVE_STATES, State
 from territories.models import Departement
+from territories.services import summarise
 
 from .base import deny_unless, journal
 from .grid_store import load_grid_set
@@ -96,6 +97,15 @@ class Line:
     @property
     def signed(self) -> bool:
         return self.cpts.state == State.ACI_SIGNE
+
+    @property
+    def state_label(self) -> str:
+        return State(self.cpts.state).label
+
+    @property
+    def sizing(self):
+        """Population and taille of its communes, as the import will store them."""
+        return summarise(self.cpts.communes)
 
 
 @dataclass
@@ -285,15 +295,15 @@ def _codes(cells) -> list[str]:
     return _text(value).replace(",", " ").split()
 
 
-def _line(number, cells, context) -> Line:
-    """One line's values, checked; raises _Bad on the first bad cell of the line's fields."""
+def _name(cells) -> str:
     name = _text(cells.get("nom", ""))
     if not name or len(name) > MAX_NAME:
         raise _Bad("nom", f"nom obligatoire, {MAX_NAME} caractères au plus.")
-    departement = _departement(cells, context["departements"], context["actor"])
-    state = _state(cells, context["states"])
-    received = _date(cells, "ps_recu_le", CPTS_LAW, "à la loi du 26 janvier 2016 (CPTS)")
-    signed = _date(cells, "aci_signe_le", ACI_SIGNED, "à l'ACI du 20 juin 2019")
+    return name
+
+
+def _consistent(state, received, signed) -> None:
+    """The dates the state needs, and only those."""
     if state == State.PS_DEPOSE and received is None:
         raise _Bad("ps_recu_le", "obligatoire pour un projet de santé déposé.")
     if state == State.ACI_SIGNE and signed is None:
@@ -310,19 +320,39 @@ def _line(number, cells, context) -> Line:
         )
     if received and signed and received > signed:
         raise _Bad("ps_recu_le", "postérieure à la signature de l'ACI.")
-    return Line(
-        number=number,
-        cpts=ExistingCpts(
-            name=name,
-            departement=departement,
-            state=state,
-            ps_received_on=received,
-            aci_signed_on=signed,
-        ),
-        members=_members(cells),
-        optional=_optional(cells, context["optional"]),
-        snp=_snp(cells),
+
+
+def _line(number, cells, context) -> tuple[Line | None, list[_Bad]]:
+    """One line's values, every cell checked: (the line, or None, and its cells' errors)."""
+    bad = []
+
+    def take(parse, *args):
+        try:
+            return parse(*args)
+        except _Bad as error:
+            bad.append(error)
+            return None
+
+    name = take(_name, cells)
+    departement = take(_departement, cells, context["departements"], context["actor"])
+    state = take(_state, cells, context["states"])
+    received = take(_date, cells, "ps_recu_le", CPTS_LAW, "à la loi du 26 janvier 2016 (CPTS)")
+    signed = take(_date, cells, "aci_signe_le", ACI_SIGNED, "à l'ACI du 20 juin 2019")
+    members = take(_members, cells)
+    optional = take(_optional, cells, context["optional"])
+    snp = take(_snp, cells)
+    if state is not None and not any(b.column in ("ps_recu_le", "aci_signe_le") for b in bad):
+        take(_consistent, state, received, signed)
+    if bad:
+        return None, bad
+    cpts = ExistingCpts(
+        name=name,
+        departement=departement,
+        state=state,
+        ps_received_on=received,
+        aci_signed_on=signed,
     )
+    return Line(number=number, cpts=cpts, members=members, optional=optional, snp=snp), []
 
 
 def _context(actor) -> dict:
@@ -370,10 +400,9 @@ def _lines(rows, header, context, errors) -> list[tuple[Line, list[str]]]:
     lines = []
     for number, values in rows:
         cells = dict(zip(header, values, strict=False))
-        try:
-            line = _line(number, cells, context)
-        except _Bad as bad:
-            errors.append(LineError(number, bad.column, bad.message))
+        line, bad = _line(number, cells, context)
+        errors += [LineError(number, b.column, b.message) for b in bad]
+        if line is None:
             continue
         communes, problems = territory_errors(line.cpts.departement, _codes(cells))
         errors += [LineError(number, "communes", p) for p in problems]

@@ -27,6 +27,8 @@ def test_demo_signed_cpts_have_contracts_in_each_contract_year():
         assert contract.project.members.filter(user__username__startswith="porteur").exists()
         event = ProjectEvent.objects.get(project=contract.project, transition="import_existing")
         assert "reprise-demo" in event.reason and event.actor.username.startswith("ars-")
+        started = contract.missions.filter(started_on__isnull=False)
+        assert started.filter(mission="acces_soins", started_on__gt=signed).exists()
         years.add(max(y for y in range(1, 6) if contract_anniversary(signed, y) <= today))
     assert years == {1, 2, 3, 4, 5}
     rosters = [member_count_on(c.project_id, today) for c in contracts]

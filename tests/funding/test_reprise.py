@@ -279,3 +279,11 @@ def test_the_service_refuses_a_cpts_already_there_or_outside_the_ars_region(plac
     with pytest.raises(PermissionDenied):
         import_existing([other], institution_user(OrganisationKind.ARS), source="test")
     assert not Project.objects.filter(name="CPTS Ailleurs").exists()
+
+
+def test_every_bad_cell_of_a_line_is_reported(place):
+    dept, codes = place
+    line = f";{dept.code};{codes[0]};aci_signe;;2019-01-01;beaucoup;magie;peut-être"
+    errors = errors_of(csv_file(line))
+    columns = [e.split("« ")[1].split(" »")[0] for e in errors]
+    assert columns == ["nom", "aci_signe_le", "membres", "missions_optionnelles", "dispositif_snp"]

@@ -64,6 +64,7 @@ def test_preview_then_confirm_without_uploading_again(client, place):
     client.force_login(ars)
     preview = client.post(URL, {"file": upload(dept, codes)})
     assert preview.status_code == 200 and "CPTS Reprise" in preview.content.decode()
+    assert "<td>10000 (1)</td>" in preview.content.decode()  # population and taille to come
     assert not Project.objects.filter(departement=dept).exists()  # a preview writes nothing
     token = preview.context["token"]
     done = client.post(URL, {"token": token}, follow=True)

@@ -53,6 +53,8 @@ SCOPED = [
     ("action", lambda c: [c.p, "close_without_follow_up"], "get", NOBODY),
     ("messages", lambda c: [c.p], "get", {**ARS_ONLY, "leader": 200}),
     ("invite", lambda c: [c.p], "get", LEADER_ONLY),
+    # An empty e-mail: the ARS's refusal is a message (302); the project has leaders anyway.
+    ("first_leader", lambda c: [c.p], "post", {**NOBODY, "ars_dd": 302, "ars": 302}),
     ("territory", lambda c: [c.p], "get", ALL_200),
     ("territory", lambda c: [c.p], "post", {**NOBODY, "leader": 200}),  # refused: PS filed
     ("territory_preview", lambda c: [c.p], "get", ALL_200),

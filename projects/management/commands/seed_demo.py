@@ -41,7 +41,7 @@ PS_TEXT = {
 
 # (state to reach, departement code, how many). Signed CPTS have real contracts: the funding
 # layer brings them in (`funding.demo`, run by cpts_portal's seed_demo after this one).
-PLAN = [(state, dept, 1) for state in State if state not in CONTRACT_STATES for dept in ("33", "31")]
+PLAN = [(s, dept, 1) for s in State if s not in CONTRACT_STATES for dept in ("33", "31")]
 PLAN += [(State.PS_DEPOSE, "24", 2), (State.LI_DEPOSEE, "24", 1)]
 
 
