@@ -413,7 +413,7 @@ def record_opinion(
 def seat_label(seat) -> str:
     """How an opinion's author reads: the institution, and which one when several sit."""
     if seat.seat == Seat.USAGERS:
-        return Institution.USAGERS.label
+        return f"{Institution.USAGERS.label} – {seat.name}"
     institution = Institution(seat.institution).label if seat.institution else ""
     name = str(seat)
     return name if name.startswith(institution) else f"{institution} – {name}"

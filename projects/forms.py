@@ -311,10 +311,11 @@ class OpinionForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         field.choices = institutions
-        if len(institutions) == 1:  # one seat: nothing to choose
+        if len(institutions) == 1:  # one seat: nothing to choose, said in the label
             field.widget = forms.HiddenInput()
             field.initial = institutions[0][0]
             field.required = False
+            self.fields["value"].label = f"Avis au nom de : {institutions[0][1]}"
         else:
             field.widget = forms.RadioSelect(choices=institutions)
 
