@@ -315,7 +315,9 @@ class OpinionForm(DsfrBaseForm):
             field.widget = forms.HiddenInput()
             field.initial = institutions[0][0]
             field.required = False
-            self.fields["value"].label = f"Avis au nom de : {institutions[0][1]}"
+            label = f"Avis au nom de : {institutions[0][1]}"
+            # DsfrBaseForm has already bound its fields: the bound field keeps its own label.
+            self.fields["value"].label = self["value"].label = label
         else:
             field.widget = forms.RadioSelect(choices=institutions)
 
