@@ -25,7 +25,6 @@ from .collaboration import (
     CommitteeKind,
     CommitteeMember,
     DecisionCommittee,
-    Institution,
     Opinion,
     OpinionValue,
     Seat,
@@ -412,11 +411,7 @@ def record_opinion(
 
 def seat_label(seat) -> str:
     """How an opinion's author reads: the institution, and which one when several sit."""
-    if seat.seat == Seat.USAGERS:
-        return f"{Institution.USAGERS.label} – {seat.name}"
-    institution = Institution(seat.institution).label if seat.institution else ""
-    name = str(seat)
-    return name if name.startswith(institution) else f"{institution} – {name}"
+    return seat.label
 
 
 # --- Closing, minutes ------------------------------------------------------------------------

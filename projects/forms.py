@@ -371,6 +371,7 @@ class AttendanceForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         seats = committee.participants.select_related("organisation")
         self.fields["present"].queryset = seats
+        self.fields["present"].label_from_instance = lambda member: member.label
         self.fields["present"].initial = [m.pk for m in seats if m.attended]
 
 
