@@ -154,6 +154,18 @@ class CommitteeMember(models.Model):
         return f"{self.name} ({self.quality})" if self.quality else self.name
 
     @property
+    def label(self) -> str:
+        """As pages and minutes name the member: the kind of institution, then its name."""
+        if self.organisation_id:
+            kind = OPINION_KINDS.get(self.organisation.kind)
+            kind = kind.label if kind else self.organisation.get_kind_display()
+            name = self.organisation.name
+            return name if name.startswith(kind) else f"{kind} – {name}"
+        if self.seat == Seat.USAGERS:
+            return f"{Seat.USAGERS.label} – {self}"
+        return str(self)
+
+    @property
     def institution(self) -> str | None:
         """The institution this seat gives an opinion for; None for a seat without one."""
         if self.seat == Seat.USAGERS:

@@ -25,7 +25,6 @@ from .collaboration import (
     CommitteeKind,
     CommitteeMember,
     DecisionCommittee,
-    Institution,
     Opinion,
     OpinionValue,
     Seat,
@@ -348,11 +347,6 @@ def opinion_seats(user, committee) -> list[CommitteeMember]:
     return seats
 
 
-def institutions_for(user, committee) -> list[str]:
-    """The institutions on whose behalf this person records opinions in this committee."""
-    return [seat.institution for seat in opinion_seats(user, committee)]
-
-
 def _seat(user, committee, institution=None, member=None) -> CommitteeMember:
     seats = opinion_seats(user, committee)
     for seat in seats:
@@ -408,15 +402,6 @@ def record_opinion(
         )
         notifications.notify_opinion(opinion)
     return opinion
-
-
-def seat_label(seat) -> str:
-    """How an opinion's author reads: the institution, and which one when several sit."""
-    if seat.seat == Seat.USAGERS:
-        return Institution.USAGERS.label
-    institution = Institution(seat.institution).label if seat.institution else ""
-    name = str(seat)
-    return name if name.startswith(institution) else f"{institution} – {name}"
 
 
 # --- Closing, minutes ------------------------------------------------------------------------

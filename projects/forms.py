@@ -366,10 +366,13 @@ class OpinionForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         field.choices = institutions
-        if len(institutions) == 1:  # one seat: nothing to choose
+        if len(institutions) == 1:  # one seat: nothing to choose, said in the label
             field.widget = forms.HiddenInput()
             field.initial = institutions[0][0]
             field.required = False
+            label = f"Avis au nom de : {institutions[0][1]}"
+            # DsfrBaseForm has already bound its fields: the bound field keeps its own label.
+            self.fields["value"].label = self["value"].label = label
         else:
             field.widget = forms.RadioSelect(choices=institutions)
 
@@ -423,6 +426,7 @@ class AttendanceForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         seats = committee.participants.select_related("organisation")
         self.fields["present"].queryset = seats
+        self.fields["present"].label_from_instance = lambda member: member.label
         self.fields["present"].initial = [m.pk for m in seats if m.attended]
 
 

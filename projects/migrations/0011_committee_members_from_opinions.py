@@ -2,7 +2,10 @@
 under the seat of the organisation that gave it (before, one slot per institution: the last
 URPS to speak had overwritten the others; its opinion is now that URPS's)."""
 
+import datetime as dt
+
 from django.db import migrations
+from django.db.models import F, Q
 
 LABELS = {"ars": "ARS", "cpam": "CPAM", "msa": "MSA", "urps": "URPS"}
 
@@ -32,8 +35,24 @@ def seat_of(opinion, member_model):
     return seat
 
 
+def check_dates(committee_model):
+    """The next migration bounds the meeting dates: name the committees outside them (a date
+    typed wrong, year 1 or 9999) rather than fail on a bare constraint error."""
+    earliest = dt.datetime(2018, 12, 31, 23, tzinfo=dt.UTC)  # 1 January 2019, Paris
+    wrong = committee_model.objects.filter(
+        Q(meets_at__lt=earliest) | Q(meets_at__gt=F("created_at") + dt.timedelta(days=731))
+    )
+    if wrong.exists():
+        ids = ", ".join(str(pk) for pk in wrong.values_list("pk", flat=True)[:50])
+        raise RuntimeError(
+            f"Comités à une date hors du 1er janvier 2019 – deux ans après leur convocation : "
+            f"{ids}. Corrigez leur date (meets_at) puis relancez la migration."
+        )
+
+
 def forwards(apps, schema_editor):
     Committee = apps.get_model("projects", "Committee")
+    check_dates(Committee)
     Member = apps.get_model("projects", "CommitteeMember")
     Opinion = apps.get_model("projects", "Opinion")
     for committee in Committee.objects.exclude(user_representative=""):

@@ -15,7 +15,7 @@ from territories.models import Departement
 
 from .. import committees as committee_services
 from .. import documents
-from ..collaboration import CommitteeKind, Institution
+from ..collaboration import CommitteeKind
 from ..forms import (
     AttendanceForm,
     CommitteeDocumentForm,
@@ -81,8 +81,7 @@ def _committee(request, pk):
 
 def _seat_choices(user, committee):
     return [
-        (seat.institution, committee_services.seat_label(seat))
-        for seat in committee_services.opinion_seats(user, committee)
+        (seat.institution, seat.label) for seat in committee_services.opinion_seats(user, committee)
     ]
 
 
@@ -133,7 +132,6 @@ def committee_detail(request, pk):
             else None,
             "member_form": MemberForm(committee=committee) if is_ars and is_open else None,
             "may_close": committee_services.may_close(user, committee),
-            "Institution": Institution,
         },
     )
 

@@ -71,3 +71,24 @@ def test_old_opinions_go_to_the_seat_of_their_organisation():
         (seats["usagers"].pk, "reserves"),
     ]
     assert new.get_model("projects", "Committee").objects.get().members == "ARS\nURPS"
+
+
+def test_a_committee_out_of_the_window_is_named_before_the_constraint():
+    old = migrate(BEFORE)
+    region = old.get_model("territories", "Region").objects.create(code="97", name="R")
+    dept = old.get_model("territories", "Departement").objects.create(
+        code="97A", name="D", region=region
+    )
+    agent = old.get_model("accounts", "User").objects.create(username="ars")
+    wrong = old.get_model("projects", "Committee").objects.create(
+        kind="li",
+        departement=dept,
+        meets_at=dt.datetime(1, 1, 2, tzinfo=dt.UTC),
+        place="Salle",
+        created_by=agent,
+    )
+    with pytest.raises(RuntimeError, match=f"hors du 1er janvier 2019.*: {wrong.pk}\\."):
+        migrate()
+    wrong.meets_at = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
+    wrong.save()
+    migrate()  # corrected: it runs, and leaves the database as the other tests expect it

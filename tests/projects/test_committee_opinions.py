@@ -94,6 +94,7 @@ def test_no_value_is_chosen_in_advance(two, world, login):
     radios = re.findall(r'<input[^>]*type="radio"[^>]*>', form)
     assert {re.search(r'value="([^"]+)"', r).group(1) for r in radios} == set(OpinionValue)
     assert not any("checked" in r for r in radios)
+    assert f"Avis au nom de : CPAM – {world.cpam.organisation}" in form  # its one seat
     # Posted without a value: refused, nothing recorded.
     response = post_opinion(login(world.cpam), two, two.alpha, "")
     assert response.status_code == 302 and not Opinion.versions.exists()

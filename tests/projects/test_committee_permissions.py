@@ -155,3 +155,24 @@ def test_a_decision_button_only_for_the_ars(world, client):
         assert (action in client.get(page).content.decode()) is shown
         expected = 200 if shown else 403
         assert client.get(f"{action}?comite={two.committee.pk}").status_code == expected
+
+
+def test_li_decision_form_matrix(world, client):
+    """The LI decision form (which names its committee): ARS only; the other item's leader
+    does not even see the project."""
+    two = TwoItems(world, kind="li", meets_at=timezone.now() - dt.timedelta(hours=1))
+    two.people = {
+        **{role: getattr(world, role) for role in ROLES[:5]},
+        "leader_item": two.leader_alpha,
+        "leader_other": two.leader_beta,
+    }
+    url = reverse("projects:action", args=[two.alpha.pk, "reject_li"])
+    url += f"?comite={two.committee.pk}"
+    seen = {role: status(client, two, role, "get", url, {}) for role in ROLES}
+    assert seen == expect(default=403, ars_dd=200, ars=200, leader_other=404, anonymous=LOGIN)
+    posted = {"reason": "Hors sujet", "committee": two.committee.pk, "confirmed": "1"}
+    seen = {role: status(client, two, role, "post", url, posted) for role in ROLES}
+    # The first ARS agent decides (302 to the project); the siège then finds it decided.
+    assert seen == expect(default=403, ars_dd=302, ars=403, leader_other=404, anonymous=LOGIN)
+    two.alpha.refresh_from_db()
+    assert two.alpha.events.get(transition="reject_li").actor == world.ars_dd

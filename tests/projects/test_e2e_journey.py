@@ -155,8 +155,10 @@ def test_the_whole_journey_for_every_role(browser, live_server, celery_app, cele
         j.shot(f"{username}-dashboard")
         j.opinion(committee_url, project, institution)
     opinions = page.locator(f"#agenda-{project.pk} li.opinion").all_inner_texts()
-    speakers = ("ars-dd-33", "cpam-33", "msa-33", "urps-na")
-    assert [o.split(" :")[0] for o in opinions] == [str(people[u].organisation) for u in speakers]
+    speakers = (("ARS", "ars-dd-33"), ("CPAM", "cpam-33"), ("MSA", "msa-33"), ("URPS", "urps-na"))
+    assert [o.split(" :")[0] for o in opinions] == [
+        f"{kind} – {people[u].organisation}" for kind, u in speakers
+    ]
 
     # --- The ARS validates the LI from the committee ------------------------------------
     j.login(people["ars-dd-33"])
