@@ -15,6 +15,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 OWNED_ELSEWHERE = {
     "funding:contract_sign": "contract signatures (funding/services.py)",
     "funding:mission_start": "missions of a contract (funding/services.py)",
+    "funding:contract_terminate": "termination of a contract (funding/services.py)",
+    "projects:committee_create": "committees (projects/committees.py)",
     "projects:territory": "territory of a project (projects/territory.py)",
     "projects:territory_preview": "territory of a project (projects/territory.py)",
 }
