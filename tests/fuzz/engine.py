@@ -179,8 +179,8 @@ class Fuzzer:
             if response is not None:
                 try:
                     self._judge(label, form, response, before)
-                except Exception as exc:  # the view left the transaction broken
-                    self._fail(label, f"{label}: after the answer, {type(exc).__name__}")
+                except Exception as exc:  # a broken transaction, or a value Python cannot read
+                    self._fail(label, f"{label}: after the answer, {type(exc).__name__}: {exc}")
             transaction.set_rollback(True)
         return response is None or (form.method == "post" and refused(response))
 

@@ -81,6 +81,8 @@ class _Parser(HTMLParser):
 
     def _input(self, name, a):
         kind = (a.get("type") or "text").lower()
+        if kind == "text" and a.get("inputmode") in ("decimal", "numeric"):
+            kind = "number"  # typed as text so that a French "35 000,50" is accepted
         if kind in ("submit", "button", "reset", "image"):
             return
         f = self._add(name, kind, required=a)
@@ -99,7 +101,9 @@ class _Parser(HTMLParser):
             self.form = None
         elif tag == "select":
             self.select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self.textarea is not None:
+            # A browser drops the newline right after <textarea>.
+            self.textarea.value = self.textarea.value.removeprefix("\r").removeprefix("\n")
             self.textarea = None
 
     def handle_data(self, data):

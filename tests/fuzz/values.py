@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.world import MINIMAL_PDF
 
 HUGE = "x" * 100_000
-TEXT = [HUGE, "ligne\r\nBcc: intrus@example.org", "nul\x00", "<script>alert(1)</script>"]
+TEXT = [HUGE, "ligne\r\nBcc: intrus@example.org", "nul\x00", "<script>alert(1)</script>", "1e309"]
 DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "2019-06-19", "2100-01-01"]
 DATETIMES = ["0001-01-01T00:00", "9999-12-31T23:59", "2026-02-30T10:00", "2100-01-01T10:00"]
 NUMBERS = ["NaN", "Infinity", "1e309", "-1", "99999999999", "1e-400"]
@@ -53,7 +53,15 @@ def extremes(field) -> list:
 
 
 # Fields whose format a generic value of their type would not meet.
-BY_NAME = {"rna": "W123456789", "siret": "", "codes": "", "user_representative": "France Assos"}
+BY_NAME = {
+    "rna": "W123456789",
+    "siret": "",
+    "codes": "",
+    "user_representative": "France Assos",
+    "username": "fuzz.porteur",
+    "password1": "Mot-de-passe-solide-2026",
+    "password2": "Mot-de-passe-solide-2026",
+}
 
 
 def plausible(field):
