@@ -248,7 +248,7 @@ def enter_result(indicator, user, year: int, value) -> IndicatorResult:
     return enter_results(indicator.mission.contract, user, year, {indicator: value})[indicator.pk]
 
 
-# --- Termination -------------------------------------------------------------------
+# --- Termination ----------------------------------------------------------------------------------
 
 
 def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> Contract:
