@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from funding import calc, services, terms
 from funding.models import Contract, CrisisDeclaration
 from projects.models import RosterMember
@@ -74,6 +75,8 @@ def test_the_crisis_mission_joins_an_old_contract_when_it_starts():
         services.start_mission(contract, cpam, "mission_inconnue", dt.date(2022, 10, 1))
     services.start_mission(contract, cpam, "crise_sanitaire", dt.date(2022, 9, 15))
     assert contract.missions.filter(mission="crise_sanitaire").exists()
+    entry = AuditEntry.objects.filter(action="funding.mission.start").latest("pk")
+    assert entry.label == "Démarrage de la mission « Réponse aux crises sanitaires graves »"
     assert _lines(contract, 3)["crise_sanitaire", "fixed"].amount == Decimal("17500.00")
 
 
