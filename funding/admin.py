@@ -127,10 +127,21 @@ class GridVersionAdmin(GridAdmin):
         "valid_from_to_confirm",
         "majoration_rate",
         "majoration_to_confirm",
+        "versioning",
     )
+    readonly_fields = ("versioning",)
     inlines = [GridCellInline]
     save_row = staticmethod(grid_edits.save_version)
     delete_row = staticmethod(grid_edits.delete_version)
+
+    @admin.display(description="versionnement")
+    def versioning(self, obj):
+        if obj is not None and obj.pk and obj.code in frozen_codes():
+            return (
+                "Figée : elle paie des années de contrat commencées. Une correction est une "
+                "nouvelle version, en vigueur à une date à venir."
+            )
+        return "Modifiable : aucune année de contrat commencée n'est payée sur cette version."
 
     def save_formset(self, request, form, formset, change):
         _save_inlines(formset, request.user, grid_edits.save_cell, grid_edits.delete_cell)

@@ -113,6 +113,10 @@ class YearOut(Schema):
     year: int
     starts_on: dt.date
     ends_before: dt.date
+    grid: str = Field(..., description="grille en vigueur au premier jour de l'année (à confirmer)")
+    size: int = Field(..., description="taille en vigueur au premier jour (avenants compris)")
+    members: int = Field(..., description="membres retenus pour la majoration taille 4")
+    members_declared: bool = Field(..., description="nombre déclaré (pas de liste des membres)")
     total: Decimal
     lines: list[LineOut]
 
@@ -140,17 +144,22 @@ def contract_entitlements(request, contract_id: int):
         for year in range(1, t.years + 1):
             lines = calc.year_entitlement(t, year, triggers)
             starts_on, ends_before = calc.contract_year_bounds(t.signed_on, year)
+            year_terms = t.for_year(year)
             years.append(
                 {
                     "year": year,
                     "starts_on": starts_on,
                     "ends_before": ends_before,
+                    "grid": year_terms.grid.code,
+                    "size": year_terms.size,
+                    "members": year_terms.members,
+                    "members_declared": year_terms.members_declared,
                     "total": calc.total(lines),
                     "lines": [
                         {
                             **line._asdict(),
-                            "mission_label": mission_label(t.for_year(year).grid, line.mission),
-                            "label": line_label(t.for_year(year).grid, line.mission, line.part),
+                            "mission_label": mission_label(year_terms.grid, line.mission),
+                            "label": line_label(year_terms.grid, line.mission, line.part),
                         }
                         for line in lines
                     ],

@@ -6,13 +6,10 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         # The signed contract is a document issued to the project's file, stored like the others.
-        from projects.contract_signing import register_signer
         from projects.documents import register_source
         from projects.models import DocumentKind
 
-        from .demo import sign_demo_contract
         from .documents import signed_avenant_source, signed_contract_source
 
         register_source(DocumentKind.ACI_CONTRACT, signed_contract_source)
         register_source(DocumentKind.ACI_AVENANT, signed_avenant_source)
-        register_signer(sign_demo_contract)

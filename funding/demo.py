@@ -26,7 +26,8 @@ from projects.models import Project
 from territories.models import Epci
 
 from . import evaluations, payments
-from .deadlines import mission_start_deadline
+from .avenants import effective_window, propose_avenant, sign_avenant
+from .deadlines import CONTRACT_YEARS, contract_anniversary, mission_start_deadline
 from .models import Contract, Indicator
 from .reprise import COLUMNS, import_file
 from .services import create_contract, record_signature, start_mission
@@ -193,3 +194,20 @@ def payments_made(contract, cpam, *, leave_last_unpaid: bool = True) -> int:
             contract, cpam, line=line.key, paid_on=paid_on, amount=line.outstanding
         )
     return len(due)
+
+
+def demo_avenant_awaiting_signatures(contract, *, cpam, leader, added_members=15):
+    """More members from the next anniversary (or the last year's first day), proposed by the
+    CPAM and signed by the CPTS: it awaits the CPAM's and the ARS's signatures."""
+    today = timezone.localdate()
+    _, last = effective_window(contract)
+    starts = [contract_anniversary(contract.signed_on, y) for y in range(2, CONTRACT_YEARS + 1)]
+    effective_on = next((day for day in starts if day > today), last)
+    avenant = propose_avenant(
+        contract,
+        cpam,
+        summary="Nouveaux membres adhérents : mise à jour du nombre déclaré.",
+        effective_on=effective_on,
+        members=contract.members + added_members,
+    )
+    return sign_avenant(avenant, leader, "cpts", max(today, contract.signed_on))

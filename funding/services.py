@@ -55,6 +55,9 @@ def _later_socle_missions(contract) -> set[str]:
 
 def _mission_name(contract, code: str) -> str:
     missions = contract.grid.missions if contract.grid_id else {}
+    if code not in missions:  # a mission a later grid added (the crisis mission of avenant 2)
+        later = GridVersion.objects.filter(missions__has_key=code).order_by("-valid_from")
+        missions = later.values_list("missions", flat=True).first() or {}
     return (missions.get(code) or {}).get("label", code)
 
 
@@ -247,7 +250,7 @@ def enter_result(indicator, user, year: int, value) -> IndicatorResult:
     return enter_results(indicator.mission.contract, user, year, {indicator: value})[indicator.pk]
 
 
-# --- Termination -------------------------------------------------------------------
+# --- Termination ----------------------------------------------------------------------------------
 
 
 def terminate_contract(contract, user, terminated_on: dt.date, reason: str) -> Contract:

@@ -11,7 +11,7 @@ from accounts.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-MIGRATION = importlib.import_module("accounts.migrations.0004_user_email_unique_case_insensitive")
+MIGRATION = importlib.import_module("accounts.migrations.0005_user_email_unique_case_insensitive")
 
 
 def test_two_accounts_never_share_an_address_whatever_its_case():

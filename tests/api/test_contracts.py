@@ -72,6 +72,7 @@ def test_entitlements_match_the_funding_service(world, contracts, api_get):
     assert got == {(x.mission, x.part): x.amount for x in expected[1]}
     assert Decimal(year_1["total"]) == sum(x.amount for x in expected[1]) > 0
     assert all(x["label"] for x in year_1["lines"])
+    assert (year_1["grid"], year_1["size"], year_1["members_declared"]) == ("avenant_2", 2, True)
     unsigned = api_get(f"{URL}{pdc.pk}/entitlements", world.key.ars_north).json()
     assert unsigned["contract_id"] == pdc.pk and unsigned["years"] == []
 

@@ -14,6 +14,7 @@ from accounts.models import OrganisationKind
 from audit.models import AuditEntry
 from funding import avenants, terms
 from funding.base import FundingError
+from funding.demo import demo_avenant_awaiting_signatures
 from funding.models import Contract, ContractAvenant
 from projects.documents import reproduce
 from projects.models import DocumentKind, IssuedDocument
@@ -309,3 +310,10 @@ def test_a_pending_avenant_can_be_withdrawn_by_the_proposing_institutions(people
         avenants.withdraw_avenant(second, who["cpam"])
     assert AuditEntry.objects.filter(action="funding.avenant.withdraw").count() == 1
     assert _years(contract)[3].size == 3
+
+
+def test_the_demo_avenant_awaits_the_cpam_and_the_ars(people):
+    contract, who = people
+    avenant = demo_avenant_awaiting_signatures(contract, cpam=who["cpam"], leader=who["leader"])
+    assert avenant.pending and avenant.cpts_signed_on and not avenant.cpam_signed_on
+    assert avenant.new_members == 45 and avenant.effective_on > timezone.localdate()

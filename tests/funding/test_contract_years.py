@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from funding import calc, services, terms
 from funding.models import Contract, CrisisDeclaration
 from projects.models import RosterMember
@@ -74,6 +75,8 @@ def test_the_crisis_mission_joins_an_old_contract_when_it_starts():
         services.start_mission(contract, cpam, "mission_inconnue", dt.date(2022, 10, 1))
     services.start_mission(contract, cpam, "crise_sanitaire", dt.date(2022, 9, 15))
     assert contract.missions.filter(mission="crise_sanitaire").exists()
+    entry = AuditEntry.objects.filter(action="funding.mission.start").latest("pk")
+    assert entry.label == "Démarrage de la mission « Réponse aux crises sanitaires graves »"
     assert _lines(contract, 3)["crise_sanitaire", "fixed"].amount == Decimal("17500.00")
 
 
@@ -180,3 +183,15 @@ def test_simulate_year_is_one_to_five(year):
 def test_simulate_text_output_names_the_year_and_the_rule():
     out = _simulate("--size=2", "--members=10", "--signature-date=2020-09-15", "--year=4")
     assert "Année 4" in out and "avenant_2" in out and "à confirmer" in out
+
+
+def test_each_years_advance_is_on_that_years_grid():
+    contract, cpam, ars, leader = _contract()
+    for code in ("acces_soins", "parcours", "prevention", "crise_sanitaire"):
+        started = dt.date(2022, 9, 15) if code == "crise_sanitaire" else SIGNED_2020
+        services.start_mission(contract, cpam, code, started)
+    advances = {p.year: p.amount for p in calc.schedule(_terms(contract)) if p.kind == "avance"}
+    # taille 2: fonctionnement 60 000 + accès 17 500 + SNP 12 000 + parcours 35 000 +
+    # prévention 15 000, and from year 3 (avenant 2) the crisis mission's fixed 17 500.
+    assert advances[2] == Decimal("0.75") * 139_500
+    assert advances[3] == Decimal("0.75") * 157_000

@@ -128,7 +128,9 @@ def test_the_admin_shows_a_frozen_grid_read_only(client, contract, am):
     data = {"grid": cell.grid_id, "mission": cell.mission, "part": cell.part, "size": 2}
     assert client.post(url, {**data, "amount": "1", "earned_by": "indicators"}).status_code == 403
     version_url = reverse("admin:funding_gridversion_change", args=[cell.grid_id])
-    assert not client.get(version_url).context["has_change_permission"]
+    version_page = client.get(version_url)
+    assert not version_page.context["has_change_permission"]
+    assert "Figée : elle paie des années de contrat commencées" in version_page.content.decode()
     unused = _cell(code="aci_2019")
     assert client.get(reverse("admin:funding_gridcell_change", args=[unused.pk])).context[
         "has_change_permission"

@@ -216,3 +216,11 @@ def test_mission_start_dates_are_bounded(signed):
     assert not form.is_valid() and "started_on" in form.errors
     with pytest.raises(IntegrityError), transaction.atomic():
         contract.missions.filter(mission="parcours").update(started_on=dt.date(2019, 1, 1))
+
+
+@pytest.mark.parametrize("role,linked", [("leader", True), ("cpam", True), ("urps", False)])
+def test_the_project_page_leads_each_party_to_the_contract(client, prepared, role, linked):
+    contract, people = prepared
+    client.force_login(people[role])
+    page = client.get(reverse("projects:detail", args=[contract.project_id])).content.decode()
+    assert (reverse("funding:contract", args=[contract.pk]) in page) == linked

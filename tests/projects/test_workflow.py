@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import OrganisationKind
 from common.append_only import AppendOnlyError
+from funding.demo import sign_demo_contract
 from projects import services
-from projects.contract_signing import sign_contract
 from projects.models import HealthProject, Project, ProjectEvent
 from projects.states import DecisionKind, OppositionGround, State
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
@@ -52,7 +52,7 @@ def test_the_whole_pipeline_through_the_services_with_history():
     services.start_aci(project, cpam)
     Project.objects.filter(pk=project.pk).update(taille=2)
     # "ACI signé" at the contract's third signature, each party signing for itself (funding).
-    sign_contract(project, leader=leader, cpam=cpam, ars=ars, signed_on=dt.date(2026, 9, 1))
+    sign_demo_contract(project, leader=leader, cpam=cpam, ars=ars, signed_on=dt.date(2026, 9, 1))
     project = Project.objects.get(pk=project.pk)
 
     assert project.state == State.ACI_SIGNE

@@ -6,10 +6,15 @@ accounts and the projects of every state but "ACI signé"; the signed CPTS, with
 come from `funding.demo`, which only the wiring layer may call after the workflow's.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from funding import demo
 from projects.management.commands.seed_demo import Command as ProjectsSeed
+
+
+def _people(*usernames) -> dict:
+    return {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
 
 
 class Command(ProjectsSeed):
@@ -22,9 +27,16 @@ class Command(ProjectsSeed):
             return
         with transaction.atomic():
             contracts = demo.seed_signed_cpts()  # {contract year today (1-5): contract}
-            # One call each, with the functions the contracts' life brings to funding.demo:
-            # an avenant awaiting signatures, an evaluation awaiting the CPAM, payments, a
-            # renewal due (e.g. `demo.renewal_due(contracts[5])`).
+            people = _people("porteur", "porteur-31", "cpam-24", "cpam-31", "cpam-34")
+            # Work waiting for each role on day one: the CPTS of year 2 has submitted its first
+            # year's evaluation (the CPAM reviews it), the CPAM has paid the CPTS of year 4 but
+            # its latest line (the late list), an avenant awaits the CPAM's and the ARS's
+            # signatures on the CPTS of year 3; the CPTS of year 5 is due for renewal.
+            demo.evaluation_awaiting_cpam(contracts[2], people["porteur"])
+            demo.payments_made(contracts[4], people["cpam-34"])
+            demo.demo_avenant_awaiting_signatures(
+                contracts[3], cpam=people["cpam-31"], leader=people["porteur-31"]
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(contracts)} CPTS signées reprises de l'existant (années de contrat 1 à 5)."

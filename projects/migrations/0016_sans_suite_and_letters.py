@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_drop_event_notice'),
+        ('projects', '0015_committee_bounds_and_one_opinion_per_seat'),
     ]
 
     operations = [

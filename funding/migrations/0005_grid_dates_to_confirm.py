@@ -24,7 +24,7 @@ def flag_avenant_2(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0002_load_grids'),
+        ('funding', '0004_bounded_grants_crises_grids'),
     ]
 
     operations = [

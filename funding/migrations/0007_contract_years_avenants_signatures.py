@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0003_contracts_in_sequence'),
-        ('projects', '0011_document_kind_aci_avenant'),
+        ('funding', '0006_contract_life_evaluations_payments_milestones'),
+        ('projects', '0019_document_kind_aci_avenant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

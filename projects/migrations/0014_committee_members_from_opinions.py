@@ -76,7 +76,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0010_committee_members_and_opinion_history"),
+        ('projects', '0013_committee_members_and_opinion_history'),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

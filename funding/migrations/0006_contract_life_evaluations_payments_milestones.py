@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_login_providers'),
-        ('funding', '0003_contracts_in_sequence'),
-        ('projects', '0011_contract_ended_and_terminated_states'),
+        ('funding', '0005_grid_dates_to_confirm'),
+        ('projects', '0018_contract_ended_and_terminated_states'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0011_committee_members_from_opinions'),
+        ('projects', '0014_committee_members_from_opinions'),
     ]
 
     operations = [

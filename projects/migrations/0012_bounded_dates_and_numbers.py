@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_login_providers'),
-        ('projects', '0009_drop_event_notice'),
+        ('projects', '0011_saved_filters'),
         ('territories', '0003_search_keys'),
     ]
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_login_providers'),
-        ('projects', '0009_drop_event_notice'),
+        ('projects', '0012_bounded_dates_and_numbers'),
         ('territories', '0003_search_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

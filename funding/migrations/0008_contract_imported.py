@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0003_contracts_in_sequence'),
+        ('funding', '0007_contract_years_avenants_signatures'),
     ]
 
     operations = [

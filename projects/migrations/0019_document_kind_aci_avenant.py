@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0010_member_roster'),
+        ('projects', '0018_contract_ended_and_terminated_states'),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ def date_existing_requests(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_drop_event_notice'),
+        ('projects', '0016_sans_suite_and_letters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,7 +34,7 @@ def refuse_duplicates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_login_providers'),
+        ('accounts', '0004_signature_delegations'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

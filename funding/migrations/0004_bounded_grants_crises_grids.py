@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0002_load_grids'),
-        ('projects', '0010_bounded_dates_and_numbers'),
+        ('funding', '0003_contracts_in_sequence'),
+        ('projects', '0012_bounded_dates_and_numbers'),
         ('territories', '0003_search_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0010_member_roster'),
+        ('projects', '0017_territory_routing_and_missing_items_request'),
     ]
 
     operations = [
