@@ -185,7 +185,7 @@ def payments_made(contract, cpam, *, leave_last_unpaid: bool = True) -> int:
     late payments list has something). Returns the number of payments recorded."""
     today = timezone.localdate()
     lines = payments.standing(Contract.objects.filter(pk=contract.pk))[contract.pk]
-    due = [x for x in lines if x.amount > 0 and not x.waiting and x.due_on <= today]
+    due = [x for x in lines if x.outstanding > 0 and not x.waiting and x.due_on <= today]
     if leave_last_unpaid and due:
         due = due[:-1]
     for line in due:

@@ -83,7 +83,7 @@ def lines_of(terms, records, closed: dict[int, tuple[Decimal, dt.date]]) -> list
     for r in records:
         paid[f"{r.year}|{r.kind}|{r.due_on.isoformat()}"] += r.amount
     out = []
-    for p in calc.schedule(terms):
+    for p in _one_per_key(calc.schedule(terms)):
         amount, due_on, waiting = p.amount, p.due_on, False
         if p.kind == "solde":
             if p.year in closed:
@@ -93,6 +93,21 @@ def lines_of(terms, records, closed: dict[int, tuple[Decimal, dt.date]]) -> list
                 waiting = True
         out.append(Line(p, amount, due_on, paid[line_key(p)], waiting))
     return out
+
+
+def _one_per_key(schedule) -> list[calc.Payment]:
+    """Payments are recorded against (year, kind, due date): schedule lines sharing that key (the
+    advances of two missions started the same day) are one line to pay, of their summed amount."""
+    merged = {}
+    for p in schedule:
+        key = line_key(p)
+        if key in merged:
+            first = merged[key]
+            label = calc.PAYMENT_KINDS.get(p.kind, first.label)
+            merged[key] = first._replace(amount=first.amount + p.amount, label=label)
+        else:
+            merged[key] = p
+    return list(merged.values())
 
 
 def years_of(lines: list[Line], today: dt.date) -> list[YearRow]:

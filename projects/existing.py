@@ -70,7 +70,10 @@ def territory_errors(departement, insee_codes) -> tuple[list[Commune], list[str]
     unknown codes, whole Paris/Lyon/Marseille, communes outside the département's région."""
     if not [c for c in insee_codes if c.strip()]:
         return [], ["Le territoire doit comporter au moins une commune."]
-    return preview_selection(SimpleNamespace(departement=departement), insee_codes)
+    # An existing CPTS filed its LI long ago: its région is its département's (not the région
+    # its communes would point to for a file not yet filed).
+    filed = SimpleNamespace(departement=departement, li_submitted_at="avant le portail")
+    return preview_selection(filed, insee_codes)
 
 
 def holders(commune_ids) -> dict[int, Project]:

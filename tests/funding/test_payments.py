@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from funding import evaluations, payments
+from funding import evaluations, payments, services
 from funding.base import FundingError
 from funding.followup_models import PaymentRecord
 from funding.models import Contract
@@ -120,3 +120,17 @@ def test_database_bounds(life):
         PaymentRecord.objects.create(
             paid_on=dt.date(2019, 1, 1), amount=1, recorded_by=life.cpam, **fields
         )
+
+
+def test_missions_started_the_same_day_are_one_line_paid_once(life):
+    c = life.contract
+    services.start_mission(c, life.cpam, "prevention", SIGNED)
+    advances = [x for x in _lines(c) if x.payment.kind == "avance_mission"]
+    keys = [x.key for x in advances]
+    assert len(keys) == len(set(keys))  # one line per key: nothing counted twice
+    first_year = next(x for x in advances if x.payment.year == 1)
+    payments.record_payment(
+        c, life.cpam, line=first_year.key, paid_on=SIGNED, amount=first_year.outstanding
+    )
+    settled = next(x for x in _lines(c) if x.key == first_year.key)
+    assert settled.outstanding == 0 and settled.paid == first_year.amount
