@@ -20,7 +20,18 @@ def migrate(targets=None):
     leaves = executor.loader.graph.leaf_nodes()
     targets = targets or leaves
     executor.migrate(targets)
-    others = [node for node in leaves if node[0] not in {app for app, _ in targets}]
+    # The models as the database now has them: the other apps at their latest, but those whose
+    # latest needs later `projects` migrations (funding's does): they were rolled back.
+    graph, done = executor.loader.graph, set()
+    for target in targets:
+        done |= set(graph.forwards_plan(target))
+    apps = {app for app, _ in targets}
+    others = [
+        leaf
+        for leaf in leaves
+        if leaf[0] not in apps
+        and all(n[0] not in apps or n in done for n in graph.forwards_plan(leaf))
+    ]
     return executor.loader.project_state(others + targets).apps
 
 
