@@ -47,7 +47,32 @@ def test_overdue_and_near_rows_stand_out(board, login):
     html = login(board.ars_dd).get(URL).content.decode()
     assert html.count('class="cpts-row--overdue ') == 1
     assert html.count('class="cpts-row--near ') == 1
-    assert "— dépassée" in html and "— proche" in html
+    # Every running PS deadline has its days-remaining badge: text and colour.
+    body = html[html.index("<tbody>") :]
+    assert body.count('fr-badge--error">Dépassée</span>') == 1
+    near = Project.objects.get(name="B-proche").ps_deadline
+    assert f'fr-badge--warning">J-{(near - today()).days}</span>' in body
+    far = Project.objects.get(name="C-loin").ps_deadline
+    assert f'fr-badge--info">J-{(far - today()).days}</span>' in body
+    # DSFR's td background would hide a less specific highlight.
+    assert ".fr-table__content table.cpts-projects tbody tr.cpts-row--overdue td" in html
+
+
+def test_table_is_short_enough_for_1280_px(board, login):
+    Project.objects.filter(name="A-retard").update(population=82_345)
+    html = login(board.ars_dd).get(URL).content.decode()
+    assert "<td>82 k</td>" in html and "82345" not in html
+    assert "<td>ARS (DD)</td>" in html and "fr-table--multiline" in html
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [(None, "—"), (850, "850"), (8_549, "8,5 k"), (82_345, "82 k"), (1_234_567, "1,2 M")],
+)
+def test_short_population(value, shown):
+    from projects.tables import short_population
+
+    assert short_population(value) == shown
 
 
 def test_filters_state_and_deadline_within(board, login):
