@@ -40,3 +40,19 @@ def thresholds_text(indicator) -> str:
         f"{percent(t.get('rate'))}"
         for t in indicator.thresholds or []
     )
+
+
+# The nature of a schedule line in a word or two, for exports (the code stays internal).
+PAYMENT_KIND_LABELS = {
+    "signature": "Versement à la signature",
+    "avance": "Avance",
+    "avance_mission": "Avance de mission",
+    "crise": "Crise sanitaire",
+    "ponctuel": "Ponctuel",
+    "solde": "Solde",
+    "recuperation": "Récupération",
+}
+
+
+def payment_kind(kind: str) -> str:
+    return PAYMENT_KIND_LABELS.get(kind, kind)

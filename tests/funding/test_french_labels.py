@@ -60,3 +60,18 @@ def test_results_page_names_missions_and_shows_percentages(client, signed):
     assert "Accès aux soins" in html
     assert "socle : 5 → 25\u00a0% ; objectif : 9 → 100\u00a0%" in html
     assert "0.25" not in html
+
+
+def test_schedule_exports_name_the_nature_of_each_payment(client, signed):
+    from funding.presentation import PAYMENT_KIND_LABELS
+
+    contract, cpam, *_ = signed
+    client.force_login(cpam)
+    for url in (
+        reverse("funding:contract", args=[contract.pk]),
+        reverse("funding:payments", args=[contract.pk]),
+    ):
+        body = client.get(url, {"_export": "csv"}).content.decode("utf-8-sig")
+        cells = {cell for line in body.splitlines()[1:] for cell in line.split(";")}
+        assert cells & set(PAYMENT_KIND_LABELS.values()), url
+        assert not cells & set(PAYMENT_KIND_LABELS), url  # no code (« avance_mission »)
