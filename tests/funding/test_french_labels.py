@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from common.messages import form_errors_text
 from funding import services
-from funding.presentation import percent
+from funding.grid_store import load_grid_set
+from funding.presentation import mission_label, percent
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,32 @@ def test_schedule_exports_name_the_nature_of_each_payment(client, signed):
         cells = {cell for line in body.splitlines()[1:] for cell in line.split(";")}
         assert cells & set(PAYMENT_KIND_LABELS.values()), url
         assert not cells & set(PAYMENT_KIND_LABELS), url  # no code (« avance_mission »)
+
+
+def test_grids_page_shows_the_majoration_as_a_percentage(client):
+    html = client.get(reverse("funding:grids")).content.decode()
+    assert "Majoration taille 4 : +10\u00a0%" in html and "0.10" not in html
+
+
+def test_evaluation_page_names_missions_and_fields_in_french(client):
+    from funding import evaluations
+    from tests.funding.contract_life import contract_in_life, full_declaration, report_pdf
+    from tests.world import World
+
+    life = contract_in_life(World().dept)
+    url = reverse("funding:evaluation", args=[life.contract.pk, 1])
+    client.force_login(life.leader)
+    # A bad value: the message names the field by its label, never « dep_parcours ».
+    response = client.post(url, {f"ind_{life.indicator.pk}": "75", "dep_parcours": "-3"})
+    (message,) = _messages(response)
+    assert message.startswith("Formulaire incomplet : ") and "dep_parcours" not in message
+    evaluations.save_evaluation(
+        life.contract, life.leader, 1, report=report_pdf(), **full_declaration(life)
+    )
+    client.force_login(life.cpam)  # reads the declared values
+    html = client.get(url).content.decode()
+    values = html[html.index('id="evaluation-values"') :]
+    values = values[: values.index("</table>")]
+    code = life.indicator.mission.mission
+    label = mission_label(load_grid_set().by_code(life.contract.grid.code), code)
+    assert f"<td>{label}</td>" in values and f"<td>{code}</td>" not in values
