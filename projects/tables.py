@@ -42,9 +42,9 @@ def short_population(value) -> str:
     """82 345 → « 82 k », 1 234 567 → « 1,2 M »: the table's width, not the exact count."""
     if value is None:
         return EMPTY
-    if value >= 1_000_000:
+    if value >= 999_500:  # thresholds at the rounding: never « 1000 k » nor « 10,0 k »
         return f"{value / 1_000_000:.1f} M".replace(".", ",")
-    if value >= 10_000:
+    if value >= 9_950:
         return f"{round(value / 1000)} k"
     if value >= 1000:
         return f"{value / 1000:.1f} k".replace(".", ",")

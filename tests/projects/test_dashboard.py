@@ -67,7 +67,15 @@ def test_table_is_short_enough_for_1280_px(board, login):
 
 @pytest.mark.parametrize(
     "value, shown",
-    [(None, "—"), (850, "850"), (8_549, "8,5 k"), (82_345, "82 k"), (1_234_567, "1,2 M")],
+    [
+        (None, "—"),
+        (850, "850"),
+        (8_549, "8,5 k"),
+        (9_990, "10 k"),
+        (82_345, "82 k"),
+        (999_700, "1,0 M"),
+        (1_234_567, "1,2 M"),
+    ],
 )
 def test_short_population(value, shown):
     from projects.tables import short_population
