@@ -208,3 +208,14 @@ def test_exports_neutralise_formulas(world, login):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     (cell,) = [c for c in sheet["A"] if "HYPERLINK" in c.value]
     assert cell.value == '\'=HYPERLINK("http://evil","x")' and cell.data_type == "s"  # no formula
+
+
+def test_project_page_shows_the_same_days_remaining_badge(board, login):
+    client = login(board.ars_dd)
+    for name, expected in (("A-retard", "fr-badge--error"), ("B-proche", "fr-badge--warning")):
+        project = Project.objects.get(name=name)
+        html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+        badge = re.search(r'<span class="fr-badge[^"]*" id="deadline-days">([^<]*)</span>', html)
+        assert expected in badge.group(0)
+        days = (project.ps_deadline - today()).days
+        assert badge.group(1) == ("Dépassée" if days < 0 else f"J-{days}")
