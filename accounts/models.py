@@ -67,6 +67,15 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # Under the field, in French (the database constraints would only name themselves).
+        if self.kind in REGIONAL_KINDS and self.region_id is None:
+            raise ValidationError({"region": "Une ARS ou une URPS est rattachée à sa région."})
+        if self.kind in DEPARTEMENTAL_KINDS and self.departement_id is None:
+            raise ValidationError(
+                {"departement": "Une délégation ARS, une CPAM ou une MSA a son département."}
+            )
+
     @property
     def has_territory(self) -> bool:
         """Institutions act on a région or a département; CPTS associations on none."""
@@ -259,12 +268,14 @@ class SignatureDelegation(models.Model):
         return f"{self.user} – {self.quality}"
 
     def clean(self):
+        # Each error under its field: the form shows it there, and Django then skips the
+        # database constraint on that field (whose message only names the constraint).
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError("La fin de la délégation précède son début.")
+            raise ValidationError({"ends_on": "La fin de la délégation précède son début."})
         if self.delegated_by and not self.act:
-            raise ValidationError("Une délégation de signature cite l'acte qui la donne.")
+            raise ValidationError({"act": "Une délégation de signature cite l'acte qui la donne."})
         if self.starts_on and self.starts_on < ARS_CREATED_ON:
-            raise ValidationError("Les ARS existent depuis le 1er avril 2010.")
+            raise ValidationError({"starts_on": "Les ARS existent depuis le 1er avril 2010."})
         if (
             self.user_id
             and self.organisation_id

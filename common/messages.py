@@ -21,3 +21,13 @@ def attempt(request, action, success: str = "") -> bool:
     if success:
         messages.success(request, success)
     return True
+
+
+def form_errors_text(form) -> str:
+    """A form's errors in one French sentence, each under its field's label (« Signé le : … »),
+    never under the field's code (`form.errors.as_text()` says « signed_on »)."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{form[name].label} : {text}" if name in form.fields else text)
+    return " ; ".join(parts)

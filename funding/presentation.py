@@ -1,5 +1,7 @@
 """French labels for grid lines and payments (shared by views, exports and the command)."""
 
+from decimal import Decimal
+
 from .calc import ADDITIONNEL, MAJORATION, PRE_ACI, Grid
 
 PART_LABELS = {"fixed": "part fixe", "variable": "part variable", "one_off": "ponctuel"}
@@ -17,3 +19,40 @@ def mission_label(grid: Grid, code: str) -> str:
 
 def line_label(grid: Grid, code: str, part: str) -> str:
     return f"{mission_label(grid, code)} — {PART_LABELS.get(part, part)}"
+
+
+def percent(rate) -> str:
+    """A share as people read it: 0.25 → « 25 % », 0.125 → « 12,5 % » (never « 0.25 »)."""
+    if rate is None or rate == "":
+        return ""
+    try:
+        value = (Decimal(str(rate)) * 100).normalize()
+    except ArithmeticError:  # InvalidOperation: not a number, shown as stored
+        return str(rate)
+    text = f"{value:f}".replace(".", ",")
+    return f"{text}\u00a0%"
+
+
+def thresholds_text(indicator) -> str:
+    """« socle : 50 → 25 % ; objectif : 80 → 100 % » (value reached → share of the envelope)."""
+    return " ; ".join(
+        f"{t.get('level', '')} : {str(t.get('value', '')).replace('.', ',')} → "
+        f"{percent(t.get('rate'))}"
+        for t in indicator.thresholds or []
+    )
+
+
+# The nature of a schedule line in a word or two, for exports (the code stays internal).
+PAYMENT_KIND_LABELS = {
+    "signature": "Versement à la signature",
+    "avance": "Avance",
+    "avance_mission": "Avance de mission",
+    "crise": "Crise sanitaire",
+    "ponctuel": "Ponctuel",
+    "solde": "Solde",
+    "recuperation": "Récupération",
+}
+
+
+def payment_kind(kind: str) -> str:
+    return PAYMENT_KIND_LABELS.get(kind, kind)

@@ -26,6 +26,7 @@ from .validators import normalise_rna, validate_rna
 
 TEXT_MAX = bounds.TEXT_MAX  # a reason, an opinion, a message: bounded like every input
 SECTION_MAX = bounds.SECTION_MAX  # one section of the LI or the PS
+CHOOSE = "Choisir…"  # the empty choice of a select, never Django's « --------- »
 
 
 class FileForm(forms.ModelForm, DsfrBaseForm):
@@ -46,6 +47,7 @@ class ProjectCreateForm(DsfrBaseForm):
     departement = forms.ModelChoiceField(
         label="Département envisagé",
         queryset=Departement.objects.order_by("code"),
+        empty_label=CHOOSE,
         help_text="Provisoire : dès que vous choisissez les communes, le département principal "
         "est déduit du territoire (le plus peuplé) ; c'est lui qui désigne la délégation ARS et "
         "la CPAM qui instruiront le projet.",
@@ -251,7 +253,9 @@ class InvitationForm(DsfrBaseForm):
 
 class CommitteeForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type de comité", choices=CommitteeKind.choices)
-    departement = forms.ModelChoiceField(label="Département", queryset=Departement.objects.none())
+    departement = forms.ModelChoiceField(
+        label="Département", queryset=Departement.objects.none(), empty_label=CHOOSE
+    )
     meets_at = forms.DateTimeField(
         label="Date et heure",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

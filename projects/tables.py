@@ -2,11 +2,12 @@ import django_tables2 as tables
 import tablib
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from common import exports
 
 from .models import Project
-from .progress import CLOSED, HAND, NEAR_DAYS, who_has_the_hand
+from .progress import ARS, ARS_AM, CLOSED, HAND, LEADERS, NEAR_DAYS, who_has_the_hand
 from .states import State
 
 
@@ -20,13 +21,43 @@ def _deadline_flag(project, today) -> str:
     return "near" if days <= NEAR_DAYS else ""
 
 
-DEADLINE_BADGE = {"overdue": " — dépassée", "near": " — proche", "": ""}
+# The badge on a running PS deadline: the text says it, the colour repeats it.
+BADGE_CLASS = {"overdue": "fr-badge--error", "near": "fr-badge--warning", "": "fr-badge--info"}
 STATE_LABELS = dict(State.choices)
 EMPTY = "—"  # what django-tables2 shows for an empty cell
+# "À la main", short enough for the table to fit at 1280 px (exports keep the full labels).
+SHORT_HAND = {
+    LEADERS: "Porteurs",
+    ARS: "ARS (DD)",
+    ARS_AM: "ARS et Assurance Maladie",
+    CLOSED: "Personne (clos)",
+}
 
 
 def _or_empty(value):
     return EMPTY if value is None or value == "" else value
+
+
+def short_population(value) -> str:
+    """82 345 → « 82 k », 1 234 567 → « 1,2 M »: the table's width, not the exact count."""
+    if value is None:
+        return EMPTY
+    if value >= 999_500:  # thresholds at the rounding: never « 1000 k » nor « 10,0 k »
+        return f"{value / 1_000_000:.1f} M".replace(".", ",")
+    if value >= 9_950:
+        return f"{round(value / 1000)} k"
+    if value >= 1000:
+        return f"{value / 1000:.1f} k".replace(".", ",")
+    return str(value)
+
+
+def deadline_badge(project, today) -> tuple[str, str]:
+    """(text, DSFR badge class) for a running PS deadline, ("", "") otherwise."""
+    if project.state != State.PS_DEPOSE or project.ps_deadline is None:
+        return "", ""
+    days = (project.ps_deadline - today).days
+    text = "Dépassée" if days < 0 else f"J-{days}"
+    return text, BADGE_CLASS[_deadline_flag(project, today)]
 
 
 class ProjectTable(tables.Table):
@@ -61,7 +92,16 @@ def _display_row(project, index: int, today, url: str) -> dict:
     css = "odd" if index % 2 else "even"  # as django-tables2 marks rows
     deadline = EMPTY
     if project.ps_deadline:
-        deadline = project.ps_deadline.strftime("%d/%m/%Y") + DEADLINE_BADGE[flag]
+        deadline = project.ps_deadline.strftime("%d/%m/%Y")
+        badge, badge_class = deadline_badge(project, today)
+        if badge:
+            deadline = format_html(
+                '{} <span class="fr-badge fr-badge--sm fr-badge--no-icon {}">{}</span>',
+                deadline,
+                badge_class,
+                badge,
+            )
+    hand = who_has_the_hand(project)
     return {
         "css": f"cpts-row--{flag} {css}" if flag else css,
         "url": url.format(project.pk),
@@ -70,9 +110,9 @@ def _display_row(project, index: int, today, url: str) -> dict:
             project.departement.code,
             STATE_LABELS[project.state],
             _or_empty(project.taille),
-            _or_empty(project.population),
+            short_population(project.population),
             deadline,
-            who_has_the_hand(project),
+            SHORT_HAND.get(hand, hand),
         ),
     }
 

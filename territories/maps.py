@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 900
 MAX_HEIGHT = 760
-LEGEND_ROW = 28
+LEGEND_FONT_SHARE = 38  # legend text: 1/38 of the map's width (24 units on 900)
 BACKGROUND = "#f6f6f6"
 NEIGHBOUR = "#e3e3fd"
 OUTSIDE = "#dddddd"
@@ -65,17 +65,21 @@ def render(layers: list[Layer], bbox, title: str, note: str = "", legend=()) -> 
     map_height = round((y2 - y1) * scale)
     entries = [(layer.fill, layer.legend) for layer in layers if layer.legend and layer.shapes]
     entries += list(legend)
-    legend_width = max(width, 600)
-    per_row = 2
+    # The legend is sized to the map: as wide as it, its text a fixed share of its width, so it
+    # reads the same however wide the page draws the map (no frame wider than the map).
+    legend_width = width
+    font = max(round(width / LEGEND_FONT_SHARE), 12)
+    row = round(font * 1.6)
+    per_row = 2 if width >= 600 else 1
     rows = math.ceil(len(entries) / per_row) + (1 if note else 0)
-    height = map_height + 40 + rows * LEGEND_ROW + 8
+    height = map_height + round(font * 2.4) + rows * row + 8
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {legend_width} {height}" '
         f'class="cpts-map" width="100%" role="img" aria-label="{escape(title)}" '
         'font-family="Marianne, Arial, sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{legend_width}" height="{height}" fill="#ffffff"/>',
-        f'<g transform="translate({(legend_width - width) / 2:.0f} 0)">',
+        "<g>",
         f'<clipPath id="map-frame"><rect width="{width}" height="{map_height}"/></clipPath>',
         f'<rect width="{width}" height="{map_height}" fill="{BACKGROUND}"/>',
         '<g clip-path="url(#map-frame)">',
@@ -100,19 +104,24 @@ def render(layers: list[Layer], bbox, title: str, note: str = "", legend=()) -> 
         out.append("</g>")
     out.append("</g></g>")
     out.append(f'<rect width="{width}" height="{map_height}" fill="none" stroke="#929292"/></g>')
-    y = map_height + 26
-    out.append(f'<text x="8" y="{y}" font-size="19" font-weight="700">{escape(title)}</text>')
+    y = map_height + round(font * 1.5)
+    out.append(
+        f'<text x="8" y="{y}" font-size="{font + 2}" font-weight="700">{escape(title)}</text>'
+    )
     column = legend_width / per_row
     for i, (fill, label) in enumerate(entries):
-        top = y + 10 + (i // per_row) * LEGEND_ROW
+        top = y + round(font * 0.6) + (i // per_row) * row
         left = 8 + (i % per_row) * column
         out.append(
-            f'<rect x="{left:.0f}" y="{top}" width="20" height="18" fill="{fill}" '
-            f'stroke="#666" stroke-width="0.5"/><text x="{left + 28:.0f}" y="{top + 15}" '
-            f'font-size="17">{escape(label)}</text>'
+            f'<rect x="{left:.0f}" y="{top}" width="{font}" height="{font}" fill="{fill}" '
+            f'stroke="#666" stroke-width="0.5"/><text x="{left + font * 1.5:.0f}" '
+            f'y="{top + round(font * 0.85)}" font-size="{font}">{escape(label)}</text>'
         )
     if note:
-        top = y + 10 + math.ceil(len(entries) / per_row) * LEGEND_ROW
-        out.append(f'<text x="8" y="{top + 15}" font-size="15" fill="#555">{escape(note)}</text>')
+        top = y + round(font * 0.6) + math.ceil(len(entries) / per_row) * row
+        out.append(
+            f'<text x="8" y="{top + round(font * 0.85)}" font-size="{font - 2}" fill="#555">'
+            f"{escape(note)}</text>"
+        )
     out.append("</svg>")
     return mark_safe("".join(out))  # every text piece above is escaped

@@ -10,8 +10,17 @@ from common.errors import UserError
 from .models import CITIES_BY_ARRONDISSEMENT, Commune
 from .sizing import SIZE_80K_BOUNDARY_TO_CONFIRM, taille_for_population
 
-# Populations near the unsettled 80 000 boundary are flagged in the interface.
+# Populations near the unsettled 80 000 boundary are flagged in the interface: within this
+# share of it either way (a territory of 77 000 may grow past it; 30 000 never needs the note).
 BOUNDARY_TO_CONFIRM = 80_000
+BOUNDARY_NEAR_SHARE_PERCENT = 5
+
+
+def near_boundary(population: int) -> bool:
+    """Within ±5 % of 80 000 (76 000 to 84 000), where the taille 2/3 choice may matter."""
+    return abs(population - BOUNDARY_TO_CONFIRM) * 100 <= (
+        BOUNDARY_TO_CONFIRM * BOUNDARY_NEAR_SHARE_PERCENT
+    )
 
 
 class TerritoryError(UserError):
@@ -34,7 +43,7 @@ def summarise(communes) -> Summary:
     return Summary(
         population=population,
         taille=taille,
-        boundary_to_confirm=SIZE_80K_BOUNDARY_TO_CONFIRM and population == BOUNDARY_TO_CONFIRM,
+        boundary_to_confirm=SIZE_80K_BOUNDARY_TO_CONFIRM and near_boundary(population),
         count=len(communes),
     )
 

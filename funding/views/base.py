@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 
 from common import exports
-from common.messages import attempt
+from common.messages import attempt, form_errors_text
 
 from ..permissions import may_use_contracts, visible_contracts
 from ..presentation import PART_LABELS, line_label
@@ -31,7 +31,7 @@ def submit(request, form, action, success: str = "Enregistré.") -> bool:
     """Run `action(cleaned_data)` when the form is valid; an invalid form or a refusal becomes
     a message and nothing is saved."""
     if not form.is_valid():
-        messages.error(request, "Formulaire incomplet : " + form.errors.as_text())
+        messages.error(request, "Formulaire incomplet : " + form_errors_text(form))
         return False
     return attempt(request, lambda: action(form.cleaned_data), success)
 

@@ -16,7 +16,7 @@ from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationF
 from ..grid_store import load_grid_set
 from ..models import Contract
 from ..permissions import can_manage_contract, can_view_contract
-from ..presentation import mission_label
+from ..presentation import mission_label, payment_kind
 from ..signatures import parties_of
 from ..terms import contract_terms
 from . import contract_life
@@ -28,7 +28,10 @@ SCHEDULE_HEADERS = ["Date", "Année du contrat", "Nature", "Libellé", "Montant 
 
 
 def _schedule_export(contract, payments, fmt):
-    rows = ([p.due_on.isoformat(), p.year, p.kind, p.label, str(p.amount)] for p in payments)
+    rows = (
+        [p.due_on.isoformat(), p.year, payment_kind(p.kind), p.label, str(p.amount)]
+        for p in payments
+    )
     data = exports.dataset(SCHEDULE_HEADERS, rows)
     data.title = "Échéancier"
     return exports.response(data, fmt, f"echeancier-aci-{contract.pk}")

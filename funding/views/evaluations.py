@@ -52,6 +52,17 @@ def _spending_rows(contract, found) -> list[tuple[str, object]]:
     return [(mission_label(grid, s.mission), s.amount) for s in found.spending.all()]
 
 
+def _values(contract, found) -> list:
+    """The declared values, each with its mission's French label (never « acces_soins »)."""
+    if found is None:
+        return []
+    grid = load_grid_set().by_code(contract.grid.code)
+    values = list(found.values.select_related("indicator__mission"))
+    for v in values:
+        v.mission_label = mission_label(grid, v.indicator.mission.mission)
+    return values
+
+
 def _to_page(contract, year):
     return redirect("funding:evaluation", pk=contract.pk, year=year)
 
@@ -90,7 +101,7 @@ def evaluation(request, pk, year):
         and status == EvaluationStatus.SUBMITTED,
         "corrections_form": CorrectionsForm(),
         "steps": found.steps.select_related("actor", "organisation") if found else [],
-        "values": found.values.select_related("indicator__mission") if found else [],
+        "values": _values(contract, found),
         "spending": _spending_rows(contract, found),
     }
     return render(request, "funding/evaluation.html", ctx)

@@ -12,6 +12,7 @@ from .. import payments
 from ..followup_forms import PaymentForm
 from ..models import Contract
 from ..permissions import can_follow_payments, can_record_payment, visible_contracts
+from ..presentation import payment_kind
 from .base import contract_or_404, export_format, require_funding_role, submit
 
 LINE_HEADERS = [
@@ -34,8 +35,8 @@ def _state(line, today) -> str:
 def _line_row(line, today) -> list:
     p = line.payment
     return [
-        p.year, p.due_on.isoformat(), p.kind, p.label, str(line.amount), str(line.paid),
-        str(line.outstanding), _state(line, today),
+        p.year, p.due_on.isoformat(), payment_kind(p.kind), p.label, str(line.amount),
+        str(line.paid), str(line.outstanding), _state(line, today),
     ]  # fmt: skip
 
 

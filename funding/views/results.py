@@ -12,8 +12,10 @@ from common.messages import attempt
 
 from .. import services
 from ..deadlines import CONTRACT_YEARS
+from ..grid_store import load_grid_set
 from ..models import Indicator, IndicatorResult
 from ..permissions import can_manage_contract
+from ..presentation import mission_label
 from .base import contract_or_404, to_contract
 
 MAX_INPUT = 30  # characters: more is no number a person types
@@ -61,7 +63,15 @@ def results(request, pk, year):
     else:
         stored = IndicatorResult.objects.filter(indicator__in=indicators, year=year)
         shown = {r.indicator_id: r.value for r in stored}
-    rows = [{"indicator": i, "value": shown.get(i.pk, "")} for i in indicators]
+    grid = load_grid_set().by_code(contract.grid.code)
+    rows = [
+        {
+            "indicator": i,
+            "mission": mission_label(grid, i.mission.mission),
+            "value": shown.get(i.pk, ""),
+        }
+        for i in indicators
+    ]
     return render(
         request, "funding/results_form.html", {"contract": contract, "year": year, "rows": rows}
     )

@@ -15,7 +15,6 @@ from accounts.models import ARS_KINDS, REGIONAL_KINDS
 from territories.models import Commune, Departement
 from territories.principal import principal_departement
 from territories.services import summarise
-from territories.sizing import SIZE_80K_BOUNDARY_TO_CONFIRM
 
 from .. import maps
 from .. import permissions as perms
@@ -81,7 +80,6 @@ def territory(request, pk):
             "map": maps.project_map(project, communes),
             "can_edit": can_edit,
             "is_leader": is_leader,
-            "boundary_to_confirm": SIZE_80K_BOUNDARY_TO_CONFIRM,
         },
     )
 

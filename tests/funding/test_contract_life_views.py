@@ -147,7 +147,7 @@ def test_payments_page_by_role(client, setting):
     export = _as(client, life.leader).get(url, {"_export": "csv"})
     body = export.content.decode("utf-8-sig")
     assert body.splitlines()[0].startswith("Année du contrat;Échéance")
-    assert ";signature;" in body and ";100.00;" in body
+    assert ";Versement à la signature;" in body and ";100.00;" in body
 
 
 def test_late_payments_page_by_role(client, setting):

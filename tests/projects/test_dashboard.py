@@ -47,7 +47,40 @@ def test_overdue_and_near_rows_stand_out(board, login):
     html = login(board.ars_dd).get(URL).content.decode()
     assert html.count('class="cpts-row--overdue ') == 1
     assert html.count('class="cpts-row--near ') == 1
-    assert "— dépassée" in html and "— proche" in html
+    # Every running PS deadline has its days-remaining badge: text and colour.
+    body = html[html.index("<tbody>") :]
+    assert body.count('fr-badge--error">Dépassée</span>') == 1
+    near = Project.objects.get(name="B-proche").ps_deadline
+    assert f'fr-badge--warning">J-{(near - today()).days}</span>' in body
+    far = Project.objects.get(name="C-loin").ps_deadline
+    assert f'fr-badge--info">J-{(far - today()).days}</span>' in body
+    # DSFR's td background would hide a less specific highlight.
+    assert ".fr-table__content table.cpts-projects tbody tr.cpts-row--overdue td" in html
+
+
+def test_table_is_short_enough_for_1280_px(board, login):
+    Project.objects.filter(name="A-retard").update(population=82_345)
+    html = login(board.ars_dd).get(URL).content.decode()
+    assert "<td>82 k</td>" in html and "82345" not in html
+    assert "<td>ARS (DD)</td>" in html and "fr-table--multiline" in html
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (None, "—"),
+        (850, "850"),
+        (8_549, "8,5 k"),
+        (9_990, "10 k"),
+        (82_345, "82 k"),
+        (999_700, "1,0 M"),
+        (1_234_567, "1,2 M"),
+    ],
+)
+def test_short_population(value, shown):
+    from projects.tables import short_population
+
+    assert short_population(value) == shown
 
 
 def test_filters_state_and_deadline_within(board, login):
@@ -175,3 +208,14 @@ def test_exports_neutralise_formulas(world, login):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     (cell,) = [c for c in sheet["A"] if "HYPERLINK" in c.value]
     assert cell.value == '\'=HYPERLINK("http://evil","x")' and cell.data_type == "s"  # no formula
+
+
+def test_project_page_shows_the_same_days_remaining_badge(board, login):
+    client = login(board.ars_dd)
+    for name, expected in (("A-retard", "fr-badge--error"), ("B-proche", "fr-badge--warning")):
+        project = Project.objects.get(name=name)
+        html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+        badge = re.search(r'<span class="fr-badge[^"]*" id="deadline-days">([^<]*)</span>', html)
+        assert expected in badge.group(0)
+        days = (project.ps_deadline - today()).days
+        assert badge.group(1) == ("Dépassée" if days < 0 else f"J-{days}")

@@ -33,8 +33,11 @@ def test_negative_population_is_refused():
 @pytest.mark.rules
 def test_80k_boundary_is_flagged_to_confirm():
     assert SIZE_80K_BOUNDARY_TO_CONFIRM
-    assert services.summarise([CommuneFactory.build(population=80_000)]).boundary_to_confirm
-    assert not services.summarise([CommuneFactory.build(population=79_999)]).boundary_to_confirm
+    for near in (76_000, 79_999, 80_000, 84_000):
+        assert services.summarise([CommuneFactory.build(population=near)]).boundary_to_confirm
+    for far in (75_999, 84_001, 30_000, 0):
+        assert not services.summarise([CommuneFactory.build(population=far)]).boundary_to_confirm
+    assert not services.summarise([]).boundary_to_confirm
 
 
 @pytest.mark.django_db
