@@ -10,6 +10,7 @@ from django.urls import reverse
 from funding import year_chart
 from funding.payments import YearRow
 from tests.browser import ARTIFACTS, chromium_page, log_in
+from tests.cpts_portal.test_accessibility import audit
 from tests.funding.contract_life import contract_in_life
 
 D = Decimal
@@ -71,4 +72,10 @@ def test_contract_page_fits_in_a_few_screens(live_server):
         assert not page.locator("#year-1").is_visible()  # folded until asked
         page.click('button[aria-controls="year-1"]')
         page.locator("#year-1").wait_for(state="visible")
+        violations = {"contract": audit(page)}  # chart and an open accordion included
+        preview = reverse("funding:termination_preview", args=[life.contract.pk])
+        page.goto(f"{live_server.url}{preview}?terminated_on=2024-07-01")
+        assert page.locator("#confirm-termination").is_visible()
+        violations["termination confirmation"] = audit(page)
     assert height < 3500, height
+    assert violations == {"contract": [], "termination confirmation": []}
