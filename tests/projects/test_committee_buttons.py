@@ -52,3 +52,11 @@ def test_rejecting_from_the_committee_asks_for_confirmation(world, login):
     assert Project.objects.get(pk=two.alpha.pk).state == State.LI_DEPOSEE
     ars.post(url, {**data, "confirmed": "1"})
     assert Project.objects.get(pk=two.alpha.pk).state == State.LI_REJETEE
+
+
+def test_the_project_page_styles_decisions_the_same_way(world, login):
+    two = TwoItems(world, kind=CommitteeKind.LI)
+    html = login(world.ars_dd).get(reverse("projects:detail", args=[two.alpha.pk]))
+    html = html.content.decode()
+    assert "fr-btn--tertiary" not in _button_classes(html, two.alpha, "validate_li")
+    assert "fr-btn--tertiary" in _button_classes(html, two.alpha, "reject_li")
