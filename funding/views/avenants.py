@@ -98,6 +98,9 @@ def avenant_withdraw(request, pk, number):
     contract, avenant = _avenant(request, pk, number)
     if not can_propose_avenant(contract, request.user):
         raise PermissionDenied("Un avenant est retiré par la CPAM ou l'ARS du territoire.")
+    if not request.POST.get("confirmed"):  # withdrawing is final: a confirmation step first
+        ctx = {"contract": contract, "avenant": avenant}
+        return render(request, "funding/avenant_withdraw_confirm.html", ctx)
     attempt(
         request,
         lambda: services.withdraw_avenant(avenant, request.user),

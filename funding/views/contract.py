@@ -95,7 +95,6 @@ def contract_detail(request, pk):
     if ctx["can_manage"]:
         ctx.update(
             indicator_form=IndicatorForm(),
-            termination_form=TerminationForm(),
             start_form=MissionStartForm(),
         )
     parties = parties_of(contract.project, user)

@@ -18,6 +18,7 @@ from ..models import Contract
 from ..permissions import can_manage_contract, can_mark_milestone, can_prepare_contract
 from ..presentation import mission_label
 from ..terms import contract_terms
+from ..year_chart import year_chart
 from .base import contract_or_404, submit, to_contract
 
 
@@ -77,6 +78,7 @@ def context(contract, user) -> dict:
         "next": siblings.filter(sequence=contract.sequence + 1).first(),
         "may_renew": can_prepare_contract(contract.project, user),
     }
+    life["chart"] = year_chart(life["years"])
     if can_mark_milestone(contract, user) and not contract.terminated_on:
         life["milestone_form"] = _milestone_form(contract, grid)
     return {"life": life}

@@ -86,10 +86,11 @@ def _seat_choices(user, committee):
 
 
 def _decisions(user, committee, project):
-    """The ARS decision buttons; an LI decision from here names this committee."""
+    """The ARS decision buttons, styled as on the project page (rejecting is never the primary
+    button); an LI decision from here names this committee."""
     suffix = f"?comite={committee.pk}" if committee.kind == CommitteeKind.LI else ""
     return [
-        (name, ACTIONS[name][0], suffix)
+        (name, *ACTIONS[name], suffix)
         for name in committee_services.DECISIONS[committee.kind]
         if has_transition_perm(getattr(project, name), user)
     ]

@@ -170,6 +170,12 @@ def test_withdrawal_page_per_role(client, who, role, status, withdrawn):
     client.force_login(people[role])
     url = reverse("funding:avenant_withdraw", args=[contract.pk, avenant.number])
     assert client.get(url).status_code in (405, 404)
-    assert client.post(url).status_code == status
+    first = client.post(url)  # a confirmation page first, for those who may withdraw
+    assert first.status_code == (200 if withdrawn else status)
+    avenant.refresh_from_db()
+    assert avenant.withdrawn_at is None
+    if withdrawn:
+        assert 'id="confirm-withdrawal"' in first.content.decode()
+    assert client.post(url, {"confirmed": "1"}).status_code == status
     avenant.refresh_from_db()
     assert (avenant.withdrawn_at is not None) == withdrawn

@@ -239,3 +239,19 @@ def _state_of(life):
     from projects.models import Project
 
     return Project.objects.get(pk=life.contract.project_id).state
+
+
+def test_termination_goes_through_its_preview(client, setting):
+    """The contract page offers a tertiary link to the preview, never a form that terminates;
+    the preview names the amount to recover and asks for confirmation."""
+    life, people = setting
+    client = _as(client, life.cpam)
+    page = client.get(reverse("funding:contract", args=[life.contract.pk])).content.decode()
+    preview = reverse("funding:termination_preview", args=[life.contract.pk])
+    link = f'class="fr-btn fr-btn--tertiary fr-btn--sm" id="terminate-link" href="{preview}"'
+    assert link in page
+    terminate = f'action="{reverse("funding:contract_terminate", args=[life.contract.pk])}"'
+    assert terminate not in page
+    html = client.get(preview, {"terminated_on": "2024-07-01"}).content.decode()
+    assert 'id="confirm-termination"' in html and "La résiliation est définitive" in html
+    assert terminate in html
