@@ -36,7 +36,7 @@ PUBLIC = {
     "funding:simulator", "funding:grids",
     "territories:commune_search", "territories:epci_communes", "api:open_projects",
     "api:open_projects_csv", "api:openapi-json", "api:api-root", "projects:invitation",
-    "reminders:feed",
+    "reminders:feed", "accessibility", "legal", "personal_data", "cookies",
 }  # fmt: skip
 # The JSON API authenticates by organisation token, not by session: tests/api/ covers it.
 TOKEN_ONLY = re.compile(r"^api:")

@@ -89,7 +89,8 @@ def test_renewal_window_then_next_contract_ends_the_previous(monkeypatch):
     assert second.sequence == 2
     with pytest.raises(FundingError):  # one contract in preparation at a time
         services.create_contract(project, cpam, members=12)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+    _on(monkeypatch, dt.date(2026, 3, 2))
+    for party, user in (("cpts", leader), ("cpam", cpam), ("ars", ars)):
         second = services.record_signature(second, user, party, dt.date(2026, 3, 2))
     first.refresh_from_db()
     assert first.ended_on == dt.date(2026, 3, 1) and first.terminated_on is None
@@ -116,7 +117,7 @@ def test_sweep_ends_contracts_past_five_years_once(monkeypatch):
     assert renewal.sweep_ended_contracts(last_day + dt.timedelta(days=2)) == 0  # idempotent
     # Ended: the next contract may be prepared, and signing it moves the project back.
     second = services.create_contract(project, cpam, members=10)
-    for party, user in (("cpts", cpam), ("cpam", cpam), ("ars", ars)):
+    for party, user in (("cpts", leader), ("cpam", cpam), ("ars", ars)):
         second = services.record_signature(second, user, party, dt.date(2026, 10, 1))
     assert Project.objects.get(pk=project.pk).state == State.ACI_SIGNE
 

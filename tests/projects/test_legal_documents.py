@@ -15,10 +15,10 @@ from django.urls import reverse
 from accounts.models import SignatureDelegation
 from accounts.signatories import signatory
 from projects import documents, services
-from projects.models import DocumentKind, MissingItemsRequest
+from projects.models import DocumentKind
 from projects.states import OppositionGround, State
 from tests.projects.test_documents import issued_text
-from tests.world import project_in_state
+from tests.world import WITHOUT_COMMITTEE, project_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,13 @@ def test_li_letters_name_the_signatory_with_the_delegation_and_state_the_recours
         ars.save()
         delegate(ars)
         with mail_on_commit(execute=True):
-            services.decide_letter(project, ars, decision, "Territoire trop étroit")
+            services.decide_letter(
+                project,
+                ars,
+                decision,
+                "Territoire trop étroit",
+                without_committee=WITHOUT_COMMITTEE,
+            )
         _, text = issued_text(project, DocumentKind.LI_DECISION)
         keep(f"li-{decision}", project, DocumentKind.LI_DECISION)
     assert words in text and "Territoire trop étroit" in text
@@ -138,25 +144,21 @@ def test_missing_items_letter_lists_the_items_and_the_due_date_when_known(mail_o
     project, _, ars = project_in_state(State.PS_DEPOSE)
     delegate(ars)
     with mail_on_commit(execute=True):
-        services.request_missing_items(project, ars, "Statuts signés\nListe des adhérents")
+        services.request_missing_items(
+            project, ars, "Statuts signés\nListe des adhérents", dt.date(2026, 12, 31)
+        )
     _, text = issued_text(project, DocumentKind.MISSING_ITEMS)
     keep("missing-items", project, DocumentKind.MISSING_ITEMS)
     assert "Demande de pièces manquantes" in text
     assert "Statuts signés" in text and "Liste des adhérents" in text
     assert "L.114-5" in text and "ne court qu'à compter de la réception" in text
-    assert "Délai pour les produire : à compléter" in text  # no due date recorded here
+    assert "31 décembre 2026" in text  # the date the ARS gave to provide them
     assert "Directrice de la délégation départementale" in text
     assert_recours(text)
-    # With a due date (the missing-items rules record it), the letter states it.
     event = project.events.get(transition="request_ps_items")
     context = documents.decision_context(project, event, DocumentKind.MISSING_ITEMS)
     assert context["items"].startswith("Statuts signés")
-    MissingItemsRequest.due_on = dt.date(2027, 1, 1)
-    try:
-        context = documents.decision_context(project, event, DocumentKind.MISSING_ITEMS)
-    finally:
-        del MissingItemsRequest.due_on
-    assert context["items_due_on"] == dt.date(2027, 1, 1)
+    assert context["items_due_on"] == dt.date(2026, 12, 31)
 
 
 def test_ps_receipt_states_receipt_implicit_date_and_completeness_condition(mail_on_commit):

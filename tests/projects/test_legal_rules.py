@@ -7,6 +7,7 @@ import html
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import OrganisationKind
 from projects import services
@@ -111,7 +112,9 @@ def test_page_after_an_opposition_and_after_the_implicit_validation(client):
 
 def test_page_while_items_are_missing_and_once_closed(client):
     project, leader, ars = project_in_state(State.PS_DEPOSE)
-    services.request_missing_items(project, ars, "Statuts")
+    services.request_missing_items(
+        project, ars, "Statuts", timezone.localdate() + dt.timedelta(days=30)
+    )
     text = page(client, project, leader)
     assert RUNNING_CLOCK not in text and "ne court qu'à compter de leur réception" in text
 

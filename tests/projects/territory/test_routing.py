@@ -15,6 +15,7 @@ from projects.services import WorkflowError
 from projects.states import OppositionGround, State
 from tests.factories import DepartementFactory
 from tests.world import (
+    WITHOUT_COMMITTEE,
     fill_letter,
     force_state,
     fresh_departement,
@@ -79,7 +80,7 @@ def test_the_principals_delegation_decides_the_other_is_informed(two_depts, clie
     assert action not in page
     assert client.get(action).status_code == 403
     with pytest.raises(PermissionDenied):
-        workflow.decide_letter(project, informed, "validate")
+        workflow.decide_letter(project, informed, "validate", without_committee=WITHOUT_COMMITTEE)
     territory_page = reverse("projects:territory", args=[project.pk])
     assert client.get(territory_page).status_code == 200
     # It does not take the file on: not on its committees' agenda.
@@ -92,7 +93,12 @@ def test_the_principals_delegation_decides_the_other_is_informed(two_depts, clie
     client.force_login(deciding)
     assert project.name in client.get(reverse("projects:committee_create")).content.decode()
     assert client.get(action).status_code == 200
-    assert workflow.decide_letter(project, deciding, "validate").state == State.LI_VALIDEE
+    assert (
+        workflow.decide_letter(
+            project, deciding, "validate", without_committee=WITHOUT_COMMITTEE
+        ).state
+        == State.LI_VALIDEE
+    )
 
 
 def test_the_informed_delegation_is_mailed_on_each_transition(two_depts, mail_on_commit):
