@@ -32,10 +32,16 @@ def _project(request, pk):
     return get_object_or_404(readable_projects(request.user), pk=pk)
 
 
+MAX_CODES = 5_000  # more communes than any département holds
+
+
 def _posted_codes(data) -> list[str]:
+    """The codes as typed, at most `MAX_CODES`; control characters (a NUL the database would
+    refuse) dropped and each code cut short: an odd code is then reported as unknown."""
     codes = list(data.getlist("insee"))
     codes += [c for c in _CODE_SPLIT.split(data.get("codes", "")) if c]
-    return codes
+    cleaned = ("".join(ch for ch in code if ch.isprintable())[:12] for code in codes)
+    return [code for code in cleaned if code][:MAX_CODES]
 
 
 @login_required
