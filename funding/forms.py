@@ -25,9 +25,6 @@ def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-SIMULATION_FIRST_DAY = dt.date(2019, 6, 20)  # the ACI CPTS was signed that day
-
-
 class SimulatorForm(forms.Form):
     size = forms.TypedChoiceField(label="Taille de la CPTS", choices=SIZES, coerce=int, initial=2)
     members = forms.IntegerField(
@@ -52,7 +49,7 @@ class SimulatorForm(forms.Form):
 
     def clean_signature_date(self):
         day = self.cleaned_data["signature_date"]
-        if day < SIMULATION_FIRST_DAY:
+        if day < bounds.ACI_START:
             raise forms.ValidationError(
                 "Les contrats ACI existent depuis l'accord du 20 juin 2019 : "
                 "choisissez une date à partir de celle-ci."
