@@ -3,8 +3,13 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from accounts.models import User
+from funding.evaluation_models import EvaluationStatus, YearEvaluation
+from funding.followup_models import PaymentRecord
+from funding.models import ContractAvenant
+from projects.collaboration import Committee
 from projects.management.commands.seed_demo import demo_projects
 from projects.models import Project
 from projects.states import State
@@ -44,6 +49,12 @@ def test_demo_data_covers_every_state_in_two_regions():
     implicit = demo_projects().filter(state=State.PS_REPUTE_VALIDE).first()
     assert implicit.events.filter(decision_kind="implicit").exists()
     assert all(p.taille in (1, 2, 3, 4) and p.population for p in demo_projects())
+    # Work waiting for every role on day one.
+    committee = Committee.objects.get(departement__code="33", closed_at__isnull=True)
+    assert committee.projects.exists() and committee.meets_at > timezone.now()
+    assert YearEvaluation.objects.filter(status=EvaluationStatus.SUBMITTED).exists()
+    assert PaymentRecord.objects.exists()
+    assert ContractAvenant.objects.filter(signed_on__isnull=True, withdrawn_at__isnull=True)
     count = Project.objects.count()
     call_command("seed_demo")  # idempotent
     assert Project.objects.count() == count

@@ -6,11 +6,35 @@ accounts and the projects of every state but "ACI signé"; the signed CPTS, with
 come from `funding.demo`, which only the wiring layer may call after the workflow's.
 """
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from funding import demo
+from projects import committees
+from projects.collaboration import CommitteeKind
 from projects.management.commands.seed_demo import Command as ProjectsSeed
+from territories.models import Departement
+
+
+def _committee_to_hold(ars_dd):
+    """Next week's PS committee in Gironde, the filed PS on its agenda: the ARS holds it, the
+    CPAM, the MSA and the URPS give their opinions."""
+    gironde = Departement.objects.get(code="33")
+    agenda = list(committees.agenda_candidates(gironde, CommitteeKind.PS))
+    meets_at = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    committees.create_committee(
+        ars_dd,
+        kind=CommitteeKind.PS,
+        departement=gironde,
+        meets_at=meets_at + dt.timedelta(days=7),
+        place="Délégation départementale de la Gironde, salle 2",
+        projects=agenda,
+        user_representative="Mme Hélène Durand",
+        user_representative_quality="France Assos Santé Nouvelle-Aquitaine",
+    )
 
 
 def _people(*usernames) -> dict:
@@ -27,7 +51,7 @@ class Command(ProjectsSeed):
             return
         with transaction.atomic():
             contracts = demo.seed_signed_cpts()  # {contract year today (1-5): contract}
-            people = _people("porteur", "porteur-31", "cpam-24", "cpam-31", "cpam-34")
+            people = _people("porteur", "porteur-31", "cpam-24", "cpam-31", "cpam-34", "ars-dd-33")
             # Work waiting for each role on day one: the CPTS of year 2 has submitted its first
             # year's evaluation (the CPAM reviews it), the CPAM has paid the CPTS of year 4 but
             # its latest line (the late list), an avenant awaits the CPAM's and the ARS's
@@ -37,6 +61,7 @@ class Command(ProjectsSeed):
             demo.demo_avenant_awaiting_signatures(
                 contracts[3], cpam=people["cpam-31"], leader=people["porteur-31"]
             )
+            _committee_to_hold(people["ars-dd-33"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(contracts)} CPTS signées reprises de l'existant (années de contrat 1 à 5)."
