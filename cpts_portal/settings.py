@@ -101,8 +101,9 @@ TEMPLATES = [
 # FORM_RENDERER is Django's default: templates parsed and tag libraries found again at each
 # request. Any other value makes its forms use Django's renderer, built once per process.
 # The app's pages render the same; the admin's forms now take django-dsfr's markup for radio
-# lists and error lists too (unstyled there, still labelled).
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+# lists and error lists too (unstyled there, still labelled). It writes selects in Python
+# (common/form_renderer.py): two templates per option cost more than the rest of a form.
+FORM_RENDERER = "common.form_renderer.FormRenderer"
 # --- End of form rendering -----------------------------------------------------------------
 
 DATABASES = {

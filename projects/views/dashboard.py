@@ -27,7 +27,8 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        return visible_projects(self.request.user).select_related("departement")
+        # The table reads its page's columns itself (ProjectTable.page_rows), exports theirs.
+        return visible_projects(self.request.user)
 
     def render_to_response(self, context, **kwargs):
         # ?_export=csv|xlsx: every filtered row in the table's order (?sort=), not only the page.

@@ -1,0 +1,59 @@
+"""The Python-written select is the templates' markup, byte for byte."""
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+from dsfr.forms import DsfrDjangoTemplates
+
+from common.form_renderer import FormRenderer
+
+pytestmark = pytest.mark.rules
+
+CHOICES = [
+    ("", "Choisir…"),
+    (1, "Un"),
+    ("a&b", 'Guillemets " et <balises>'),
+    ("Groupe <1>", [("x", "Dans le groupe"), ("y", "Autre")]),
+    (None, "Aucun"),
+]
+
+
+class Sample(forms.Form):
+    plain = forms.ChoiceField(choices=CHOICES, required=False)
+    required = forms.ChoiceField(choices=CHOICES)
+    many = forms.MultipleChoiceField(choices=CHOICES, required=False)
+    maybe = forms.NullBooleanField(required=False)
+    typed = forms.TypedChoiceField(
+        choices=[(1, "Un"), (2, "Deux")],
+        coerce=int,
+        widget=forms.Select(attrs={"class": "fr-select", "data-x": mark_safe("<b>"), "hidden": True}),
+    )
+    disabled = forms.ChoiceField(choices=CHOICES, disabled=True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"plain": "a&b", "required": "x", "many": ["1", "y"], "maybe": "true", "typed": "2"},
+        {"plain": "nope", "required": "", "maybe": "false"},
+    ],
+)
+def test_selects_render_as_the_templates_do(data):
+    ours, theirs = Sample(data, renderer=FormRenderer()), Sample(data, renderer=DsfrDjangoTemplates())
+    for name in Sample.base_fields:
+        assert str(ours[name]) == str(theirs[name]), name
+    assert "<option" in str(ours["plain"])
+
+
+def test_an_option_with_its_own_template_goes_to_the_templates():
+    class OwnOption(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+
+    field = forms.ChoiceField(choices=[("a", "A")], widget=OwnOption)
+    ours = forms.Form(renderer=FormRenderer())
+    ours.fields["f"] = field
+    theirs = forms.Form(renderer=DsfrDjangoTemplates())
+    theirs.fields["f"] = field
+    assert str(ours["f"]) == str(theirs["f"])
+    assert "<option" not in str(ours["f"])
