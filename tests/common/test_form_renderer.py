@@ -26,7 +26,9 @@ class Sample(forms.Form):
     typed = forms.TypedChoiceField(
         choices=[(1, "Un"), (2, "Deux")],
         coerce=int,
-        widget=forms.Select(attrs={"class": "fr-select", "data-x": mark_safe("<b>"), "hidden": True}),
+        widget=forms.Select(
+            attrs={"class": "fr-select", "data-x": mark_safe("<b>"), "hidden": True}
+        ),
     )
     disabled = forms.ChoiceField(choices=CHOICES, disabled=True)
 
@@ -40,7 +42,10 @@ class Sample(forms.Form):
     ],
 )
 def test_selects_render_as_the_templates_do(data):
-    ours, theirs = Sample(data, renderer=FormRenderer()), Sample(data, renderer=DsfrDjangoTemplates())
+    ours, theirs = (
+        Sample(data, renderer=FormRenderer()),
+        Sample(data, renderer=DsfrDjangoTemplates()),
+    )
     for name in Sample.base_fields:
         assert str(ours[name]) == str(theirs[name]), name
     assert "<option" in str(ours["plain"])
