@@ -118,8 +118,14 @@ def check_region(project, communes) -> None:
 
 def informed_departements(project, communes=None) -> list[Departement]:
     """The territory's départements other than the principal: their délégations are informed."""
-    if communes is None:
-        communes = project.communes.select_related("departement__region")
+    if communes is None:  # from the database: the départements alone, not the communes' outlines
+        return list(
+            Departement.objects.filter(communes__projects=project)
+            .exclude(pk=project.departement_id)
+            .select_related("region")
+            .distinct()
+            .order_by("code")
+        )
     others = {c.departement for c in communes if c.departement_id != project.departement_id}
     return sorted(others, key=lambda d: d.code)
 
