@@ -8,6 +8,7 @@ before and after a change. The database is seeded once and kept:
     python benchmarks/renders.py measure [KIND]  # median CPU ms and queries, per kind and role
                                                  # (seeds first if the database is not there)
     python benchmarks/renders.py profile KIND ROLE [N]   # cProfile, top entries by own time
+    python benchmarks/renders.py queries KIND ROLE       # the SQL of one render
 
 Options: BENCH_DB, BENCH_RUNS (renders per measure, 30), BENCH_ROLES (e.g. "ars,ars_dd").
 """
@@ -173,6 +174,23 @@ def profile(kind: str, role: str, runs: int) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+def queries(kind: str, role: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from run import page_urls
+
+    os.environ["BENCH_ROLES"] = role
+    _setup(_database_url())
+    _role, person, client = next(_clients())
+    url = page_urls(person)[kind]
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        b"".join(client.get(url))
+    for query in captured.captured_queries:
+        print(f"{query['time']} {query['sql'][:300]}\n")
+    print(f"{len(captured)} queries for {url}")
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:] or ["measure"]
     if command == "seed":
@@ -181,5 +199,7 @@ if __name__ == "__main__":
         measure(args[0] if args else "")
     elif command == "profile":
         profile(args[0], args[1], int(args[2]) if len(args) > 2 else 30)
+    elif command == "queries":
+        queries(args[0], args[1])
     else:
         sys.exit(__doc__)

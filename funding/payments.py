@@ -136,10 +136,10 @@ def _closed(contract_ids) -> dict[int, dict[int, tuple[Decimal, dt.date]]]:
     return out
 
 
-def standing(queryset) -> dict[int, list[Line]]:
+def standing(queryset, terms=None) -> dict[int, list[Line]]:
     """Contract pk → its schedule lines as they stand, for the signed contracts of `queryset`
-    (bounded queries whatever their number)."""
-    terms = contract_terms(queryset)
+    (bounded queries whatever their number); `terms`, their `contract_terms` if already read."""
+    terms = contract_terms(queryset) if terms is None else terms
     records = defaultdict(list)
     for r in PaymentRecord.objects.filter(contract_id__in=list(terms)):
         records[r.contract_id].append(r)

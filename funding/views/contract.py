@@ -75,8 +75,11 @@ def contract_detail(request, pk):
     contract = contract_or_404(request, pk)
     user = request.user
     ctx = {"contract": contract, "can_manage": can_manage_contract(contract, user)}
+    # Read once, passed to each section: the grids, the contract's terms, its missions.
+    grid_set, all_terms = load_grid_set(), None
     if contract.is_signed:
-        terms = contract_terms(Contract.objects.filter(pk=pk), load_grid_set())[pk]
+        all_terms = contract_terms(Contract.objects.filter(pk=pk), grid_set)
+        terms = all_terms[pk]
         payments = calc.schedule(terms)
         fmt = export_format(request)
         if fmt:
@@ -90,8 +93,9 @@ def contract_detail(request, pk):
             crisis_dates=terms.crisis_dates,
         )
     else:
-        ctx["grid"] = load_grid_set().in_force(timezone.localdate())
+        ctx["grid"] = grid_set.in_force(timezone.localdate())
     ctx["missions"] = _missions(contract, ctx["grid"])
+    missions = [m["row"] for m in ctx["missions"]]
     if ctx["can_manage"]:
         ctx.update(
             indicator_form=IndicatorForm(),
@@ -101,11 +105,11 @@ def contract_detail(request, pk):
     mine = [p for p in parties if not getattr(contract, f"{p}_signed_on")]
     if mine:
         ctx["signature_form"] = SignatureForm(parties=mine)
-    ctx.update(contract_years_context(contract, ctx.get("years")))
-    ctx.update(avenants_context(contract, user))
+    ctx.update(contract_years_context(contract, ctx.get("years"), grid_set))
+    ctx.update(avenants_context(contract, user, grid_set))
     if can_view_contract(contract, user):
         ctx["journal"] = _journal(contract)
-    ctx.update(contract_life.context(contract, user))
+    ctx.update(contract_life.context(contract, user, grid_set, all_terms, missions))
     return render(request, "funding/contract_detail.html", ctx)
 
 

@@ -53,19 +53,21 @@ def _milestones(contract, grid) -> list[dict]:
     ]
 
 
-def _milestone_form(contract, grid):
-    missions = [(m.mission, mission_label(grid, m.mission)) for m in contract.missions.all()]
-    return MilestoneForm(missions=missions)
+def _milestone_form(contract, grid, missions=None):
+    missions = contract.missions.all() if missions is None else missions
+    return MilestoneForm(missions=[(m.mission, mission_label(grid, m.mission)) for m in missions])
 
 
-def context(contract, user) -> dict:
-    """What `funding/_contract_life.html` shows; empty until the contract is signed."""
+def context(contract, user, grid_set=None, terms=None, missions=None) -> dict:
+    """What `funding/_contract_life.html` shows; empty until the contract is signed. The
+    contract page passes what it has already read: the grids, the contract's `contract_terms`
+    (a dict by pk) and its missions."""
     if not contract.is_signed:
         return {}
     today = timezone.localdate()
-    grid = load_grid_set().by_code(contract.grid.code)
-    lines = payments.standing(Contract.objects.filter(pk=contract.pk))[contract.pk]
-    siblings = Contract.objects.filter(project_id=contract.project_id)
+    grid = (grid_set or load_grid_set()).by_code(contract.grid.code)
+    lines = payments.standing(Contract.objects.filter(pk=contract.pk), terms)[contract.pk]
+    siblings = {c.sequence: c for c in Contract.objects.filter(project_id=contract.project_id)}
     life = {
         "years": payments.years_of(lines, today),
         "late": [x for x in lines if x.is_late(today)],
@@ -74,13 +76,13 @@ def context(contract, user) -> dict:
         "recovery": termination.recovery(contract) if contract.terminated_on else None,
         "renewal_due": renewal.renewal_due(contract, today),
         "renewal_from": renewal_from(contract.signed_on),
-        "previous": siblings.filter(sequence=contract.sequence - 1).first(),
-        "next": siblings.filter(sequence=contract.sequence + 1).first(),
+        "previous": siblings.get(contract.sequence - 1),
+        "next": siblings.get(contract.sequence + 1),
         "may_renew": can_prepare_contract(contract.project, user),
     }
     life["chart"] = year_chart(life["years"])
     if can_mark_milestone(contract, user) and not contract.terminated_on:
-        life["milestone_form"] = _milestone_form(contract, grid)
+        life["milestone_form"] = _milestone_form(contract, grid, missions)
     return {"life": life}
 
 

@@ -9,11 +9,11 @@ from ..grid_store import load_grid_set
 from ..presentation import mission_label
 
 
-def contract_years_context(contract, years) -> dict:
+def contract_years_context(contract, years, grid_set=None) -> dict:
     ctx = {"grid_rule_to_confirm": settings.FUNDING_YEAR_GRID_TO_CONFIRM}
     if not contract.is_signed:
         return ctx
-    grid_set = load_grid_set()
+    grid_set = grid_set or load_grid_set()
     today = timezone.localdate()
     day = max(today, contract.signed_on)
     terms = terms_on(contract, day, grid_set)
