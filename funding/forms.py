@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import OrganisationKind
-from common import bounds
+from common import bounds, model_choices
 from territories.models import Departement, Region
 
 from .base import FundingError
@@ -138,7 +138,7 @@ class CrisisForm(forms.Form):
     declared_on = bounded_date("Crise caractérisée le", bounds.CRISIS)
     label = forms.CharField(label="Crise", max_length=200)
     whole_region = forms.BooleanField(label="Toute la région", required=False)
-    departements = forms.ModelMultipleChoiceField(
+    departements = model_choices.ModelMultipleChoiceField(
         label="Départements", queryset=Departement.objects.none(), required=False
     )
 

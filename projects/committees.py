@@ -3,6 +3,7 @@ each, amendments kept), what each person may read of them, the ICS calendar."""
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -31,7 +32,7 @@ from .collaboration import (
 )
 from .errors import WorkflowError
 from .journal import named
-from .models import Project
+from .models import Project, ProjectEvent
 from .states import State
 
 # Which projects may sit on the agenda of each kind of committee.
@@ -446,20 +447,25 @@ def minutes_items(committee, projects) -> list[dict]:
             "member__organisation", "amends"
         )
     )
+    decisions = defaultdict(list)  # one query for the agenda, not one per project
+    for event in decisions_after(committee, projects):
+        decisions[event.project_id].append(event)
     return [
         {
             "project": p,
             "opinions": [o for o in opinions if o.project_id == p.pk],
-            "decisions": list(decisions_after(committee, p)),
+            "decisions": decisions[p.pk],
         }
         for p in projects
     ]
 
 
-def decisions_after(committee, project):
-    """The ARS decisions taken on the project since the committee was convened (minutes)."""
-    return project.events.filter(
-        transition__in=DECISIONS[committee.kind], created_at__gte=committee.created_at
+def decisions_after(committee, projects):
+    """The ARS decisions taken on the projects since the committee was convened (minutes)."""
+    return ProjectEvent.objects.filter(
+        project__in=projects,
+        transition__in=DECISIONS[committee.kind],
+        created_at__gte=committee.created_at,
     ).select_related("actor", "organisation", "committee_record__committee")
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Organisation
-from common import bounds
+from common import bounds, model_choices
 from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
@@ -44,7 +44,7 @@ class ProjectCreateForm(DsfrBaseForm):
     name = forms.CharField(
         label="Nom du projet", max_length=bounds.LINE_MAX, validators=[bounds.single_line]
     )
-    departement = forms.ModelChoiceField(
+    departement = model_choices.ModelChoiceField(
         label="Département envisagé",
         queryset=Departement.objects.order_by("code"),
         empty_label=CHOOSE,
@@ -129,7 +129,7 @@ class ActionForm(DsfrBaseForm):
     )
 
     # An LI decision says in which committee it was taken, or why without one (issue 15).
-    committee = forms.ModelChoiceField(
+    committee = model_choices.ModelChoiceField(
         label="Comité dans lequel la décision a été prise",
         queryset=committees.Committee.objects.none(),
         required=False,
@@ -253,7 +253,7 @@ class InvitationForm(DsfrBaseForm):
 
 class CommitteeForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type de comité", choices=CommitteeKind.choices)
-    departement = forms.ModelChoiceField(
+    departement = model_choices.ModelChoiceField(
         label="Département", queryset=Departement.objects.none(), empty_label=CHOOSE
     )
     meets_at = forms.DateTimeField(
@@ -262,7 +262,7 @@ class CommitteeForm(DsfrBaseForm):
         help_text="À partir du 1er janvier 2019, au plus deux ans à l'avance.",
     )
     place = forms.CharField(label="Lieu", max_length=200)
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = model_choices.ModelMultipleChoiceField(
         label="Organisations membres",
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -292,7 +292,7 @@ class CommitteeForm(DsfrBaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    projects = forms.ModelMultipleChoiceField(
+    projects = model_choices.ModelMultipleChoiceField(
         label="Ordre du jour (projets)",
         queryset=Project.objects.none(),
         required=False,
@@ -388,7 +388,7 @@ class OpinionForm(DsfrBaseForm):
 class MemberForm(DsfrBaseForm):
     """One more member: an organisation of the territory, or an invited person."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = model_choices.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
         required=False,
@@ -418,7 +418,7 @@ class MemberForm(DsfrBaseForm):
 
 
 class AttendanceForm(DsfrBaseForm):
-    present = forms.ModelMultipleChoiceField(
+    present = model_choices.ModelMultipleChoiceField(
         label="Présents",
         queryset=CommitteeMember.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -437,7 +437,7 @@ class AttendanceForm(DsfrBaseForm):
 class CommitteeDocumentForm(DsfrBaseForm):
     title = forms.CharField(label="Intitulé", max_length=200)
     file = forms.FileField(label="Fichier (PDF, 10 Mo au plus)")
-    project = forms.ModelChoiceField(
+    project = model_choices.ModelChoiceField(
         label="Concerne",
         queryset=Project.objects.none(),
         required=False,
