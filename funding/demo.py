@@ -2,6 +2,9 @@
 ones (the demo proves the import), in contract years 1 to 5, their first leader invited by the
 ARS, their socle missions started (recorded by the CPAM), a member roster for some.
 
+`seed_closed_cpts()` adds, in each région, a CPTS whose contract ended (the end sweep) and one
+whose contract the CPAM terminated (the termination service).
+
 `seed_signed_cpts()` returns the demo contracts by contract year; each later demo situation
 (an avenant awaiting signatures, an evaluation awaiting the CPAM, payments, a renewal due) is one
 function of this module taking that contract, called by `cpts_portal`'s seed_demo
@@ -23,14 +26,15 @@ from projects import exchanges, roster
 from projects.deadlines import add_months
 from projects.existing import invite_first_leader
 from projects.models import Project
+from projects.states import State
 from territories.models import Epci
 
-from . import evaluations, payments
+from . import evaluations, payments, renewal
 from .avenants import effective_window, propose_avenant, sign_avenant
 from .deadlines import CONTRACT_YEARS, contract_anniversary, mission_start_deadline
 from .models import Contract, Indicator
 from .reprise import COLUMNS, import_file
-from .services import create_contract, record_signature, start_mission
+from .services import create_contract, record_signature, start_mission, terminate_contract
 
 DEMO_LEADERS = ("porteur", "porteur-31")
 # (département, contract year today, leader, importing ARS siège, members on the roster or None
@@ -42,6 +46,21 @@ SIGNED = [
     ("34", 4, "porteur-31", "ars-occ", None, 80, "accompagnement", "non"),
     ("33", 5, "porteur", "ars-na", 8, 110, "", "oui"),
 ]
+# CPTS whose contract is over, one of each fate in each région: (département, months since the
+# signature, leader, importing ARS siège, members declared, fate). Signed more than five years
+# ago with no renewal, the contract has ended ("ACI échu": a renewal to prepare); the CPAM
+# terminated the other a month ago ("ACI résilié": advances to recover).
+ENDED, TERMINATED = "echu", "resilie"
+CLOSED = [
+    ("24", 62, "porteur", "ars-na", 30, ENDED),
+    ("34", 64, "porteur-31", "ars-occ", 45, ENDED),
+    ("33", 28, "porteur", "ars-na", 25, TERMINATED),
+    ("31", 40, "porteur-31", "ars-occ", 50, TERMINATED),
+]
+TERMINATION_REASON = (
+    "Dissolution de l'association décidée par son assemblée générale : la CPTS cesse ses "
+    "missions (données de démonstration)."
+)
 PROFESSIONS = ["médecin généraliste", "infirmier", "pharmacien", "kinésithérapeute", "sage-femme"]
 
 
@@ -77,34 +96,85 @@ def _csv(lines) -> bytes:
     return "\n".join([";".join(COLUMNS), *lines]).encode()
 
 
-def seed_signed_cpts() -> dict[int, Contract]:
-    """The signed demo CPTS, imported by each région's ARS from a small CSV: {year: contract}."""
+def _bring_in(rows) -> list[Contract]:
+    """Import `rows` (département, signature date, leader, importing ARS siège, members
+    declared, optional missions, SNP), one small CSV per ARS; then each CPTS's first leader is
+    invited and its socle missions started. The contracts, in the order of `rows`."""
     names = {
-        name for row in SIGNED for name in (row[2], row[3], f"ars-dd-{row[0]}", f"cpam-{row[0]}")
+        name for row in rows for name in (row[2], row[3], f"ars-dd-{row[0]}", f"cpam-{row[0]}")
     }
     users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
-    today, taken, files, names = timezone.localdate(), set(), {}, []
-    for dept, year, _leader, ars, _members, declared, optional, snp in SIGNED:
+    taken, files, names = set(), {}, []
+    for dept, signed, _leader, ars, declared, optional, snp in rows:
         epci = _free_epci(dept, taken)
         communes = epci.communes.filter(departement__code=dept).order_by("insee")
         codes = " ".join(communes.values_list("insee", flat=True))
-        signed = signed_on_for_year(year, today)
         line = f"CPTS {epci.name};{dept};{codes};aci_signe;;{signed};{declared};{optional};{snp}"
         files.setdefault(ars, []).append(line)
         names.append((dept, f"CPTS {epci.name}"))
     for ars, lines in files.items():
         import_file(_csv(lines), f"reprise-demo-{ars}.csv", users[ars])
-    contracts = {}
-    for (dept, year, leader, _ars, members, *_), (_, name) in zip(SIGNED, names, strict=True):
+    contracts = []
+    for (dept, _signed, leader, *_), (_, name) in zip(rows, names, strict=True):
         contract = Contract.objects.select_related("project").get(
             project__departement__code=dept, project__name=name
         )
         _first_leader(contract.project, users[f"ars-dd-{dept}"], users[leader])
         _start_missions(contract, users[f"cpam-{dept}"])
+        contracts.append(contract)
+    return contracts
+
+
+def seed_signed_cpts() -> dict[int, Contract]:
+    """The signed demo CPTS, imported by each région's ARS from a small CSV: {year: contract}."""
+    today = timezone.localdate()
+    rows = [
+        (dept, signed_on_for_year(year, today), leader, ars, declared, optional, snp)
+        for dept, year, leader, ars, _members, declared, optional, snp in SIGNED
+    ]
+    contracts = {}
+    for contract, row in zip(_bring_in(rows), SIGNED, strict=True):
+        year, leader, members = row[1], row[2], row[4]
         if members:
-            _keep_roster(contract, users[leader], members)
+            _keep_roster(contract, _people(leader)[leader], members)
         contracts[year] = contract
     return contracts
+
+
+def closed_cpts_exist() -> bool:
+    return Contract.objects.filter(
+        imported=True,
+        project__members__user__username__in=DEMO_LEADERS,
+        project__state__in=[State.ACI_ECHU, State.ACI_RESILIE],
+    ).exists()
+
+
+def seed_closed_cpts() -> dict[str, list[Contract]]:
+    """CPTS whose contract is over, brought in as running ones then closed by the real
+    services: the end sweep (the beat's task) ends those signed more than five years ago, the
+    CPAM terminates the others. {fate: contracts}."""
+    today = timezone.localdate()
+    rows = [
+        (dept, add_months(today, -months), leader, ars, declared, "", "non")
+        for dept, months, leader, ars, declared, _fate in CLOSED
+    ]
+    contracts = _bring_in(rows)
+    renewal.sweep_ended_contracts(today)
+    closed = {ENDED: [], TERMINATED: []}
+    for contract, (dept, *_, fate) in zip(contracts, CLOSED, strict=True):
+        if fate == TERMINATED:
+            cpam = _people(f"cpam-{dept}")[f"cpam-{dept}"]
+            contract = terminate_contract(
+                contract, cpam, today - dt.timedelta(days=30), TERMINATION_REASON
+            )
+        contract.refresh_from_db()
+        contract.project.refresh_from_db()
+        closed[fate].append(contract)
+    return closed
+
+
+def _people(*usernames) -> dict:
+    return {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
 
 
 def _first_leader(project, ars_dd, leader) -> None:

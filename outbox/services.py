@@ -48,16 +48,21 @@ def valid_addresses(recipients) -> list[str]:
     return sorted(kept)
 
 
-def enqueue_mail(subject: str, body: str, recipients) -> Message | None:
-    """Write a mail to send once the caller's transaction commits; None if nobody to send to."""
+def enqueue_mail(subject: str, body: str, recipients) -> list[Message]:
+    """Write a mail to send once the caller's transaction commits: one message per recipient,
+    each naming that recipient alone (nobody learns who else was told). All or none are
+    written. Empty when nobody is left to send to."""
     recipients = valid_addresses(recipients)
     if not recipients:
-        return None
-    message = Message.objects.create(
-        kind=Kind.MAIL, subject=one_line(subject), body=body, recipients=recipients
-    )
+        return []
+    subject = one_line(subject)
+    with transaction.atomic():  # a savepoint inside the caller's change: all the copies or none
+        messages = Message.objects.bulk_create(
+            Message(kind=Kind.MAIL, subject=subject, body=body, recipients=[address])
+            for address in recipients
+        )
     transaction.on_commit(nudge)
-    return message
+    return messages
 
 
 def enqueue_task(task_name: str, *args) -> Message:
@@ -83,9 +88,10 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _send(message: Message) -> None:
     if message.kind == Kind.MAIL:
-        EmailMessage(
-            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, message.recipients
-        ).send()
+        to, bcc = message.recipients, []
+        if len(to) > 1:  # a row written before mails were split per recipient: nobody is named
+            to, bcc = [], to
+        EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, to, bcc=bcc).send()
     else:
         current_app.send_task(message.task, args=message.args)
 

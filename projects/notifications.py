@@ -10,7 +10,7 @@ import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -121,14 +121,17 @@ def notify_transition(project, source: str, target: str) -> None:
     max_retries=8,
 )
 def notify_events(event_ids: list[int]) -> int:
-    """Mail the people concerned by each transition (queued on commit by `apply_transition`)."""
+    """Mail the people concerned by each transition (queued on commit by `apply_transition`).
+    The batch's mails (one per person and event) are written in one transaction: a retry after
+    a database error writes them again from scratch, never twice."""
     events = (
         ProjectEvent.objects.filter(pk__in=event_ids)
         .select_related("project__departement")
         .order_by("pk")
     )
-    for event in events:
-        notify_transition(event.project, event.source, event.target)
+    with transaction.atomic():
+        for event in events:
+            notify_transition(event.project, event.source, event.target)
     return len(events)
 
 

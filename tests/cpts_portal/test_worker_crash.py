@@ -17,20 +17,24 @@ from projects.models import Project, ProjectEvent
 from projects.states import State
 from projects.tasks import sweep_implicit_validations
 from tests.factories import DepartementFactory
-from tests.worker import wait_for
+from tests.worker import wait_for, wait_while_progressing
 
 ROOT = Path(__file__).resolve().parents[2]
-COUNT = 20_000
+# Enough that the kill, right after the first 200, lands mid-sweep: at 20 a batch the first
+# worker has 290 batches left. Each wait below ends on its event, with generous bounds for a
+# loaded machine (starting a worker alone can take a minute there).
+COUNT = 6_000
+KILL_AFTER = 200
 
 
-def start_worker(queue):
+def start_worker(queue, batch_size):
     test_db = urlparse(os.environ["DATABASE_URL"])._replace(
         path="/" + connection.settings_dict["NAME"]
     )
     env = {
         **os.environ,
         "DATABASE_URL": urlunparse(test_db),
-        "CPTS_IMPLICIT_SWEEP_BATCH_SIZE": "20",  # many small batches: a kill lands mid-sweep
+        "CPTS_IMPLICIT_SWEEP_BATCH_SIZE": str(batch_size),
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
@@ -70,10 +74,11 @@ def test_killed_worker_loses_nothing_and_the_next_run_finishes():
         for i in range(COUNT)
     )
     queue = f"crash-test-{uuid.uuid4().hex}"
-    worker = start_worker(queue)
+    worker = start_worker(queue, batch_size=20)  # many small batches: a kill lands mid-sweep
     try:
         sweep_implicit_validations.apply_async(queue=queue)
-        assert wait_for(lambda: counts()[0] >= 200, timeout=60), "the worker never started"
+        started = wait_for(lambda: counts()[0] >= KILL_AFTER or worker.poll() is not None, 300)
+        assert started and worker.poll() is None, "the worker never started"
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
     finally:
@@ -83,10 +88,14 @@ def test_killed_worker_loses_nothing_and_the_next_run_finishes():
     assert 0 < validated < COUNT, "the kill must land in the middle of the sweep"
     assert validated == events  # every committed batch has its history, nothing half-done
 
-    worker = start_worker(queue)
+    # The next beat run, on a new worker: larger batches, as in production, to finish sooner.
+    worker = start_worker(queue, batch_size=500)
     try:
-        sweep_implicit_validations.apply_async(queue=queue)  # the next beat run
-        assert wait_for(lambda: counts()[0] == COUNT, timeout=120)
+        sweep_implicit_validations.apply_async(queue=queue)
+        finished = wait_while_progressing(
+            lambda: counts()[0], COUNT, stall=180, timeout=900, alive=lambda: worker.poll() is None
+        )
+        assert finished, f"the next run stopped at {counts()[0]} of {COUNT}"
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(20)

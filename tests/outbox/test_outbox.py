@@ -48,36 +48,63 @@ def test_a_mail_is_sent_once_after_its_commit(django_capture_on_commit_callbacks
     nudges = []
     monkeypatch.setattr(services, "nudge", lambda: nudges.append(1))
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.enqueue_mail("Objet", "Texte", ["b@example.org", "a@example.org"])
+        messages = services.enqueue_mail("Objet", "Texte", ["b@example.org", "a@example.org"])
         assert nudges == []  # the worker is asked only once the change is committed
     assert nudges == [1]
-    assert services.deliver_due() == 1
+    assert services.deliver_due() == 2
     assert services.deliver_due() == 0  # a re-run (the beat task, another nudge) sends nothing
-    assert [(m.subject, m.to) for m in mail.outbox] == [
-        ("Objet", ["a@example.org", "b@example.org"])
+    # One mail per recipient, each naming that recipient alone (nor in Cc, nor in Bcc).
+    assert sorted((m.subject, m.to, m.cc, m.bcc) for m in mail.outbox) == [
+        ("Objet", ["a@example.org"], [], []),
+        ("Objet", ["b@example.org"], [], []),
     ]
-    message.refresh_from_db()
-    assert message.sent_at is not None and message.attempts == 1
+    for message in messages:
+        message.refresh_from_db()
+        assert message.sent_at is not None and message.attempts == 1
+
+
+def test_a_mail_to_several_is_written_whole_or_not_at_all(monkeypatch):
+    def broken_bulk_create(objs, *args, **kwargs):
+        objs = list(objs)
+        Message.objects.create(**{f: getattr(objs[0], f) for f in ("kind", "subject", "body")})
+        raise RuntimeError("the database fails after the first copy")
+
+    monkeypatch.setattr(Message.objects, "bulk_create", broken_bulk_create)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError):
+            services.enqueue_mail("Objet", "Texte", ["a@example.org", "b@example.org"])
+        assert not Message.objects.exists()  # the caller's change goes on without a half mail
+
+
+def test_a_row_naming_several_recipients_never_shows_them_to_each_other():
+    """A row written before mails were split per recipient (several addresses) goes in Bcc."""
+    old = Message.objects.create(
+        kind=Kind.MAIL, subject="Ancien", body="Texte", recipients=["a@example.org", "b@x.org"]
+    )
+    assert services.deliver_due() == 1
+    (sent,) = mail.outbox
+    assert sent.to == [] and sent.bcc == old.recipients and sent.recipients() == old.recipients
+    assert "a@example.org" not in sent.message().as_string()
 
 
 def test_subjects_are_one_line_and_bad_addresses_are_dropped():
-    message = services.enqueue_mail(
+    (message,) = services.enqueue_mail(
         "CPTS du\r\nVal :\n avis\tCPAM " + "x" * 400,
         "Texte",
         ["ok@example.org", "pas une adresse", "x@example.org\nBcc: y@example.org", "", None],
     )
     assert message.subject.startswith("CPTS du Val : avis CPAM x") and len(message.subject) == 255
     assert message.recipients == ["ok@example.org"]
-    assert services.enqueue_mail("Objet", "Texte", ["pas une adresse"]) is None
+    assert services.enqueue_mail("Objet", "Texte", ["pas une adresse"]) == []
     assert services.deliver_due() == 1
     assert mail.outbox[0].to == ["ok@example.org"]
 
 
 def test_a_refused_or_malformed_mail_fails_alone(flaky):
-    refused = services.enqueue_mail("Refusé", "Texte", ["nobody" + REFUSED_DOMAIN])
-    malformed = services.enqueue_mail("Valide", "Texte", ["a@example.org"])
+    (refused,) = services.enqueue_mail("Refusé", "Texte", ["nobody" + REFUSED_DOMAIN])
+    (malformed,) = services.enqueue_mail("Valide", "Texte", ["a@example.org"])
     Message.objects.filter(pk=malformed.pk).update(subject="Deux\nlignes")  # written by hand
-    fine = services.enqueue_mail("Bon", "Texte", ["b@example.org"])
+    (fine,) = services.enqueue_mail("Bon", "Texte", ["b@example.org"])
     assert services.deliver_due() == 1
     assert [m.subject for m in mail.outbox] == ["Bon"]
     for message in (refused, malformed):
@@ -92,7 +119,7 @@ def test_a_mail_server_down_is_retried_with_backoff_until_sent_once(flaky):
     start = timezone.now()
     flaky.down = True
     with time_machine.travel(start, tick=False):
-        message = services.enqueue_mail("Objet", "Texte", ["a@example.org"])
+        (message,) = services.enqueue_mail("Objet", "Texte", ["a@example.org"])
         assert services.deliver_due() == 0
     message.refresh_from_db()
     assert message.attempts == 1 and message.sent_at is None and message.failed_at is None
@@ -116,7 +143,7 @@ def test_backoff_doubles_up_to_its_cap():
 
 
 def test_the_nudge_fails_silently_when_the_broker_is_down(broker_down):
-    message = services.enqueue_mail("Objet", "Texte", ["a@example.org"])  # autocommit: nudged
+    (message,) = services.enqueue_mail("Objet", "Texte", ["a@example.org"])  # autocommit: nudged
     services.enqueue_task("outbox.tasks.deliver")
     assert Message.objects.filter(sent_at__isnull=True).count() == 2
     message.refresh_from_db()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from projects import services
 from projects.models import Project
 from projects.states import OppositionGround, State
+from tests.mails import sent_to
 from tests.world import backdate_receipt, project_in_state
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_validate_letter_after_confirmation(world, login, mail_on_commit):
     assert Project.objects.get(pk=project.pk).state == State.LI_VALIDEE
     assert "c&#x27;est fait" in page.content.decode()
     sent = [m for m in mail.outbox if "Lettre d'intention validée" in m.subject]
-    assert sent and leader.email in sent[0].to and world.ars_dd.email in sent[0].to
+    assert {leader.email, world.ars_dd.email} <= sent_to(sent)
 
 
 def test_reject_needs_a_reason(world, login):

@@ -11,6 +11,7 @@ from projects.collaboration import Attachment, Message
 from projects.models import ProjectMember
 from projects.states import State
 from tests.factories import UserFactory
+from tests.mails import sent_to
 from tests.world import MINIMAL_PDF, project_in_state
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +22,12 @@ def test_thread_between_leader_and_ars_with_mail(world, login, mail_on_commit):
     url = reverse("projects:messages", args=[project.pk])
     with mail_on_commit(execute=True):
         login(leader).post(url, {"body": "Bonjour, où en est notre LI ?"})
-    assert world.ars_dd.email in mail.outbox[-1].to and leader.email not in mail.outbox[-1].to
+    to_ars = sent_to(mail.outbox)
+    assert world.ars_dd.email in to_ars and leader.email not in to_ars
+    before = len(mail.outbox)
     with mail_on_commit(execute=True):
         login(world.ars_dd).post(url, {"body": "Comité le 12."})
-    assert mail.outbox[-1].to == [leader.email]
+    assert sent_to(mail.outbox[before:]) == {leader.email}
     page = login(leader).get(url).content.decode()
     assert "où en est notre LI" in page and "Comité le 12." in page
     # CPAM and URPS see the project but not the thread; another territory gets 404.

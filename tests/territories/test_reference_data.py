@@ -41,8 +41,7 @@ def test_demo_data_covers_every_state_in_two_regions():
     by_state = {}
     for state, region in demo_projects().values_list("state", "departement__region__code"):
         by_state.setdefault(state, set()).add(region)
-    # Every state, but a contract ended or terminated: the demo's contracts all still run.
-    assert set(by_state) == set(State.values) - {State.ACI_ECHU, State.ACI_RESILIE}
+    assert set(by_state) == set(State.values)  # a contract ended or terminated included
     assert all(regions == {"75", "76"} for regions in by_state.values())
     for username in ("porteur", "ars-dd-33", "ars-dd-24", "cpam-33", "urps-na", "admin"):
         assert User.objects.get(username=username).check_password("cpts-demo-2026")

@@ -2,8 +2,9 @@
 
 It takes the place of `projects`' command of the same name (Django runs the command of the app
 listed first in INSTALLED_APPS, and cpts_portal comes before projects): that one makes the
-accounts and the projects of every state but "ACI signé"; the signed CPTS, with their contracts,
-come from `funding.demo`, which only the wiring layer may call after the workflow's.
+accounts and the projects of every state but those of a contract (signed, ended, terminated);
+the signed CPTS, with their contracts, and those whose contract ended or was terminated come
+from `funding.demo`, which only the wiring layer may call after the workflow's.
 """
 
 import datetime as dt
@@ -48,7 +49,21 @@ class Command(ProjectsSeed):
         super().handle(*args, **options)
         if demo.signed_cpts_exist():
             self.stdout.write("Contrats de démonstration déjà présents.")
-            return
+        else:
+            self._signed()
+        if demo.closed_cpts_exist():
+            self.stdout.write("Contrats échus et résiliés de démonstration déjà présents.")
+        else:
+            with transaction.atomic():
+                closed = demo.seed_closed_cpts()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{len(closed[demo.ENDED])} CPTS à l'ACI échu, "
+                    f"{len(closed[demo.TERMINATED])} à l'ACI résilié."
+                )
+            )
+
+    def _signed(self):
         with transaction.atomic():
             contracts = demo.seed_signed_cpts()  # {contract year today (1-5): contract}
             people = _people("porteur", "porteur-31", "cpam-24", "cpam-31", "cpam-34", "ars-dd-33")

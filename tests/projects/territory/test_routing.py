@@ -14,6 +14,7 @@ from projects.models import Project
 from projects.services import WorkflowError
 from projects.states import OppositionGround, State
 from tests.factories import DepartementFactory
+from tests.mails import sent_to
 from tests.world import (
     WITHOUT_COMMITTEE,
     fill_letter,
@@ -237,9 +238,9 @@ def test_when_the_file_moves_to_another_delegation_both_are_told(two_depts, mail
             project, leader, codes(row_of_communes(main, 1) + row_of_communes(neighbour, 2))
         )
     moved = [m for m in mail.outbox if "instruit désormais" in m.subject]
-    assert len(moved) == 1
-    assert set(moved[0].to) >= {leader.email, old_dd.email, new_dd.email, new_cpam.email}
-    assert elsewhere.email not in moved[0].to
+    assert len({m.body for m in moved}) == 1  # one notice, each person their own copy
+    assert sent_to(moved) >= {leader.email, old_dd.email, new_dd.email, new_cpam.email}
+    assert elsewhere.email not in sent_to(moved)
     assert "reste dans le territoire, en est informée" in moved[0].body
     # Saving again without a change of principal tells nobody.
     with mail_on_commit(execute=True):
