@@ -52,15 +52,22 @@ class Organisation(models.Model):
         verbose_name = "organisation"
         constraints = [
             models.UniqueConstraint(
-                fields=["siret"], condition=~Q(siret=""), name="organisation_siret_unique"
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="organisation_siret_unique",
+                violation_error_message="Une autre organisation a déjà ce numéro SIRET.",
             ),
             models.CheckConstraint(
                 name="regional_org_has_region",
                 condition=~Q(kind__in=["ars", "urps"]) | Q(region__isnull=False),
+                violation_error_message="Une ARS (siège) ou une URPS agit sur une région : "
+                "indiquez-la.",
             ),
             models.CheckConstraint(
                 name="departemental_org_has_departement",
                 condition=~Q(kind__in=["ars_dd", "cpam", "msa"]) | Q(departement__isnull=False),
+                violation_error_message="Une délégation départementale de l'ARS, une CPAM ou "
+                "une MSA agit sur un département : indiquez-le.",
             ),
         ]
 
@@ -149,7 +156,10 @@ class User(AbstractUser):
         verbose_name = "utilisateur"
         constraints = [
             models.UniqueConstraint(
-                fields=["rpps"], condition=~Q(rpps=""), name="user_rpps_unique"
+                fields=["rpps"],
+                condition=~Q(rpps=""),
+                name="user_rpps_unique",
+                violation_error_message="Une autre personne a déjà ce numéro RPPS.",
             ),
             # One person per address, whatever its case: sign-up, invitations and ProConnect
             # find a person by e-mail (migration 0004 names any duplicates and stops).
@@ -252,15 +262,21 @@ class SignatureDelegation(models.Model):
         verbose_name_plural = "délégations de signature"
         constraints = [
             models.CheckConstraint(
-                name="delegation_after_ars_creation", condition=Q(starts_on__gte=ARS_CREATED_ON)
+                name="delegation_after_ars_creation",
+                condition=Q(starts_on__gte=ARS_CREATED_ON),
+                violation_error_message="Une délégation de signature commence au plus tôt le "
+                "1er avril 2010, création des ARS.",
             ),
             models.CheckConstraint(
                 name="delegation_ends_after_start",
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                violation_error_message="La fin de la délégation ne peut pas précéder son début.",
             ),
             models.CheckConstraint(
                 name="delegation_names_its_act",
                 condition=Q(delegated_by="") | ~Q(act=""),
+                violation_error_message="Une délégation reçue d'un délégant cite l'acte qui la "
+                "porte.",
             ),
         ]
 

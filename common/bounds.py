@@ -176,18 +176,38 @@ def require_text(value, what: str, *, max_length=LINE_MAX, multiline=False, erro
 
 
 # --- Database check constraints -----------------------------------------------------------------
+# Each names its rule in French (`what`: "la date de réception du projet de santé"): the admin
+# shows `violation_error_message` when a change breaks it, never Django's "Constraint … violated".
 
 
-def date_constraint(model: str, field: str, *, nullable: bool = True) -> CheckConstraint:
+def _shown(value) -> str:
+    """A bound as a sentence says it: "le 20/06/2019", "20 000 000"."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"le {_fr(value)}"
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def between(what: str, low, high) -> str:
+    """The message of a range constraint on `what`."""
+    return f"{_cap(what)} doit se situer entre {_shown(low)} et {_shown(high)}."
+
+
+def date_constraint(model: str, field: str, *, what: str, nullable=True) -> CheckConstraint:
     """`field` within STORED_DATES (or null)."""
     lo, hi = STORED_DATES
     condition = Q(**{f"{field}__gte": lo, f"{field}__lte": hi})
     if nullable:
         condition |= Q(**{f"{field}__isnull": True})
-    return CheckConstraint(condition=condition, name=f"{model}_{field}_bounded")
+    return CheckConstraint(
+        condition=condition,
+        name=f"{model}_{field}_bounded",
+        violation_error_message=between(what, lo, hi),
+    )
 
 
-def datetime_constraint(model: str, field: str, *, nullable: bool = True) -> CheckConstraint:
+def datetime_constraint(model: str, field: str, *, what: str, nullable=True) -> CheckConstraint:
     """A datetime `field` within STORED_DATES (or null)."""
     lo, hi = STORED_DATES
     start = dt.datetime.combine(lo, dt.time.min, tzinfo=dt.UTC)
@@ -195,19 +215,34 @@ def datetime_constraint(model: str, field: str, *, nullable: bool = True) -> Che
     condition = Q(**{f"{field}__gte": start, f"{field}__lte": end})
     if nullable:
         condition |= Q(**{f"{field}__isnull": True})
-    return CheckConstraint(condition=condition, name=f"{model}_{field}_bounded")
+    return CheckConstraint(
+        condition=condition,
+        name=f"{model}_{field}_bounded",
+        violation_error_message=between(what, lo, hi),
+    )
 
 
-def range_constraint(model: str, field: str, low, high, *, nullable=False) -> CheckConstraint:
+def range_constraint(
+    model: str, field: str, low, high, *, what: str, nullable=False
+) -> CheckConstraint:
     """`low` <= `field` <= `high` (or null)."""
     condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
     if nullable:
         condition |= Q(**{f"{field}__isnull": True})
-    return CheckConstraint(condition=condition, name=f"{model}_{field}_bounded")
+    return CheckConstraint(
+        condition=condition,
+        name=f"{model}_{field}_bounded",
+        violation_error_message=between(what, low, high),
+    )
 
 
-def money_constraint(model: str, field: str, *, allow_zero=False) -> CheckConstraint:
-    """0 < `field` <= MONEY_MAX (0 allowed with `allow_zero`)."""
+def money_constraint(model: str, field: str, *, what: str, allow_zero=False) -> CheckConstraint:
+    """0 < `field` <= MONEY_MAX (0 allowed with `allow_zero`); `what` is masculine ("le
+    montant …")."""
     low = Q(**{f"{field}__gte": 0}) if allow_zero else Q(**{f"{field}__gt": 0})
     condition = low & Q(**{f"{field}__lte": MONEY_MAX})
-    return CheckConstraint(condition=condition, name=f"{model}_{field}_bounded")
+    floor = "positif ou nul" if allow_zero else "positif"
+    message = f"{_cap(what)} doit être {floor} et ne pas dépasser {_shown(MONEY_MAX)} €."
+    return CheckConstraint(
+        condition=condition, name=f"{model}_{field}_bounded", violation_error_message=message
+    )

@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cpts_portal.admin_app.PortalAdminConfig",  # django.contrib.admin, French selects
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

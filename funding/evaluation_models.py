@@ -45,9 +45,15 @@ class YearEvaluation(models.Model):
         verbose_name = "évaluation annuelle"
         verbose_name_plural = "évaluations annuelles"
         constraints = [
-            models.UniqueConstraint(fields=["contract", "year"], name="evaluation_unique_year"),
+            models.UniqueConstraint(
+                fields=["contract", "year"],
+                name="evaluation_unique_year",
+                violation_error_message="Ce contrat a déjà une évaluation pour cette année.",
+            ),
             models.CheckConstraint(
-                name="evaluation_year_1_5", condition=models.Q(year__range=(1, 5))
+                name="evaluation_year_1_5",
+                condition=models.Q(year__range=(1, 5)),
+                violation_error_message="L'année du contrat va de 1 à 5.",
             ),
             models.CheckConstraint(
                 name="evaluation_closed_has_amounts",
@@ -58,6 +64,8 @@ class YearEvaluation(models.Model):
                     variable_total__gte=0,
                     balance__isnull=False,
                 ),
+                violation_error_message="Une évaluation clôturée porte sa date de clôture, son "
+                "solde et ses montants de l'année (droits, parts variables), positifs ou nuls.",
             ),
         ]
 
@@ -80,7 +88,9 @@ class EvaluationValue(models.Model):
         verbose_name = "valeur déclarée"
         constraints = [
             models.UniqueConstraint(
-                fields=["evaluation", "indicator"], name="evaluation_value_unique"
+                fields=["evaluation", "indicator"],
+                name="evaluation_value_unique",
+                violation_error_message="Cet indicateur a déjà sa valeur dans cette évaluation.",
             )
         ]
 
@@ -102,10 +112,14 @@ class EvaluationSpending(models.Model):
         verbose_name = "dépenses par mission"
         constraints = [
             models.UniqueConstraint(
-                fields=["evaluation", "mission"], name="evaluation_spending_unique"
+                fields=["evaluation", "mission"],
+                name="evaluation_spending_unique",
+                violation_error_message="Cette mission a déjà ses dépenses dans cette évaluation.",
             ),
             models.CheckConstraint(
-                name="evaluation_spending_positive", condition=models.Q(amount__gte=0)
+                name="evaluation_spending_positive",
+                condition=models.Q(amount__gte=0),
+                violation_error_message="Les dépenses d'une mission sont positives ou nulles.",
             ),
         ]
 

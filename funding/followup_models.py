@@ -31,9 +31,15 @@ class PaymentRecord(models.Model):
         verbose_name = "versement"
         constraints = [
             models.CheckConstraint(
-                name="payment_amount_positive", condition=models.Q(amount__gt=0)
+                name="payment_amount_positive",
+                condition=models.Q(amount__gt=0),
+                violation_error_message="Le montant versé doit être positif.",
             ),
-            models.CheckConstraint(name="payment_year_1_5", condition=models.Q(year__range=(1, 5))),
+            models.CheckConstraint(
+                name="payment_year_1_5",
+                condition=models.Q(year__range=(1, 5)),
+                violation_error_message="L'année du contrat va de 1 à 5.",
+            ),
             models.CheckConstraint(
                 name="payment_dates_in_domain",
                 condition=models.Q(
@@ -42,6 +48,8 @@ class PaymentRecord(models.Model):
                     due_on__gte=ACI_DATE,
                     due_on__lte=DATE_LIMIT,
                 ),
+                violation_error_message="L'échéance et la date de versement doivent se situer "
+                "entre le 20/06/2019 et le 31/12/2100.",
             ),
         ]
 
@@ -75,14 +83,21 @@ class Milestone(models.Model):
         verbose_name_plural = "jalons de déploiement"
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "kind", "mission", "year"], name="milestone_unique"
+                fields=["contract", "kind", "mission", "year"],
+                name="milestone_unique",
+                violation_error_message="Ce jalon est déjà enregistré pour ce contrat (même "
+                "mission, même année).",
             ),
             models.CheckConstraint(
-                name="milestone_year_0_5", condition=models.Q(year__range=(0, 5))
+                name="milestone_year_0_5",
+                condition=models.Q(year__range=(0, 5)),
+                violation_error_message="L'année d'un jalon va de 1 à 5 (0 : jalon sans année).",
             ),
             models.CheckConstraint(
                 name="milestone_done_in_domain",
                 condition=models.Q(done_on__gte=ACI_DATE, done_on__lte=DATE_LIMIT),
+                violation_error_message="La date de réalisation doit se situer entre le "
+                "20/06/2019 et le 31/12/2100.",
             ),
         ]
 

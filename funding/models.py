@@ -21,16 +21,22 @@ ACI_SIGNED_ON = dt.date(2019, 6, 20)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
-def signature_bounds(name: str, field: str) -> models.CheckConstraint:
+def signature_bounds(name: str, field: str, what: str) -> models.CheckConstraint:
     """`field` is empty or within [ACI of 20 June 2019, 2100-12-31]."""
     return models.CheckConstraint(
         name=name,
         condition=models.Q(**{f"{field}__isnull": True})
         | models.Q(**{f"{field}__range": (ACI_SIGNED_ON, LATEST_DATE)}),
+        violation_error_message=bounds.between(what, ACI_SIGNED_ON, LATEST_DATE),
     )
 
 
 PARTY_DATES = ("cpts_signed_on", "cpam_signed_on", "ars_signed_on", "signed_on")
+PARTY_SIGNATURES = {  # what each date is, for the constraints' messages
+    "cpts_signed_on": "la date de signature de la CPTS",
+    "cpam_signed_on": "la date de signature de la CPAM",
+    "ars_signed_on": "la date de signature de l'ARS",
+}
 
 
 class Part(models.TextChoices):
@@ -83,11 +89,26 @@ class GridVersion(models.Model):
         verbose_name_plural = "versions de grille ACI"
         constraints = [
             bounds.range_constraint(
-                "grid_version", "valid_from", bounds.ACI_START, bounds.STORED_DATES[1]
+                "grid_version",
+                "valid_from",
+                bounds.ACI_START,
+                bounds.STORED_DATES[1],
+                what="la date d'entrée en vigueur de la grille",
             ),
-            bounds.range_constraint("grid_version", "majoration_rate", 0, 1, nullable=True),
             bounds.range_constraint(
-                "grid_version", "majoration_min_members", 0, bounds.MEMBERS_MAX
+                "grid_version",
+                "majoration_rate",
+                0,
+                1,
+                nullable=True,
+                what="le taux de majoration de la taille 4",
+            ),
+            bounds.range_constraint(
+                "grid_version",
+                "majoration_min_members",
+                0,
+                bounds.MEMBERS_MAX,
+                what="le nombre minimum de membres de la majoration",
             ),
         ]
 
@@ -129,13 +150,22 @@ class GridCell(models.Model):
         verbose_name_plural = "cellules de grille"
         constraints = [
             models.UniqueConstraint(
-                fields=["grid", "mission", "part", "size"], name="grid_cell_unique"
+                fields=["grid", "mission", "part", "size"],
+                name="grid_cell_unique",
+                violation_error_message="Cette grille a déjà une cellule pour cette mission, "
+                "cette part et cette taille.",
             ),
             models.CheckConstraint(
-                name="grid_cell_size_1_4", condition=models.Q(size__range=(1, 4))
+                name="grid_cell_size_1_4",
+                condition=models.Q(size__range=(1, 4)),
+                violation_error_message=bounds.between("la taille", 1, 4),
             ),
-            bounds.money_constraint("grid_cell", "amount", allow_zero=True),
-            bounds.date_constraint("grid_cell", "signed_before"),
+            bounds.money_constraint(
+                "grid_cell", "amount", allow_zero=True, what="le montant annuel maximum"
+            ),
+            bounds.date_constraint(
+                "grid_cell", "signed_before", what="la date limite de signature des contrats"
+            ),
         ]
 
     def __str__(self):
@@ -182,21 +212,36 @@ class Contract(models.Model):
         verbose_name_plural = "contrats ACI"
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "sequence"], name="contract_project_sequence_unique"
+                fields=["project", "sequence"],
+                name="contract_project_sequence_unique",
+                violation_error_message="Cette CPTS a déjà un contrat portant ce numéro.",
             ),
             models.CheckConstraint(
-                name="contract_sequence_positive", condition=models.Q(sequence__gte=1)
+                name="contract_sequence_positive",
+                condition=models.Q(sequence__gte=1),
+                violation_error_message="Les contrats d'une CPTS sont numérotés à partir de 1.",
             ),
-            *(signature_bounds(f"contract_{f}_bounds", f) for f in PARTY_DATES),
+            *(
+                signature_bounds(f"contract_{field}_bounds", field, what)
+                for field, what in {
+                    **PARTY_SIGNATURES,
+                    "signed_on": "la date de signature du contrat",
+                }.items()
+            ),  # fmt: skip
             models.CheckConstraint(
                 name="contract_ended_after_signature",
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(signed_on__isnull=False, ended_on__gte=models.F("signed_on")),
+                violation_error_message="Un contrat échoit une fois signé, et pas avant sa "
+                "signature.",
             ),
             models.CheckConstraint(
                 name="contract_terminated_in_domain",
                 condition=models.Q(terminated_on__isnull=True)
                 | models.Q(terminated_on__gte="2019-06-20", terminated_on__lte="2100-12-31"),
+                violation_error_message=bounds.between(
+                    "la date de résiliation", ACI_SIGNED_ON, LATEST_DATE
+                ),
             ),
         ]
 
@@ -223,8 +268,16 @@ class ContractMission(models.Model):
         ordering = ["contract", "pk"]
         verbose_name = "mission du contrat"
         constraints = [
-            models.UniqueConstraint(fields=["contract", "mission"], name="contract_mission_unique"),
-            signature_bounds("contract_mission_started_on_bounds", "started_on"),
+            models.UniqueConstraint(
+                fields=["contract", "mission"],
+                name="contract_mission_unique",
+                violation_error_message="Cette mission figure déjà au contrat.",
+            ),
+            signature_bounds(
+                "contract_mission_started_on_bounds",
+                "started_on",
+                "la date de démarrage de la mission",
+            ),
         ]
 
     def __str__(self):
@@ -272,7 +325,12 @@ class IndicatorResult(models.Model):
     class Meta:
         verbose_name = "résultat d'indicateur"
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_result_unique")
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="indicator_result_unique",
+                violation_error_message="Cet indicateur a déjà son résultat pour cette année "
+                "du contrat.",
+            )
         ]
 
     def __str__(self):
@@ -314,21 +372,37 @@ class ContractAvenant(models.Model):
         verbose_name = "avenant au contrat"
         verbose_name_plural = "avenants au contrat"
         constraints = [
-            models.UniqueConstraint(fields=["contract", "number"], name="avenant_number_unique"),
+            models.UniqueConstraint(
+                fields=["contract", "number"],
+                name="avenant_number_unique",
+                violation_error_message="Ce contrat a déjà un avenant portant ce numéro.",
+            ),
             models.CheckConstraint(
                 name="avenant_size_1_4",
                 condition=models.Q(new_size__range=(1, 4)) | models.Q(new_size__isnull=True),
+                violation_error_message=bounds.between("la nouvelle taille", 1, 4),
             ),
             models.CheckConstraint(
                 name="avenant_members_bounded",
                 condition=models.Q(new_members__lte=100_000) | models.Q(new_members__isnull=True),
+                violation_error_message="Le nouveau nombre de membres ne peut pas dépasser "
+                "100\u202f000.",
             ),
             models.CheckConstraint(
                 name="avenant_effective_on_bounds",
                 condition=models.Q(effective_on__isnull=True)
                 | models.Q(effective_on__range=(ACI_SIGNED_ON, LATEST_DATE)),
+                violation_error_message=bounds.between(
+                    "la date d'effet de l'avenant", ACI_SIGNED_ON, LATEST_DATE
+                ),
             ),
-            *(signature_bounds(f"avenant_{f}_bounds", f) for f in PARTY_DATES),
+            *(
+                signature_bounds(f"avenant_{field}_bounds", field, what)
+                for field, what in {
+                    **PARTY_SIGNATURES,
+                    "signed_on": "la date d'entrée en vigueur de l'avenant",
+                }.items()
+            ),  # fmt: skip
         ]
 
     def __str__(self):
@@ -363,7 +437,12 @@ class CrisisDeclaration(models.Model):
         ordering = ["-declared_on"]
         verbose_name = "déclaration de crise sanitaire grave"
         verbose_name_plural = "déclarations de crise sanitaire grave"
-        constraints = [bounds.date_constraint("crisis", "declared_on", nullable=False)]
+        constraints = [
+            bounds.date_constraint(
+                "crisis", "declared_on", nullable=False,
+                what="la date de caractérisation de la crise",
+            )
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.label} ({self.declared_on:%d/%m/%Y})"
@@ -384,9 +463,19 @@ class PreAciSupport(models.Model):
         verbose_name = "accompagnement pré-ACI"
         verbose_name_plural = "accompagnements pré-ACI"
         constraints = [
-            bounds.date_constraint("pre_aci", "granted_on", nullable=False),
-            bounds.date_constraint("pre_aci", "ps_due_on", nullable=False),
-            bounds.money_constraint("pre_aci", "amount"),
+            bounds.date_constraint(
+                "pre_aci",
+                "granted_on",
+                nullable=False,
+                what="la date d'accord de l'accompagnement pré-ACI",
+            ),
+            bounds.date_constraint(
+                "pre_aci",
+                "ps_due_on",
+                nullable=False,
+                what="la date limite de dépôt du projet de santé",
+            ),
+            bounds.money_constraint("pre_aci", "amount", what="le montant de l'accompagnement"),
         ]
 
     def __str__(self):
@@ -409,8 +498,13 @@ class FirGrant(models.Model):
         verbose_name = "subvention FIR (ARS)"
         verbose_name_plural = "subventions FIR (ARS)"
         constraints = [
-            bounds.date_constraint("fir_grant", "granted_on", nullable=False),
-            bounds.money_constraint("fir_grant", "amount"),
+            bounds.date_constraint(
+                "fir_grant",
+                "granted_on",
+                nullable=False,
+                what="la date d'accord de la subvention FIR",
+            ),
+            bounds.money_constraint("fir_grant", "amount", what="le montant de la subvention"),
         ]
 
     def __str__(self):

@@ -86,10 +86,14 @@ class Committee(models.Model):
             models.CheckConstraint(
                 name="committee_meets_after_2019",
                 condition=Q(meets_at__gte=COMMITTEE_EARLIEST),
+                violation_error_message="Un comité se réunit au plus tôt le "
+                f"{COMMITTEE_EARLIEST:%d/%m/%Y}.",
             ),
             models.CheckConstraint(
                 name="committee_meets_within_horizon",
                 condition=Q(meets_at__lte=F("created_at") + COMMITTEE_HORIZON),
+                violation_error_message="Un comité se réunit au plus tard deux ans après sa "
+                "convocation.",
             ),
         ]
 
@@ -135,16 +139,20 @@ class CommitteeMember(models.Model):
                 name="committee_member_is_an_organisation_or_a_person",
                 condition=Q(seat="organisation", organisation__isnull=False)
                 | (Q(organisation__isnull=True) & ~Q(seat="organisation") & ~Q(name="")),
+                violation_error_message="Un membre du comité est soit une organisation qui y "
+                "siège, soit une personne nommée (représentant des usagers, invité).",
             ),
             models.UniqueConstraint(
                 fields=["committee", "organisation"],
                 condition=Q(organisation__isnull=False),
                 name="one_seat_per_organisation",
+                violation_error_message="Cette organisation siège déjà à ce comité.",
             ),
             models.UniqueConstraint(
                 fields=["committee"],
                 condition=Q(seat="usagers"),
                 name="one_user_representative_per_committee",
+                violation_error_message="Ce comité a déjà son représentant des usagers.",
             ),
         ]
 
@@ -230,6 +238,8 @@ class Opinion(AppendOnly, models.Model):
                 fields=["committee", "project", "member"],
                 condition=Q(amends__isnull=True),
                 name="one_first_opinion_per_seat",
+                violation_error_message="Ce membre a déjà donné son avis sur ce projet dans ce "
+                "comité : un changement est une nouvelle version de cet avis.",
             )
         ]
 
@@ -264,6 +274,9 @@ class DecisionCommittee(AppendOnly, models.Model):
                 name="decision_has_a_committee_or_says_why",
                 condition=(Q(committee__isnull=False) & Q(without_committee=""))
                 | (Q(committee__isnull=True) & ~Q(without_committee="")),
+                violation_error_message="Une décision sur la lettre d'intention nomme le comité "
+                "où elle a été prise, ou dit pourquoi elle est prise hors comité : l'un ou "
+                "l'autre.",
             )
         ]
 

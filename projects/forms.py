@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Organisation
 from common import bounds, model_choices
+from common.labels import CHOOSE
 from common.uploads import validate_pdf
 from common.validators import validate_siret
 from territories.models import Departement
@@ -26,7 +27,6 @@ from .validators import normalise_rna, validate_rna
 
 TEXT_MAX = bounds.TEXT_MAX  # a reason, an opinion, a message: bounded like every input
 SECTION_MAX = bounds.SECTION_MAX  # one section of the LI or the PS
-CHOOSE = "Choisir…"  # the empty choice of a select, never Django's « --------- »
 
 
 class FileForm(forms.ModelForm, DsfrBaseForm):

@@ -78,23 +78,34 @@ class Project(ConcurrentTransitionMixin, models.Model):
         # Absolute ranges; "not in the future" is the services' (it moves every day).
         constraints = [
             *(
-                bounds.date_constraint("project", name)
-                for name in (
-                    "ps_received_on",
-                    "ps_deadline",
-                    "ps_implicit_on",
-                    "ps_decided_on",
-                    "aci_signed_on",
+                bounds.date_constraint("project", name, what=what)
+                for name, what in (
+                    ("ps_received_on", "la date de réception du projet de santé complet"),
+                    ("ps_deadline", "la date limite d'opposition au projet de santé"),
+                    ("ps_implicit_on", "la date de validation implicite du projet de santé"),
+                    ("ps_decided_on", "la date de décision sur le projet de santé"),
+                    ("aci_signed_on", "la date de signature de l'ACI"),
                 )
             ),  # fmt: skip
             *(
-                bounds.datetime_constraint("project", name)
-                for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
-            ),
-            bounds.range_constraint("project", "taille", 1, 4, nullable=True),
+                bounds.datetime_constraint("project", name, what=what)
+                for name, what in (
+                    ("li_submitted_at", "la date de dépôt de la lettre d'intention"),
+                    ("li_decided_at", "la date de décision sur la lettre d'intention"),
+                    ("ps_submitted_at", "la date de dépôt du projet de santé"),
+                )
+            ),  # fmt: skip
             bounds.range_constraint(
-                "project", "population", 0, bounds.POPULATION_MAX, nullable=True
+                "project", "taille", 1, 4, what="la taille du projet", nullable=True
             ),
+            bounds.range_constraint(
+                "project",
+                "population",
+                0,
+                bounds.POPULATION_MAX,
+                what="la population du territoire",
+                nullable=True,
+            ),  # fmt: skip
         ]
 
     def __str__(self):
@@ -339,7 +350,11 @@ class ProjectMember(models.Model):
         verbose_name = "porteur du projet"
         verbose_name_plural = "porteurs du projet"
         constraints = [
-            models.UniqueConstraint(fields=["project", "user"], name="unique_project_member")
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                name="unique_project_member",
+                violation_error_message="Cette personne porte déjà ce projet.",
+            )
         ]
 
     def __str__(self):
@@ -401,7 +416,12 @@ class Association(models.Model):
 
     class Meta:
         verbose_name = "association"
-        constraints = [bounds.date_constraint("association", "general_assembly_on", nullable=False)]
+        constraints = [
+            bounds.date_constraint(
+                "association", "general_assembly_on", nullable=False,
+                what="la date de l'assemblée générale constitutive",
+            )
+        ]  # fmt: skip
 
     def __str__(self):
         return self.name
@@ -460,27 +480,41 @@ class MissingItemsRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             # A request that lists nothing would only restart the two-month clock.
-            models.CheckConstraint(condition=models.Q(items__regex=r"\w"), name="items_listed"),
             models.CheckConstraint(
-                condition=models.Q(requested_on__gte=EARLIEST_REQUEST), name="items_requested_on"
+                condition=models.Q(items__regex=r"\w"),
+                name="items_listed",
+                violation_error_message="Listez au moins une pièce manquante.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(requested_on__gte=EARLIEST_REQUEST),
+                name="items_requested_on",
+                violation_error_message="Une demande de pièces date au plus tôt du "
+                f"{EARLIEST_REQUEST:%d/%m/%Y} (ACI des CPTS).",
             ),
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("requested_on") + ITEMS_DUE_MIN),
                 name="items_due_after_request",
+                violation_error_message="Les pièces sont à fournir au plus tôt "
+                f"{ITEMS_DUE_MIN.days} jour après la demande.",
             ),
             models.CheckConstraint(
                 condition=models.Q(due_on__lte=models.F("requested_on") + ITEMS_DUE_MAX),
                 name="items_due_within_limit",
+                violation_error_message="Les pièces sont à fournir au plus tard "
+                f"{ITEMS_DUE_MAX.days} jours après la demande.",
             ),
             models.CheckConstraint(
                 condition=models.Q(completed_at__isnull=True)
                 | models.Q(completed_at__gte=models.F("requested_at")),
                 name="items_completed_after_request",
+                violation_error_message="Des pièces ne sont pas fournies avant d'être demandées.",
             ),
             models.UniqueConstraint(
                 fields=["project"],
                 condition=models.Q(completed_at__isnull=True),
                 name="one_open_items_request",
+                violation_error_message="Une demande de pièces est déjà en cours pour ce "
+                "projet : une seule à la fois.",
             ),
         ]
 
@@ -594,7 +628,10 @@ class IssuedDocument(models.Model):
         ordering = ["issued_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "kind", "reference"], name="one_document_per_reference"
+                fields=["project", "kind", "reference"],
+                name="one_document_per_reference",
+                violation_error_message="Ce document est déjà délivré pour ce projet sous "
+                "cette référence.",
             )
         ]
 
@@ -630,18 +667,25 @@ class RosterMember(models.Model):
                 name="roster_left_after_joined",
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(left_on__gte=models.F("joined_on")),
+                violation_error_message="Le départ d'un membre ne peut pas précéder son adhésion.",
             ),
             models.CheckConstraint(
                 name="roster_dates_in_domain",
                 condition=models.Q(joined_on__gte="1900-01-01", joined_on__lte="2100-12-31"),
+                violation_error_message="La date d'adhésion doit se situer entre le 01/01/1900 "
+                "et le 31/12/2100.",
             ),
             # As `common.validators` writes them (the Luhn key is the service's check).
             models.CheckConstraint(
-                name="roster_rpps_format", condition=models.Q(rpps__regex=r"^([0-9]{11})?$")
+                name="roster_rpps_format",
+                condition=models.Q(rpps__regex=r"^([0-9]{11})?$"),
+                violation_error_message="Un numéro RPPS compte 11 chiffres.",
             ),
             models.CheckConstraint(
                 name="roster_finess_format",
                 condition=models.Q(finess__regex=r"^(([0-9]{2}|2[AB])[0-9]{7})?$"),
+                violation_error_message="Un numéro FINESS compte 9 caractères : le département "
+                "(2 chiffres, 2A ou 2B) puis 7 chiffres.",
             ),
         ]
 
@@ -664,9 +708,15 @@ class SavedFilter(models.Model):
         verbose_name = "filtre enregistré"
         verbose_name_plural = "filtres enregistrés"
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_unique"),
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                name="saved_filter_name_unique",
+                violation_error_message="Vous avez déjà un filtre de ce nom.",
+            ),
             models.CheckConstraint(
-                name="saved_filter_name_not_blank", condition=~models.Q(name="")
+                name="saved_filter_name_not_blank",
+                condition=~models.Q(name=""),
+                violation_error_message="Donnez un nom au filtre.",
             ),
         ]
 

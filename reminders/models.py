@@ -21,7 +21,9 @@ class ReminderSent(models.Model):
         verbose_name_plural = "rappels envoyés"
         constraints = [
             models.UniqueConstraint(
-                fields=["key", "offset_days", "recipient"], name="reminder_sent_once"
+                fields=["key", "offset_days", "recipient"],
+                name="reminder_sent_once",
+                violation_error_message="Ce rappel a déjà été envoyé à cette personne.",
             )
         ]
 

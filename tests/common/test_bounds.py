@@ -95,7 +95,24 @@ def test_multiline_texts_keep_their_lines_but_never_a_nul():
 
 
 def test_constraints_bound_dates_and_allow_null_when_asked():
-    constraint = bounds.date_constraint("project", "ps_deadline")
+    constraint = bounds.date_constraint("project", "ps_deadline", what="la date limite")
     assert constraint.name == "project_ps_deadline_bounded"
     assert "isnull" in str(constraint.condition)
-    assert "isnull" not in str(bounds.date_constraint("x", "y", nullable=False).condition)
+    assert constraint.violation_error_message == (
+        "La date limite doit se situer entre le 01/07/1901 et le 31/12/2100."
+    )
+    strict = bounds.date_constraint("x", "y", what="la date", nullable=False)
+    assert "isnull" not in str(strict.condition)
+
+
+def test_constraints_name_their_rule_in_french():
+    population = bounds.range_constraint(
+        "p", "population", 0, bounds.POPULATION_MAX, what="la population"
+    )
+    assert population.violation_error_message == (
+        "La population doit se situer entre 0 et 20\u202f000\u202f000."
+    )
+    amount = bounds.money_constraint("g", "amount", what="le montant", allow_zero=True)
+    assert amount.violation_error_message == (
+        "Le montant doit être positif ou nul et ne pas dépasser 10\u202f000\u202f000 €."
+    )
