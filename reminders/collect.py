@@ -5,12 +5,14 @@ only says which apply to which project, who has the hand, and whether they are s
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
 from funding import deadlines, evaluations, milestones
-from funding.models import Contract, PreAciSupport
+from funding.models import Contract, ContractMission, PreAciSupport
 from projects.deadlines import PRE_ACI_START_TO_CONFIRM
 from projects.models import MissingItemsRequest
 from projects.states import State
@@ -90,8 +92,7 @@ def _contract(project, contract, done) -> list[Deadline]:
     ("evaluation", year), the status of each evaluation started."""
     if contract is None or contract.signed_on is None or contract.terminated_on:
         return []
-    signed, items, pk = contract.signed_on, [], contract.pk
-    started = {m.mission: m.started_on for m in contract.missions.all()}
+    signed, items, pk, started = contract.signed_on, [], contract.pk, contract.started
     for mission, name in MISSION_LABELS.items():
         if mission not in started or contract.ended_on:
             continue
@@ -129,13 +130,46 @@ def _contract(project, contract, done) -> list[Deadline]:
     return items
 
 
+class ProjectRow(NamedTuple):
+    """What the deadlines read of a project (a model instance reads the same)."""
+
+    pk: int
+    name: str
+    state: str
+    ps_submitted_at: dt.datetime | None
+    ps_deadline: dt.date | None
+
+
+@dataclass(frozen=True)
+class SignedContract:
+    """What the deadlines read of a signed contract: plain values, not a model instance (a
+    regional list reads some 1 500 contracts; building their models cost most of the page)."""
+
+    pk: int
+    signed_on: dt.date
+    terminated_on: dt.date | None
+    ended_on: dt.date | None
+    started: dict  # mission → the day it started (None: not yet)
+
+
 def _latest_signed(ids) -> tuple[dict, dict]:
     """Project pk → its latest signed contract; and what is done on them (see `_contract`)."""
-    contracts = {}
+    latest = {}
     signed = Contract.objects.filter(project_id__in=ids, signed_on__isnull=False)
-    for c in signed.order_by("sequence").prefetch_related("missions"):
-        contracts[c.project_id] = c  # the last in sequence wins
-    pks = [c.pk for c in contracts.values()]
+    fields = ("pk", "project_id", "signed_on", "terminated_on", "ended_on")
+    for pk, project_id, *dates in signed.order_by("sequence").values_list(*fields):
+        latest[project_id] = (pk, *dates)  # the last in sequence wins
+    pks = [row[0] for row in latest.values()]
+    started = defaultdict(dict)
+    missions = ContractMission.objects.filter(contract_id__in=pks)
+    for contract_id, mission, started_on in missions.values_list(
+        "contract_id", "mission", "started_on"
+    ):
+        started[contract_id][mission] = started_on
+    contracts = {
+        project_id: SignedContract(pk, signed_on, terminated, ended, started[pk])
+        for project_id, (pk, signed_on, terminated, ended) in latest.items()
+    }
     done = dict.fromkeys(milestones.done_keys(pks), "done")
     for (pk, year), status in evaluations.statuses(pks).items():
         done[pk, "evaluation", "", year] = status
@@ -146,8 +180,12 @@ def deadlines_for(projects) -> list[Deadline]:
     """All deadlines of the given projects (a queryset), sorted by date, in bounded queries."""
     # A queryset's rows are matched by a subquery: binding some 1 500 ids (a regional ARS)
     # cost more than the rest of its page.
-    ids = projects.values("pk") if isinstance(projects, QuerySet) else [p.pk for p in projects]
-    projects = list(projects)
+    if isinstance(projects, QuerySet):
+        ids = projects.values("pk")
+        # Plain rows, not models: a project's state machine costs more to build than to read.
+        projects = list(projects.values_list(*ProjectRow._fields, named=True))
+    else:
+        ids = [p.pk for p in projects]
     supports = {s.project_id: s for s in PreAciSupport.objects.filter(project_id__in=ids)}
     requests = {
         r.project_id: r

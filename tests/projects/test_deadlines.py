@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from projects.deadlines import (
+    add_months,
     implicit_validation_date,
     implicit_validation_start,
     is_working_day,
@@ -124,3 +125,8 @@ from projects.deadlines import pre_aci_ps_deadline  # noqa: E402
 def test_pre_aci_projet_de_sante_within_nine_months():
     assert pre_aci_ps_deadline(dt.date(2026, 1, 15)) == dt.date(2026, 10, 15)
     assert pre_aci_ps_deadline(dt.date(2027, 5, 31)) == dt.date(2028, 2, 29)
+
+
+@given(dates, st.integers(min_value=-120, max_value=120))
+def test_add_months_counts_as_relativedelta_does(start, months):
+    assert add_months(start, months) == start + relativedelta(months=months)
