@@ -35,6 +35,7 @@ from .evaluation_models import (
     EvaluationValue,
     YearEvaluation,
 )
+from .followup_models import Milestone, MilestoneKind
 from .models import Contract, Indicator, IndicatorResult
 from .permissions import can_fill_evaluation, can_review_evaluation
 from .terms import contract_terms
@@ -52,17 +53,27 @@ def opens_on(contract, year: int) -> dt.date:
     return evaluation_dates(contract.signed_on)[year - 1]
 
 
+def evaluated_before(contract) -> set[int]:
+    """Years of an imported contract whose evaluation was made before the portal (reprise)."""
+    if not contract.imported:
+        return set()
+    rows = Milestone.objects.filter(contract=contract, kind=MilestoneKind.EVALUATION_BEFORE)
+    return set(rows.values_list("year", flat=True))
+
+
 def evaluable_years(contract, today: dt.date) -> list[int]:
-    """Contract years whose evaluation may be entered today: ended, and started before the
-    contract was terminated or ended."""
+    """Contract years whose evaluation may be entered today: ended, started before the
+    contract was terminated or ended, and not evaluated before the portal."""
     if not contract.is_signed:
         return []
     stop = contract.terminated_on or contract.ended_on
+    before = evaluated_before(contract)
     years = []
     for year in range(1, CONTRACT_YEARS + 1):
         start = calc.contract_year_bounds(contract.signed_on, year)[0]
         if opens_on(contract, year) <= today and not (stop and start >= stop):
-            years.append(year)
+            if year not in before:
+                years.append(year)
     return years
 
 
