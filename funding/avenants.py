@@ -1,7 +1,9 @@
 """Avenants: proposed by the CPAM or the ARS of the territory, signed by each party for itself,
 in force at the third signature; they change the contract years starting on or after their
 effective date (`avenant_terms`). Each write locks the contract, journals and, at the third
-signature, queues the avenant's PDF (stored with the project's documents) via the outbox."""
+signature, gives the project its new territory if the avenant changes it (through
+`projects.territory`, same transaction) and queues the avenant's PDF (stored with the
+project's documents) via the outbox."""
 
 import datetime as dt
 
@@ -12,7 +14,9 @@ from django.utils import timezone
 from audit.services import snapshot
 from outbox.services import enqueue_task
 from projects import documents as project_documents
-from projects.territory import find_overlaps, preview_selection
+from projects.territory import apply_amended_territory, find_overlaps, preview_selection
+from territories.models import Commune
+from territories.services import TerritoryError, summarise
 
 from .avenant_terms import terms_on
 from .base import FundingError, deny_unless, journal
@@ -65,7 +69,7 @@ def _changes(contract, grid_set, *, size, members, optional, snp_dispositif, com
             raise FundingError(f"Missions optionnelles inconnues : {', '.join(sorted(unknown))}.")
         optional = sorted(set(optional))
     if communes is not None:
-        communes = _territory(contract.project, communes)
+        communes = sorted(c.insee for c in _territory(contract.project, communes))
     return dict(
         new_size=size,
         new_members=members,
@@ -75,9 +79,9 @@ def _changes(contract, grid_set, *, size, members, optional, snp_dispositif, com
     )
 
 
-def _territory(project, codes) -> list[str]:
-    """The new territory's INSEE codes: known communes of the ARS's région, overlapping no
-    other active CPTS (projects.territory's rules)."""
+def _territory(project, codes) -> list:
+    """The new territory's communes: known communes of the ARS's région, overlapping no other
+    active CPTS (projects.territory's rules)."""
     found, errors = preview_selection(project, codes)
     if errors:
         raise FundingError(" ".join(errors))
@@ -85,7 +89,17 @@ def _territory(project, codes) -> list[str]:
         raise FundingError("Le nouveau territoire doit compter au moins une commune.")
     if overlaps := find_overlaps(project, found):
         raise FundingError(" ; ".join(o.message for o in overlaps))
-    return sorted(c.insee for c in found)
+    return found
+
+
+def _size_of_territory(changes, old) -> None:
+    """A new territory without a taille given brings its own: the taille of its population
+    (`territories.sizing`), when it differs from the taille in force."""
+    if changes["new_communes"] is None or changes["new_size"] is not None:
+        return
+    taille = summarise(Commune.objects.filter(insee__in=changes["new_communes"])).taille
+    if taille != old["old_size"]:
+        changes["new_size"] = taille
 
 
 def _old_values(contract, day, grid_set) -> dict:
@@ -128,6 +142,7 @@ def propose_avenant(
             snp_dispositif=snp_dispositif, communes=communes,
         )  # fmt: skip
         old = _old_values(locked, effective_on, grid_set)
+        _size_of_territory(changes, old)
         if all(changes[f] is None or changes[f] == old[f.replace("new_", "old_")] for f in changes):
             raise FundingError("L'avenant ne change aucune des conditions du contrat.")
         number = (avenants.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -164,7 +179,7 @@ def sign_avenant(avenant, user, party: str, signed_on: dt.date) -> ContractAvena
         label = f"Avenant n° {row.number} : signature {PARTIES[party]} enregistrée"
         dates = [getattr(row, f"{p}_signed_on") for p in PARTIES]
         if all(dates):
-            _enter_into_force(locked, row, max(dates))
+            _enter_into_force(locked, row, max(dates), user)
             label += " ; avenant en vigueur"
         row.save()
         journal(
@@ -174,15 +189,25 @@ def sign_avenant(avenant, user, party: str, signed_on: dt.date) -> ContractAvena
     return row
 
 
-def _enter_into_force(contract, avenant, signed_on) -> None:
+def _enter_into_force(contract, avenant, signed_on, user) -> None:
     """Keep the terms it replaces (as in force on its effective date), add its new optional
-    missions to the contract and queue its PDF."""
+    missions to the contract, give the project its new territory (communes, population,
+    taille: `projects.territory`, checked again, journalled) and queue its PDF."""
     grid_set = load_grid_set()
     for name, value in _old_values(contract, avenant.effective_on, grid_set).items():
         setattr(avenant, name, value)
     avenant.signed_on = signed_on
     for code in avenant.new_optional or ():
         ContractMission.objects.get_or_create(contract=contract, mission=code)
+    if avenant.new_communes is not None:
+        label = (
+            f"Territoire modifié par l'avenant n° {avenant.number} au contrat ACI "
+            f"(effet le {avenant.effective_on:%d/%m/%Y})"
+        )
+        try:
+            apply_amended_territory(contract.project, user, avenant.new_communes, label)
+        except TerritoryError as error:
+            raise FundingError(f"L'avenant ne peut pas entrer en vigueur : {error}") from None
     enqueue_task(project_documents.issue_documents.name, [contract.project_id])
 
 

@@ -7,8 +7,10 @@
 The CPTS (its leaders) enters its indicator values, its activity report and its spending per
 mission; the Assurance Maladie of the territory reviews and closes the year. Closing writes the
 declared values as the contract's indicator results (what `funding.terms` reads), then freezes
-the year's entitlement, its variable parts and the balance due. Every write: one transaction,
-the contract and the evaluation locked, a history step and a journal entry; mails via the outbox.
+the year's entitlement, its variable parts and the balance due. `_write_results` is the only
+writer of `IndicatorResult`: no page, admin, API or command enters results otherwise. Every
+write: one transaction, the contract and the evaluation locked, a history step and a journal
+entry; mails via the outbox.
 """
 
 import datetime as dt
@@ -24,7 +26,6 @@ from audit.services import snapshot
 from common.uploads import validate_pdf
 
 from . import calc
-from . import services as contract_services
 from .base import FundingError, deny_unless, journal
 from .deadlines import CONTRACT_YEARS, evaluation_dates
 from .evaluation_models import (
@@ -34,7 +35,8 @@ from .evaluation_models import (
     EvaluationValue,
     YearEvaluation,
 )
-from .models import Contract, Indicator
+from .followup_models import Milestone, MilestoneKind
+from .models import Contract, Indicator, IndicatorResult
 from .permissions import can_fill_evaluation, can_review_evaluation
 from .terms import contract_terms
 
@@ -51,17 +53,27 @@ def opens_on(contract, year: int) -> dt.date:
     return evaluation_dates(contract.signed_on)[year - 1]
 
 
+def evaluated_before(contract) -> set[int]:
+    """Years of an imported contract whose evaluation was made before the portal (reprise)."""
+    if not contract.imported:
+        return set()
+    rows = Milestone.objects.filter(contract=contract, kind=MilestoneKind.EVALUATION_BEFORE)
+    return set(rows.values_list("year", flat=True))
+
+
 def evaluable_years(contract, today: dt.date) -> list[int]:
-    """Contract years whose evaluation may be entered today: ended, and started before the
-    contract was terminated or ended."""
+    """Contract years whose evaluation may be entered today: ended, started before the
+    contract was terminated or ended, and not evaluated before the portal."""
     if not contract.is_signed:
         return []
     stop = contract.terminated_on or contract.ended_on
+    before = evaluated_before(contract)
     years = []
     for year in range(1, CONTRACT_YEARS + 1):
         start = calc.contract_year_bounds(contract.signed_on, year)[0]
         if opens_on(contract, year) <= today and not (stop and start >= stop):
-            years.append(year)
+            if year not in before:
+                years.append(year)
     return years
 
 
@@ -323,8 +335,7 @@ def close_evaluation(contract, user, year: int) -> YearEvaluation:
         if evaluation is None or evaluation.status != Status.SUBMITTED:
             raise FundingError("Seule une évaluation transmise peut être clôturée.")
         declared = {v.indicator: v.value for v in evaluation.values.select_related("indicator")}
-        if declared:
-            contract_services.enter_results(locked, user, year, declared)
+        _write_results(locked, user, year, declared)
         entitled, variable, balance = year_amounts(locked, year)
         evaluation.entitled_total, evaluation.variable_total = entitled, variable
         evaluation.balance = balance
@@ -338,4 +349,27 @@ def close_evaluation(contract, user, year: int) -> YearEvaluation:
             action="funding.evaluation.close",
             label=f"Évaluation de l'année {year} clôturée (solde dû : {balance} €)",
             mail=(f"Évaluation clôturée : {locked.project.name}", body, _leaders(locked)),
+        )  # fmt: skip
+
+
+def _write_results(contract, user, year: int, declared: dict) -> None:
+    """The closed year's declared values {Indicator: Decimal} (bounded when saved) become the
+    contract's indicator results, under `close_evaluation`'s locks; an unchanged value is left
+    as it is, each change journalled old → new."""
+    stored = {
+        r.indicator_id: r
+        for r in IndicatorResult.objects.select_for_update().filter(
+            indicator__in=list(declared), year=year
+        )
+    }
+    for indicator, value in declared.items():
+        result = stored.get(indicator.pk) or IndicatorResult(indicator=indicator, year=year)
+        if result.pk and result.value == value:
+            continue
+        before = snapshot(result, ["value"]) if result.pk else {}
+        result.value, result.entered_by = value, user
+        result.save()
+        journal(
+            user, "funding.result.enter", f"Résultat de l'année {year} : « {indicator.label} »",
+            result, ["value"], before, project=contract.project_id,
         )  # fmt: skip

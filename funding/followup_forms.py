@@ -127,7 +127,7 @@ class PaymentForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    kind = forms.ChoiceField(label="Jalon", choices=MilestoneKind.choices)
+    kind = forms.ChoiceField(label="Jalon", choices=MilestoneKind.markable())
     mission = forms.ChoiceField(label="Mission", required=False)
     year = forms.TypedChoiceField(
         label="Année du contrat (plan crises)",

@@ -61,6 +61,14 @@ class MilestoneKind(models.TextChoices):
     MISSION_STARTED = "mission_started", "Mission démarrée"
     MISSION_DEPLOYED = "mission_deployed", "Mission entièrement déployée"
     CRISIS_PLAN = "crisis_plan", "Plan d'action crises sanitaires remis"
+    # Brought in with an existing CPTS (funding.reprise): the year's evaluation happened before
+    # the portal, so it is no deadline still open; the portal holds no values nor amounts for it.
+    EVALUATION_BEFORE = "evaluation_before", "Évaluation annuelle faite avant le portail"
+
+    @classmethod
+    def markable(cls) -> list[tuple[str, str]]:
+        """What the Assurance Maladie marks on the contract page (not the imported kind)."""
+        return [(k, label) for k, label in cls.choices if k != cls.EVALUATION_BEFORE]
 
 
 class Milestone(models.Model):
@@ -74,7 +82,10 @@ class Milestone(models.Model):
     mission = models.CharField("mission", max_length=40, blank=True)
     year = models.PositiveSmallIntegerField("année du contrat", default=0)  # 0: not per year
     done_on = models.DateField("réalisé le")
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # Empty only for a milestone brought in by `manage.py import_cpts` run without a person.
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

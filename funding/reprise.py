@@ -6,7 +6,10 @@ communes, région, overlap with the database and with the other lines), errors n
 (the header is line 1) and the column. All or nothing: one bad line and nothing is written. A
 CPTS already there (same département, same name) is left as it is, so a second run changes
 nothing. A signed CPTS gets its contract, signed by the three parties on `aci_signe_le` and
-marked as imported.
+marked as imported, with what it already did (optional columns): each mission's start
+(`demarrage_<mission>`) and full deployment (`deploiement_<mission>`), the crisis action plans
+and the yearly evaluations of its first years (`plans_crise_remis`, `evaluations_faites`: a
+number of years). Left empty, those deadlines stay open on /echeances/ until the CPAM records them.
 """
 
 import csv
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from common.bounds import ACI_START, CPTS_LAW
 from common.errors import UserError
 from projects.existing import (
     CLOCK_STATES,
@@ -36,6 +40,13 @@ from territories.models import Departement
 from territories.services import summarise
 
 from .base import deny_unless, journal
+from .deadlines import (
+    CONTRACT_YEARS,
+    MISSION_DEADLINE_MONTHS,
+    contract_anniversary,
+    evaluation_dates,
+)
+from .followup_models import Milestone, MilestoneKind
 from .grid_store import load_grid_set
 from .models import Contract, ContractMission, GridVersion
 from .services import MAX_MEMBERS
@@ -52,14 +63,24 @@ COLUMNS = {
     "missions_optionnelles": False,
     "dispositif_snp": False,
 }
+# What a signed CPTS already did before the portal (all optional, signed CPTS only): a date
+# for each mission's start and each full deployment, a number of years for the crisis action
+# plans delivered and the yearly evaluations done (years 1 to N).
+MISSIONS = ("acces_soins", "parcours", "prevention", "crise_sanitaire", "qualite", "accompagnement")
+START, DEPLOYED = "demarrage_", "deploiement_"
+START_COLUMNS = {START + code: code for code in MISSIONS}
+DEPLOYED_COLUMNS = {DEPLOYED + code: code for code in MISSIONS if code in MISSION_DEADLINE_MONTHS}
+PLANS, EVALUATIONS = "plans_crise_remis", "evaluations_faites"
+CRISIS_MISSION = "crise_sanitaire"
+MILESTONE_COLUMNS = (*START_COLUMNS, *DEPLOYED_COLUMNS, PLANS, EVALUATIONS)
+COLUMNS.update(dict.fromkeys(MILESTONE_COLUMNS, False))
 MAX_LINES = 5_000
 # 5 000 lines weigh well under 1 MB; the checked file waits in the session until confirmed.
 MAX_BYTES = 2 * 1024 * 1024
 TOO_LARGE = "Le fichier dépasse 2 Mo (5 000 lignes au plus)."
 MAX_NAME = 200
-ACI_SIGNED = dt.date(2019, 6, 20)  # the ACI of 20 June 2019: no contract signed before
-# Loi n° 2016-41 du 26 janvier 2016 created the CPTS: no projet de santé received before.
-CPTS_LAW = dt.date(2016, 1, 26)
+ACI_SIGNED = ACI_START  # the ACI of 20 June 2019: no contract signed before
+# CPTS_LAW: loi n° 2016-41 du 26 janvier 2016 created the CPTS: no projet de santé received before.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 YES, NO = {"oui", "o", "true", "1"}, {"non", "n", "false", "0", ""}
 SIGNED_LABEL = f"{REPRISE} : contrat ACI signé par les trois parties"
@@ -93,6 +114,14 @@ class Line:
     optional: list = field(default_factory=list)
     snp: bool = False
     existing: object = None  # the project already in the portal: left unchanged
+    started: dict = field(default_factory=dict)  # mission code → start date
+    deployed: dict = field(default_factory=dict)  # mission code → full deployment date
+    plans: int = 0  # crisis action plans of years 1 to `plans` delivered
+    evaluations: int = 0  # evaluations of years 1 to `evaluations` done
+
+    @property
+    def done_before(self) -> bool:
+        return bool(self.started or self.deployed or self.plans or self.evaluations)
 
     @property
     def signed(self) -> bool:
@@ -322,6 +351,78 @@ def _consistent(state, received, signed) -> None:
         raise _Bad("ps_recu_le", "postérieure à la signature de l'ACI.")
 
 
+def _contract_missions(grid_set, signed: dt.date, optional) -> set[str]:
+    """The missions an imported contract may start: its grid's socle and chosen optional
+    missions, and a socle mission a later grid adds during its five years (`start_mission`)."""
+    grid = grid_set.in_force(signed)
+    later = {
+        code
+        for year in range(1, CONTRACT_YEARS + 1)
+        for code in grid_set.in_force(contract_anniversary(signed, year)).socle_missions
+    }
+    return {*grid.socle_missions, *(m for m in grid.optional_missions if m in optional), *later}
+
+
+def _after_signature(cells, column, signed: dt.date) -> dt.date | None:
+    day = _date(cells, column, ACI_START, "à l'ACI du 20 juin 2019")
+    if day is not None and day < signed:
+        raise _Bad(column, f"date antérieure à la signature de l'ACI ({signed:%d/%m/%Y}).")
+    return day
+
+
+def _years(cells, column, most: int, what: str) -> int:
+    text = _text(cells.get(column, ""))
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > most:
+        raise _Bad(
+            column,
+            f"nombre d'années de 0 à {most} attendu ({what} ; « {text[:20]} »).",
+        )
+    return int(text)
+
+
+def _done_before(cells, state, signed, optional, context, take) -> dict:
+    """What a signed CPTS already did, each cell checked (errors through `take`)."""
+    filled = [c for c in MILESTONE_COLUMNS if _text(cells.get(c, ""))]
+    if state != State.ACI_SIGNE:
+        for column in filled:
+            take(_refuse, column, "réservée à l'état « ACI signé ».")
+        return {}
+    if signed is None or optional is None or not filled:
+        return {}  # the signature's or the missions' error is already reported
+    missions = _contract_missions(context["grid_set"], signed, optional)
+    today = timezone.localdate()
+    started, deployed = {}, {}
+    for column, code in START_COLUMNS.items():
+        day = take(_after_signature, cells, column, signed)
+        if day is not None and code not in missions:
+            take(_refuse, column, "mission absente du contrat (voir missions_optionnelles).")
+        elif day is not None:
+            started[code] = day
+    for column, code in DEPLOYED_COLUMNS.items():
+        day = take(_after_signature, cells, column, signed)
+        if day is None:
+            continue
+        if code not in missions:
+            take(_refuse, column, "mission absente du contrat.")
+        elif code not in started or started[code] > day:
+            take(_refuse, column, f"déploiement sans démarrage antérieur ({START}{code}).")
+        else:
+            deployed[code] = day
+    begun = sum(contract_anniversary(signed, y) <= today for y in range(1, CONTRACT_YEARS + 1))
+    ended = sum(day <= today for day in evaluation_dates(signed))
+    plans = take(_years, cells, PLANS, begun, "années du contrat commencées") or 0
+    if plans and CRISIS_MISSION not in missions:
+        take(_refuse, PLANS, "ce contrat n'a pas de mission crises sanitaires graves.")
+    evaluations = take(_years, cells, EVALUATIONS, ended, "années du contrat achevées") or 0
+    return {"started": started, "deployed": deployed, "plans": plans, "evaluations": evaluations}
+
+
+def _refuse(column, message):
+    raise _Bad(column, message)
+
+
 def _line(number, cells, context) -> tuple[Line | None, list[_Bad]]:
     """One line's values, every cell checked: (the line, or None, and its cells' errors)."""
     bad = []
@@ -343,6 +444,7 @@ def _line(number, cells, context) -> tuple[Line | None, list[_Bad]]:
     snp = take(_snp, cells)
     if state is not None and not any(b.column in ("ps_recu_le", "aci_signe_le") for b in bad):
         take(_consistent, state, received, signed)
+    done = _done_before(cells, state, signed, optional, context, take) if state else {}
     if bad:
         return None, bad
     cpts = ExistingCpts(
@@ -352,15 +454,18 @@ def _line(number, cells, context) -> tuple[Line | None, list[_Bad]]:
         ps_received_on=received,
         aci_signed_on=signed,
     )
-    return Line(number=number, cpts=cpts, members=members, optional=optional, snp=snp), []
+    line = Line(number=number, cpts=cpts, members=members, optional=optional, snp=snp, **done)
+    return line, []
 
 
 def _context(actor) -> dict:
     states = {s.value.casefold(): s.value for s in State}
     states.update({s.label.casefold(): s.value for s in State})
-    grids = load_grid_set().grids
+    grid_set = load_grid_set()
+    grids = grid_set.grids
     return {
         "actor": actor,
+        "grid_set": grid_set,
         "states": states,
         "departements": {d.code: d for d in Departement.objects.select_related("region")},
         "optional": {code for grid in grids for code in grid.optional_missions},
@@ -455,7 +560,9 @@ def import_file(content: bytes, filename: str, actor, *, dry_run=False, who: str
 
 def _contracts(signed, actor) -> None:
     """Each signed CPTS's contract, signed by the three parties on its signature date, under
-    the grid in force that day, marked as imported."""
+    the grid in force that day, marked as imported, with its missions' starts and the
+    milestones it already reached (recorded by whoever imports, on the import day for the
+    yearly ones, whose day the file does not give)."""
     grid_set, versions = load_grid_set(), {v.code: v for v in GridVersion.objects.all()}
     contracts, missions = [], []
     for project, line in signed:
@@ -477,15 +584,59 @@ def _contracts(signed, actor) -> None:
             )
         )
         chosen = [*grid.socle_missions, *(m for m in grid.optional_missions if m in line.optional)]
+        # A socle mission of a later grid (crises, avenant 2) joins the contract when it started.
+        chosen += [code for code in line.started if code not in chosen]
         missions.append(chosen)
     Contract.objects.bulk_create(contracts)
+    lines = [line for _, line in signed]
     ContractMission.objects.bulk_create(
-        ContractMission(contract=contract, mission=code)
-        for contract, chosen in zip(contracts, missions, strict=True)
+        ContractMission(contract=contract, mission=code, started_on=line.started.get(code))
+        for contract, chosen, line in zip(contracts, missions, lines, strict=True)
         for code in chosen
     )
-    for contract, chosen in zip(contracts, missions, strict=True):
+    Milestone.objects.bulk_create(
+        milestone
+        for contract, line in zip(contracts, lines, strict=True)
+        for milestone in _milestones(contract, line, actor)
+    )
+    for contract, chosen, line in zip(contracts, missions, lines, strict=True):
+        extra = {"missions": [None, ", ".join(chosen)]}
+        if line.done_before:
+            extra["jalons repris"] = [None, _done_summary(line)]
         journal(
             actor, "funding.contract.import", SIGNED_LABEL, contract, CONTRACT_FIELDS,
-            project=contract.project_id, extra={"missions": [None, ", ".join(chosen)]},
+            project=contract.project_id, extra=extra,
         )  # fmt: skip
+
+
+def _milestones(contract, line, actor) -> list[Milestone]:
+    today, kind = timezone.localdate(), MilestoneKind
+    rows = [
+        Milestone(contract=contract, kind=kind.MISSION_STARTED, mission=code, done_on=day)
+        for code, day in line.started.items()
+    ]
+    rows += [
+        Milestone(contract=contract, kind=kind.MISSION_DEPLOYED, mission=code, done_on=day)
+        for code, day in line.deployed.items()
+    ]
+    rows += [
+        Milestone(contract=contract, kind=kind.CRISIS_PLAN, year=year, done_on=today)
+        for year in range(1, line.plans + 1)
+    ]
+    rows += [
+        Milestone(contract=contract, kind=kind.EVALUATION_BEFORE, year=year, done_on=today)
+        for year in range(1, line.evaluations + 1)
+    ]
+    for row in rows:
+        row.done_by = actor
+    return rows
+
+
+def _done_summary(line) -> str:
+    parts = [f"démarrage {code} le {day:%d/%m/%Y}" for code, day in line.started.items()]
+    parts += [f"déploiement {code} le {day:%d/%m/%Y}" for code, day in line.deployed.items()]
+    if line.plans:
+        parts.append(f"plans crises des années 1 à {line.plans}")
+    if line.evaluations:
+        parts.append(f"évaluations des années 1 à {line.evaluations}")
+    return " ; ".join(parts)

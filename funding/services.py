@@ -1,6 +1,7 @@
-"""The contract's writes: creation, signatures, missions, indicators and results,
-termination (avenants: funding.avenants). Each checks role and territory, locks the rows it
-decides on and journals the change in one transaction; a refusal writes nothing."""
+"""The contract's writes: creation, signatures, missions, indicators, termination (avenants:
+funding.avenants; indicator results only by closing the yearly evaluation, funding.evaluations).
+Each checks role and territory, locks the rows it decides on and journals the change in one
+transaction; a refusal writes nothing."""
 
 import datetime as dt
 from decimal import Decimal
@@ -22,13 +23,11 @@ from .models import (
     ContractMission,
     GridVersion,
     Indicator,
-    IndicatorResult,
 )
 from .permissions import can_manage_contract, can_prepare_contract, can_sign_for
 from .signatures import PARTIES, check_mission_date, check_signature_date
 
 MAX_MEMBERS = 100_000
-RESULT_LIMIT = Decimal("1e10")  # IndicatorResult.value: 14 digits, 4 after the point
 TEXT_LIMIT = 2_000
 
 CONTRACT_FIELDS = ("size", "members", "snp_dispositif", "grid")
@@ -133,7 +132,7 @@ def record_signature(contract, user, party: str, signed_on: dt.date) -> Contract
     return locked
 
 
-# --- Missions, indicators, results --------------------------------------------------------------
+# --- Missions, indicators ---------------------------------------------------------------------
 
 
 def start_mission(contract, user, mission: str, started_on: dt.date) -> ContractMission:
@@ -196,58 +195,6 @@ def add_indicator(contract_mission, user, *, label, thresholds, weight=1, higher
             extra={"thresholds": [None, paliers]},
         )  # fmt: skip
     return indicator
-
-
-def _result_value(indicator, value) -> Decimal:
-    value = Decimal(str(value))
-    if value.is_finite() and abs(value) < RESULT_LIMIT:
-        value = value.quantize(Decimal("0.0001"))  # rounding may reach the limit: check again
-    if not value.is_finite() or abs(value) >= RESULT_LIMIT:
-        raise FundingError(f"Valeur hors limites pour l'indicateur « {indicator.label} ».")
-    return value
-
-
-def enter_results(contract, user, year: int, values: dict) -> dict[int, IndicatorResult]:
-    """The results of contract year `year`, {indicator: value}, all or none; unchanged values
-    are left as they are. Returns {indicator pk: result}."""
-    deny_unless(can_manage_contract(contract, user))
-    if not 1 <= year <= CONTRACT_YEARS:
-        raise FundingError(f"L'année du contrat va de 1 à {CONTRACT_YEARS}.")
-    values = {indicator: _result_value(indicator, v) for indicator, v in values.items()}
-    with transaction.atomic():
-        locked = _locked(contract)
-        mine = set(Indicator.objects.filter(mission__contract=locked).values_list("pk", flat=True))
-        if any(indicator.pk not in mine for indicator in values):
-            raise FundingError("Cet indicateur n'est pas au contrat.")
-        stored = {
-            r.indicator_id: r
-            for r in IndicatorResult.objects.select_for_update().filter(
-                indicator__in=list(values), year=year
-            )
-        }
-        for indicator, value in values.items():
-            _enter(locked, user, year, indicator, value, stored)
-    return stored
-
-
-def _enter(contract, user, year, indicator, value, stored):
-    result = stored.get(indicator.pk) or IndicatorResult(indicator=indicator, year=year)
-    if result.pk and result.value == value:
-        return
-    before = snapshot(result, ["value"]) if result.pk else {}
-    result.value, result.entered_by = value, user
-    result.save()
-    stored[indicator.pk] = result
-    label = f"Résultat de l'année {year} : « {indicator.label} »"
-    journal(
-        user, "funding.result.enter", label, result, ["value"], before,
-        project=contract.project_id,
-    )  # fmt: skip
-
-
-def enter_result(indicator, user, year: int, value) -> IndicatorResult:
-    """One indicator's result for contract year `year`."""
-    return enter_results(indicator.mission.contract, user, year, {indicator: value})[indicator.pk]
 
 
 # --- Termination ----------------------------------------------------------------------------------

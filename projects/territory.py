@@ -200,6 +200,22 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
         raise TerritoryError(edit_refusal(locked))
     communes = resolve_communes(insee_codes)
     check_region(locked, communes)
+    changed = _replace_communes(locked, communes)
+    if changed:
+        record(
+            user,
+            "projects.territory",
+            "Territoire modifié",
+            locked,
+            project=locked,
+            changes=changed,
+        )
+    return locked, find_overlaps(locked, communes)
+
+
+def _replace_communes(locked, communes) -> dict:
+    """Set the locked project's communes, population, taille and département principal (its
+    routing: the délégations are told when it moves after the LI); the changes as journalled."""
     summary = summarise(communes)
     before = named(locked, SIZING + ROUTING), set(locked.communes.only("insee", "name"))
     locked.communes.set(communes)
@@ -214,17 +230,37 @@ def save_territory(project, user, insee_codes) -> tuple[object, list[Overlap]]:
     if locked.departement != previous and locked.li_submitted_at is not None:
         still_in = any(c.departement_id == previous.pk for c in communes)
         notifications.notify_routing_change(locked, previous, still_in)
-    changed = _changes(before, locked, set(communes))
-    if changed:
-        record(
-            user,
-            "projects.territory",
-            "Territoire modifié",
-            locked,
-            project=locked,
-            changes=changed,
+    return _changes(before, locked, set(communes))
+
+
+@transaction.atomic
+def apply_amended_territory(project, user, insee_codes, label: str):
+    """The territory of a CPTS whose projet de santé is validated, changed by an amendment of
+    its contract that the three parties signed: the caller (the contract's layer, at the third
+    signature, in its own transaction) has checked the signatures; `user` is the third
+    signatory. Checked again here under the communes' locks (known communes, the project's
+    région, no overlap with an active CPTS: one may have taken a commune since the proposal),
+    then communes, population, taille and département principal replaced and journalled
+    under `label`. A refusal is a TerritoryError and changes nothing."""
+    locked = _lock_project(project)
+    if not (perms.is_leader(locked, user) or perms.ars_or_assurance_maladie(locked, user)):
+        raise PermissionDenied("Réservé aux signataires du contrat de la CPTS.")
+    if locked.state not in PS_VALIDATED_STATES:
+        raise TerritoryError(edit_refusal(locked))
+    communes = resolve_communes(insee_codes)
+    check_region(locked, communes)
+    ids = sorted(c.pk for c in communes)
+    list(Commune.objects.select_for_update().filter(pk__in=ids).order_by("pk"))  # as at filing
+    if overlaps := find_overlaps(locked, communes):
+        raise TerritoryError(
+            "Le nouveau territoire chevauche celui d'une autre CPTS : "
+            + " ; ".join(o.message for o in overlaps)
+            + "."
         )
-    return locked, find_overlaps(locked, communes)
+    changed = _replace_communes(locked, communes)
+    if changed:
+        record(user, "projects.territory.amended", label, locked, project=locked, changes=changed)
+    return locked
 
 
 def _changes(before, project, communes) -> dict:

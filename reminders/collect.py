@@ -119,8 +119,11 @@ def _contract(project, contract, done) -> list[Deadline]:
         status = done.get((pk, "evaluation", "", year))
         # The CPTS enters and submits; once submitted the CPAM reviews and closes.
         holder = ASSURANCE_MALADIE if status == "submitted" else CPTS
+        # An imported contract's early years may have been evaluated before the portal.
+        before = (pk, "evaluation_before", "", year) in done
         items.append(Deadline(
-            project.pk, project.name, "evaluation", label, due, holder, status != "closed",
+            project.pk, project.name, "evaluation", label, due, holder,
+            status != "closed" and not before,
             to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
         ))  # fmt: skip
     end = deadlines.contract_end(signed)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from .. import evaluations, payments, renewal, termination
 from ..deadlines import CONTRACT_YEARS, renewal_from
 from ..followup_forms import MilestoneForm, TerminationPreviewForm
+from ..followup_models import MilestoneKind
 from ..forms import TerminationForm
 from ..grid_store import load_grid_set
 from ..milestones import mark_milestone
@@ -22,7 +23,8 @@ from ..year_chart import year_chart
 from .base import contract_or_404, submit, to_contract
 
 
-def _evaluations(contract, today) -> list[dict]:
+def _evaluations(contract, today, before) -> list[dict]:
+    """`before`: the years evaluated before the portal (an imported contract's)."""
     found = {e.year: e for e in contract.evaluations.all()}
     open_years = evaluations.evaluable_years(contract, today)
     return [
@@ -32,15 +34,17 @@ def _evaluations(contract, today) -> list[dict]:
             "open": year in open_years,
             "evaluation": found.get(year),
             "status": found[year].get_status_display() if year in found else
-            _unstarted(contract, year, year in open_years, today),
+            _unstarted(contract, year, year in open_years, today, year in before),
         }
         for year in range(1, CONTRACT_YEARS + 1)
     ]  # fmt: skip
 
 
-def _unstarted(contract, year, is_open, today) -> str:
+def _unstarted(contract, year, is_open, today, before=False) -> str:
     if is_open:
         return "à saisir par la CPTS"
+    if before:
+        return "faite avant le portail (reprise de l'existant)"
     if evaluations.opens_on(contract, year) <= today:
         return "sans objet (contrat résilié ou échu avant cette année)"
     return "pas encore ouverte"
@@ -71,7 +75,6 @@ def context(contract, user, grid_set=None, terms=None, missions=None) -> dict:
     life = {
         "years": payments.years_of(lines, today),
         "late": [x for x in lines if x.is_late(today)],
-        "evaluations": _evaluations(contract, today),
         "milestones": _milestones(contract, grid),
         "recovery": termination.recovery(contract) if contract.terminated_on else None,
         "renewal_due": renewal.renewal_due(contract, today),
@@ -80,6 +83,12 @@ def context(contract, user, grid_set=None, terms=None, missions=None) -> dict:
         "next": siblings.get(contract.sequence + 1),
         "may_renew": can_prepare_contract(contract.project, user),
     }
+    before = {
+        m["row"].year
+        for m in life["milestones"]
+        if m["row"].kind == MilestoneKind.EVALUATION_BEFORE
+    }
+    life["evaluations"] = _evaluations(contract, today, before)
     life["chart"] = year_chart(life["years"])
     if can_mark_milestone(contract, user) and not contract.terminated_on:
         life["milestone_form"] = _milestone_form(contract, grid, missions)

@@ -1,77 +1,50 @@
-"""Indicator results of one contract year, entered by the Assurance Maladie: all or nothing."""
+"""Indicator results of one contract year, read only: every contract year is evaluated, and its
+results are written only when the Assurance Maladie closes that year's evaluation
+(`funding.evaluations`). The page shows them and leads to the evaluation."""
 
-from decimal import Decimal, InvalidOperation
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from common.messages import attempt
-
-from .. import services
+from .. import evaluations
 from ..deadlines import CONTRACT_YEARS
+from ..evaluation_models import EvaluationStatus
 from ..grid_store import load_grid_set
 from ..models import Indicator, IndicatorResult
-from ..permissions import can_manage_contract
 from ..presentation import mission_label
-from .base import contract_or_404, to_contract
-
-MAX_INPUT = 30  # characters: more is no number a person types
-
-
-def _posted(data, indicators):
-    """({indicator: value} for the filled fields, labels of the unreadable ones)."""
-    values, unreadable = {}, []
-    for indicator in indicators:
-        raw = data.get(f"ind-{indicator.pk}", "").strip().replace(",", ".")
-        if not raw:
-            continue
-        try:
-            if len(raw) > MAX_INPUT:
-                raise InvalidOperation
-            values[indicator] = Decimal(raw)
-        except InvalidOperation:
-            unreadable.append(indicator.label)
-    return values, unreadable
+from .base import contract_or_404
 
 
 @login_required
+@require_safe
 def results(request, pk, year):
     contract = contract_or_404(request, pk)
-    if not can_manage_contract(contract, request.user):
-        raise PermissionDenied("Réservé à l'Assurance Maladie du territoire.")
     if not 1 <= year <= CONTRACT_YEARS:
         raise Http404
     indicators = list(
         Indicator.objects.filter(mission__contract=contract).select_related("mission")
     )
-    if request.method == "POST":
-        values, unreadable = _posted(request.POST, indicators)
-        saved = f"Résultats de l'année {year} enregistrés."
-        if unreadable:
-            messages.error(
-                request, "Valeurs illisibles, rien n'est enregistré : " + ", ".join(unreadable)
-            )
-        elif attempt(
-            request, lambda: services.enter_results(contract, request.user, year, values), saved
-        ):
-            return to_contract(contract)
-        # Nothing saved: the person finds what they typed.
-        shown = {i.pk: request.POST.get(f"ind-{i.pk}", "")[:MAX_INPUT] for i in indicators}
-    else:
-        stored = IndicatorResult.objects.filter(indicator__in=indicators, year=year)
-        shown = {r.indicator_id: r.value for r in stored}
+    stored = IndicatorResult.objects.filter(indicator__in=indicators, year=year)
+    values = {r.indicator_id: r.value for r in stored}
     grid = load_grid_set().by_code(contract.grid.code)
     rows = [
         {
             "indicator": i,
             "mission": mission_label(grid, i.mission.mission),
-            "value": shown.get(i.pk, ""),
+            "value": values.get(i.pk),
         }
         for i in indicators
     ]
-    return render(
-        request, "funding/results_form.html", {"contract": contract, "year": year, "rows": rows}
-    )
+    found = evaluations.evaluation_of(contract, year)
+    open_now = year in evaluations.evaluable_years(contract, timezone.localdate())
+    ctx = {
+        "contract": contract,
+        "year": year,
+        "rows": rows,
+        "status": EvaluationStatus(found.status) if found else None,
+        "evaluation_open": open_now,
+        "opens_on": evaluations.opens_on(contract, year) if contract.is_signed else None,
+    }
+    return render(request, "funding/results.html", ctx)

@@ -46,3 +46,17 @@ def full_declaration(life, value="75"):
 
     missions = spending_missions(life.contract)
     return {"values": {life.indicator: value}, "spending": dict.fromkeys(missions, "1000.50")}
+
+
+def close_year(contract, leader, cpam, year, values):
+    """The one way results are written: the CPTS declares `values` {Indicator: value} with
+    spending on every mission and its report, submits; the CPAM closes the year."""
+    from funding import evaluations
+    from funding.evaluations import spending_missions
+
+    spending = dict.fromkeys(spending_missions(contract), "1000")
+    evaluations.save_evaluation(
+        contract, leader, year, values=values, spending=spending, report=report_pdf()
+    )
+    evaluations.submit_evaluation(contract, leader, year)
+    return evaluations.close_evaluation(contract, cpam, year)

@@ -18,9 +18,13 @@ from funding.demo import demo_avenant_awaiting_signatures
 from funding.models import Contract, ContractAvenant
 from projects.documents import reproduce
 from projects.models import DocumentKind, IssuedDocument
+from projects.states import State
+from projects.territory import apply_amended_territory
+from territories.models import Commune
+from territories.services import TerritoryError, summarise
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
 from tests.funding.conftest import SIGNED_ON
-from tests.world import institution_user
+from tests.world import institution_user, make_aci_project, project_in_state
 
 pytestmark = pytest.mark.django_db
 YEAR_3 = dt.date(2025, 2, 6)  # contract signed on 6 February 2023
@@ -229,20 +233,86 @@ def test_optional_missions_snp_and_members(people):
     assert "qualite" in years[3].starts and "qualite" not in years[4].starts
 
 
-def test_the_territory_change_is_recorded_not_applied(people):
+def _insee(project) -> list[str]:
+    return sorted(project.communes.values_list("insee", flat=True))
+
+
+def test_the_territory_change_is_applied_at_the_third_signature(people):
     contract, who = people
     project = contract.project
-    old = sorted(project.communes.values_list("insee", flat=True))
+    old = _insee(project)
+    added = CommuneFactory(departement=project.departement, population=100_000)
+    new = sorted([*old, added.insee])
+    avenant = _propose(contract, who["cpam"], effective_on=dt.date(2024, 6, 1), communes=new)
+    expected = summarise(Commune.objects.filter(insee__in=new))
+    assert expected.taille == 3
+    # No taille given: the new territory brings its own, shown to the signatories.
+    assert (avenant.old_size, avenant.new_size) == (2, 3)
+    avenants.sign_avenant(avenant, who["leader"], "cpts", SIGN_DAY)
+    avenants.sign_avenant(avenant, who["cpam"], "cpam", SIGN_DAY)
+    project.refresh_from_db()
+    assert _insee(project) == old and project.taille == 2  # two signatures: not yet
+    assert not AuditEntry.objects.filter(action="projects.territory.amended").exists()
+    avenant = avenants.sign_avenant(avenant, who["ars"], "ars", SIGN_DAY)
+    project.refresh_from_db()
+    assert _insee(project) == new
+    assert (project.population, project.taille) == (expected.population, 3)
+    assert avenant.old_communes == old and avenant.new_communes == new
+    entry = AuditEntry.objects.get(action="projects.territory.amended")
+    assert (entry.actor, entry.project_id) == (who["ars"], project.pk)
+    assert (
+        entry.label == "Territoire modifié par l'avenant n° 1 au contrat ACI (effet le 01/06/2024)"
+    )
+    assert [str(v) for v in entry.changes["taille"]] == ["2", "3"]
+    assert added.insee in entry.changes["communes ajoutées"][1]
+    # Effective in year 2 (from 6 February 2024): years 3 to 5 take the new taille.
+    years = _years(contract)
+    assert [years[y].size for y in range(1, 6)] == [2, 2, 3, 3, 3]
+    assert Contract.objects.get(pk=contract.pk).size == 2  # the signed terms stay as signed
+    # The new territory is the one in force: an avenant back to the old one records it as old.
+    back = _propose(contract, who["cpam"], communes=old, effective_on=dt.date(2026, 2, 6))
+    assert back.old_communes == new and back.old_size == 3
+    assert back.new_size == summarise(Commune.objects.filter(insee__in=old)).taille == 1
+
+
+def test_a_commune_taken_meanwhile_blocks_the_third_signature(people):
+    contract, who = people
+    project = contract.project
+    old = _insee(project)
     added = CommuneFactory(departement=project.departement)
-    new = [*old, added.insee]
-    avenant = _sign_all(_propose(contract, who["cpam"], communes=new), who)
-    assert avenant.old_communes == old and avenant.new_communes == sorted(new)
-    assert sorted(project.communes.values_list("insee", flat=True)) == old
+    avenant = _propose(contract, who["cpam"], communes=[*old, added.insee], size=2)
+    avenants.sign_avenant(avenant, who["leader"], "cpts", SIGN_DAY)
+    avenants.sign_avenant(avenant, who["cpam"], "cpam", SIGN_DAY)
+    other, *_ = make_aci_project(project.departement)
+    other.communes.add(added)  # an active CPTS took it since the proposal
+    with pytest.raises(FundingError, match="ne peut pas entrer en vigueur.*chevauche"):
+        avenants.sign_avenant(avenant, who["ars"], "ars", SIGN_DAY)
+    avenant.refresh_from_db()
+    assert avenant.ars_signed_on is None and avenant.signed_on is None
+    project.refresh_from_db()
+    assert _insee(project) == old and project.taille == 2
+    assert not AuditEntry.objects.filter(action="projects.territory.amended").exists()
+    assert AuditEntry.objects.filter(action="funding.avenant.sign").count() == 2
+
+
+def test_the_territory_of_a_proposal_is_checked(people):
+    contract, who = people
     with pytest.raises(FundingError, match="inconnu"):
         _propose(contract, who["cpam"], communes=["9Z999"])
     outside = CommuneFactory(departement=DepartementFactory())
     with pytest.raises(FundingError, match="hors de la région"):
         _propose(contract, who["cpam"], communes=[outside.insee])
+
+
+def test_the_projects_layer_changes_a_territory_only_after_the_ps_validation(people):
+    contract, who = people
+    project, leader, ars = project_in_state(State.LI_DEPOSEE)
+    codes = _insee(project)
+    with pytest.raises(TerritoryError, match="ne peut plus être modifié"):
+        apply_amended_territory(project, ars, codes, "Territoire modifié par avenant")
+    with pytest.raises(PermissionDenied):
+        apply_amended_territory(contract.project, who["urps"], _insee(contract.project), "x")
+    assert not AuditEntry.objects.filter(action="projects.territory.amended").exists()
 
 
 def test_proposal_and_signatures_are_journalled(people):

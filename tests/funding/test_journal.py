@@ -10,14 +10,15 @@ from django.core.management import call_command
 
 from accounts.models import OrganisationKind
 from audit.models import AuditEntry
-from funding import crises, grants, services
+from funding import crises, evaluations, grants, services
 from funding.base import FundingError
 from funding.models import Contract, FirGrant, GridCell, IndicatorResult, PreAciSupport
 from projects.models import Project
 from projects.states import State
-from tests.world import institution_user, make_aci_project, project_in_state, signed_contract
+from tests.world import institution_user, project_in_state
 
 from .conftest import SIGNED_ON
+from .contract_life import close_year
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 1, 16)
@@ -124,52 +125,37 @@ def test_indicator_definition_is_journalled(signed):
     assert AuditEntry.objects.filter(action="funding.indicator.add").count() == 1
 
 
-def test_results_journal_old_to_new_and_skip_unchanged_values(signed):
+def test_results_are_journalled_when_the_evaluation_closes(signed):
     contract, cpam, ars, leader = signed
+    services.start_mission(contract, cpam, "parcours", SIGNED_ON)
     mission = contract.missions.get(mission="parcours")
     first = services.add_indicator(mission, cpam, label="A", thresholds=[("objectif", 90, 1)])
     second = services.add_indicator(mission, cpam, label="B", thresholds=[("objectif", 3, 1)])
-    services.enter_results(contract, cpam, 1, {first: Decimal("75"), second: Decimal(2)})
-    services.enter_results(contract, cpam, 1, {first: Decimal("80.5"), second: Decimal(2)})
+    close_year(contract, leader, cpam, 1, {first: Decimal("80.5"), second: Decimal(2)})
     entries = AuditEntry.objects.filter(action="funding.result.enter").order_by("pk")
     assert [e.changes for e in entries] == [
-        {"value": [None, "75.0000"]},
+        {"value": [None, "80.5000"]},
         {"value": [None, "2.0000"]},
-        {"value": ["75.0000", "80.5000"]},  # B unchanged: no entry
     ]
-    assert entries[2].label == "Résultat de l'année 1 : « A »"
-    assert entries[2].target_type == "funding.indicatorresult"
+    assert entries[0].label == "Résultat de l'année 1 : « A »"
+    assert entries[0].target_type == "funding.indicatorresult"
+    assert (entries[0].actor, entries[0].project_id) == (cpam, contract.project_id)
 
 
-def test_results_are_saved_all_or_nothing(signed):
+def test_a_refused_closing_writes_no_result(signed):
     contract, cpam, ars, leader = signed
     mission = contract.missions.get(mission="parcours")
     first = services.add_indicator(mission, cpam, label="A", thresholds=[("objectif", 90, 1)])
-    second = services.add_indicator(mission, cpam, label="B", thresholds=[("objectif", 3, 1)])
-    for values in (
-        {first: Decimal(75), second: Decimal("1e12")},  # beyond what the column holds
-        {first: Decimal(75), second: Decimal("NaN")},
-        {first: Decimal(75), second: Decimal("-9999999999.99999")},  # rounds to 11 digits
-    ):
-        with pytest.raises(FundingError):
-            services.enter_results(contract, cpam, 1, values)
-    with pytest.raises(FundingError):
-        services.enter_result(first, cpam, 6, Decimal(1))  # a contract runs five years
-    with pytest.raises(PermissionDenied):
-        services.enter_result(first, ars, 1, Decimal(1))
+    for user in (ars, leader):
+        with pytest.raises(PermissionDenied):
+            evaluations.close_evaluation(contract, user, 1)
+    with pytest.raises(FundingError):  # nothing submitted yet
+        evaluations.close_evaluation(contract, cpam, 1)
+    evaluations.save_evaluation(contract, leader, 1, values={first: Decimal(75)})
+    with pytest.raises(FundingError):  # still with the CPTS
+        evaluations.close_evaluation(contract, cpam, 1)
     assert not IndicatorResult.objects.exists()
     assert not AuditEntry.objects.filter(action="funding.result.enter").exists()
-
-
-def test_results_for_another_contracts_indicator_are_refused(signed):
-    contract, cpam, ars, leader = signed
-    mission = contract.missions.get(mission="parcours")
-    indicator = services.add_indicator(mission, cpam, label="A", thresholds=[("objectif", 9, 1)])
-    project, _, other_ars = make_aci_project(contract.project.departement)
-    other, _ = signed_contract(project, other_ars, members=5, signed_on=SIGNED, cpam=cpam)
-    with pytest.raises(FundingError):
-        services.enter_results(other, cpam, 1, {indicator: Decimal(1)})
-    assert not IndicatorResult.objects.exists()
 
 
 def test_termination_is_journalled(signed):

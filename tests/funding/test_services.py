@@ -7,13 +7,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import OrganisationKind
-from funding import calc, crises, grants, services, terms
+from funding import calc, crises, evaluations, grants, services, terms
 from funding.grid_store import load_grid_set
-from funding.models import Contract, GridCell
+from funding.models import Contract, GridCell, IndicatorResult
 from projects.models import Project
 from projects.states import State
 from tests.factories import DepartementFactory
 from tests.world import institution_user, project_in_state, signed_contract
+
+from .contract_life import close_year
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 1, 16)
@@ -123,10 +125,12 @@ def test_indicator_results_drive_variable_part(aci_project):
     second = services.add_indicator(
         parcours, cpam, label="Protocoles", weight="0.5", thresholds=[("objectif", 3, 1)]
     )
-    services.enter_result(first, cpam, 1, Decimal(75))
-    services.enter_result(second, cpam, 1, Decimal(3))
-    with pytest.raises(PermissionDenied):
-        services.enter_result(first, ars, 1, Decimal(90))
+    assert not hasattr(services, "enter_result") and not hasattr(services, "enter_results")
+    with pytest.raises(PermissionDenied):  # the ARS does not close an evaluation
+        close_year(contract, leader, ars, 1, {first: Decimal(90), second: Decimal(3)})
+    assert not IndicatorResult.objects.exists()
+    evaluations.request_corrections(contract, cpam, 1, "Valeurs à revoir.")
+    close_year(contract, leader, cpam, 1, {first: Decimal(75), second: Decimal(3)})
     lines = terms.entitlements(Contract.objects.all())
     year_1 = {(x.mission, x.part): x.amount for x in lines[contract.pk][1]}
     assert year_1["parcours", "variable"] == Decimal("28000.00")  # (0.5x0.6 + 0.5x1) x 35 000

@@ -14,6 +14,8 @@ from projects.states import State
 from tests.factories import DepartementFactory, UserFactory
 from tests.world import institution_user, signed_contract
 
+from .contract_life import close_year
+
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2023, 2, 6)
 
@@ -120,21 +122,48 @@ def test_schedule_exports(client, signed):
     assert contract.project.name in listing.content.decode()
 
 
-def test_results_entry_by_cpam_of_the_territory_only(client, signed):
+@pytest.mark.parametrize(
+    "who, status",
+    [("cpam", 200), ("ars", 200), ("leader", 200), ("cpam_other", 404), ("urps", 403),
+     ("other_leader", 404)],
+)  # fmt: skip
+def test_results_page_is_read_only_for_every_role(client, signed, who, status):
     contract, cpam, ars, leader = signed
     mission = contract.missions.get(mission="acces_soins")
     indicator = services.add_indicator(
         mission, cpam, label="Demandes SAS abouties", thresholds=[("objectif", 100, 1)]
     )
+    users = {"cpam": cpam, "ars": ars, "leader": leader, **_others(contract.project)}
+    client.force_login(users[who])
     url = reverse("funding:results", args=[contract.pk, 1])
-    for user, status in ((ars, 403), (leader, 403), (_others(contract.project)["cpam_other"], 404)):
-        client.force_login(user)
-        assert client.post(url, {f"ind-{indicator.pk}": "120"}).status_code == status
+    assert client.post(url, {f"ind-{indicator.pk}": "120"}).status_code == 405
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert 'id="results-table"' in html and "Demandes SAS abouties" in html
+        assert 'name="ind-' not in html and "Enregistrer" not in html
+        assert "Ils ne se saisissent pas ici." in html
+        evaluation = reverse("funding:evaluation", args=[contract.pk, 1])
+        assert f'href="{evaluation}"' in html
     assert not IndicatorResult.objects.exists()
-    client.force_login(cpam)
-    assert client.get(url).status_code == 200
-    client.post(url, {f"ind-{indicator.pk}": "120,5"})
+
+
+def test_results_come_from_the_closed_evaluation(client, signed):
+    contract, cpam, ars, leader = signed
+    mission = contract.missions.get(mission="acces_soins")
+    indicator = services.add_indicator(
+        mission, cpam, label="Demandes SAS abouties", thresholds=[("objectif", 100, 1)]
+    )
+    close_year(contract, leader, cpam, 1, {indicator: "120.5"})
     assert IndicatorResult.objects.get().value == Decimal("120.5")
+    client.force_login(cpam)
+    response = client.get(reverse("funding:results", args=[contract.pk, 1]))
+    assert response.context["status"].label == "Clôturée par la CPAM"
+    assert response.context["rows"][0]["value"] == Decimal("120.5")
+    later = client.get(reverse("funding:results", args=[contract.pk, 5])).content.decode()
+    assert "pas encore ouverte" in later and "ouverture le 6 février 2028" in later
+    assert reverse("funding:evaluation", args=[contract.pk, 5]) not in later
     detail = client.get(reverse("funding:contract", args=[contract.pk]))
     year_1 = detail.context["years"][0]
     variable = next(
