@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import OrganisationKind
 from accounts.signup import activation_path
 from funding import services as funding
-from funding.demo import demo_avenant_awaiting_signatures
+from funding.demo import demo_avenant_awaiting_signatures, evaluation_awaiting_cpam
 from projects import roster
 from projects.collaboration import Committee, CommitteeKind
 from projects.states import State
@@ -71,14 +71,11 @@ NOT_AUDITED = {
     "funding:mission_start": "POST only (from the contract page)",
     "funding:indicator_add": "POST only (from the contract page)",
     "funding:contract_terminate": "POST only: its confirmation is the termination page (audited)",
-    "funding:pre_aci_grant": "POST only (from the contracts list)",
-    "funding:fir_grant": "POST only (from the contracts list)",
     "funding:avenant_propose": "POST only (from the contract page)",
     "funding:avenant_sign": "POST only (from the contract page)",
     "funding:avenant_pdf": "PDF",
     "funding:evaluation_submit": "POST only (from the evaluation page)",
     "funding:evaluation_corrections": "POST only (from the evaluation page)",
-    "funding:evaluation_close": "POST only (from the evaluation page)",
     "funding:evaluation_report": "the uploaded report",
     "funding:milestone_mark": "POST only (from the contract page)",
     "funding:roster_departure": "POST only (from the roster page)",
@@ -137,6 +134,15 @@ def _crisis(page):
     page.select_option("#id_departements", index=0)
 
 
+def _pre_aci(page):
+    page.locator("input[id^=pre-aci-]").first.fill("2024-01-10")
+
+
+def _fir(page):
+    page.locator("input[id^=fir-date-]").first.fill("2024-01-10")
+    page.locator("input[id^=fir-amount-]").first.fill("35000")
+
+
 def _upload(path):
     def fill(page):
         page.set_input_files("input[type=file]", str(path))
@@ -177,6 +183,7 @@ def test_main_pages_have_no_wcag_violation(live_server, settings, tmp_path):
         signed_project, signed_ars, members=30, signed_on=dt.date(2023, 2, 6), cpam=cpam
     )
     demo_avenant_awaiting_signatures(signed, cpam=cpam, leader=cpts_leader)
+    evaluation_awaiting_cpam(signed, cpts_leader)  # year 1, for the CPAM to close
     member = roster.add_member(
         signed_project, cpts_leader, kind="professionnel", name="Dr Martin",
         profession="médecin", joined_on=dt.date(2023, 1, 2),
@@ -256,6 +263,8 @@ def test_main_pages_have_no_wcag_violation(live_server, settings, tmp_path):
             url("projects:territories"),
             url("projects:institution_map"),
             url("funding:crises"),
+            # A FIR grant is final: its confirmation page.
+            _post_form(url("funding:contracts"), _fir, "Enregistrer", "#confirm-grant"),
             # Declaring a crisis is final: its confirmation page.
             _post_form(url("funding:crises"), _crisis, "Déclarer", "#confirm-crisis"),
             _post_form(
@@ -285,6 +294,8 @@ def test_main_pages_have_no_wcag_violation(live_server, settings, tmp_path):
             url("funding:grids"),
             url("funding:contract", contract.pk),
             url("funding:contract_create", to_contract.pk),
+            # A pre-ACI grant is final: its confirmation page.
+            _post_form(url("funding:contracts"), _pre_aci, "Accorder", "#confirm-grant"),
             url("funding:contract", signed.pk),
             url("funding:payments", signed.pk),
             url("funding:late_payments"),
@@ -292,6 +303,14 @@ def test_main_pages_have_no_wcag_violation(live_server, settings, tmp_path):
             url("funding:termination_preview", signed.pk),
             # Terminating is final: the page with the recovery and the confirmation.
             url("funding:termination_preview", signed.pk) + f"?terminated_on={today}",
+            url("funding:evaluation", signed.pk, 1),
+            # Closing a year's evaluation is final: its confirmation page.
+            _post_form(
+                url("funding:evaluation", signed.pk, 1),
+                _nothing,
+                "Clôturer l'année",
+                "#confirm-evaluation-close",
+            ),
             # Withdrawing an avenant is final: its confirmation page.
             _post_form(
                 url("funding:contract", signed.pk),
