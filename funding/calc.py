@@ -391,6 +391,7 @@ class Payment(NamedTuple):
     period: tuple[dt.date, dt.date] | None = None  # what an advance covers (for recovery)
 
 
+ONE_OFF_LABELS = {ADDITIONNEL: "Financement additionnel du fonctionnement (une année)"}
 PAYMENT_KINDS = {
     "signature": "Fonctionnement versé en totalité à la signature",
     "avance": "Avance de 75 % (fonctionnement et parts fixes des missions démarrées)",
@@ -545,7 +546,8 @@ def schedule(terms: ContractTerms) -> list[Payment]:
                 due.append(Payment(add_months(day, 1), year, "crise", label, amount))
         for code, amount, due_on in terms.one_offs:
             if start <= due_on < end:
-                due.append(Payment(due_on, year, "ponctuel", code, cents(amount)))
+                label = ONE_OFF_LABELS.get(code, PAYMENT_KINDS["ponctuel"])  # never the code
+                due.append(Payment(due_on, year, "ponctuel", label, cents(amount)))
         if ended and ended < end:
             kept = [p for p in due if p.due_on <= ended]
             recovered = sum((_covered_after(p, ended) for p in kept if p.kind in RECOVERABLE), ZERO)

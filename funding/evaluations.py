@@ -282,7 +282,7 @@ def submit_evaluation(contract, user, year: int) -> YearEvaluation:
             raise FundingError("Avant de transmettre, indiquez " + ", ".join(missing) + ".")
         evaluation.submitted_at = timezone.now()
         name = locked.project.name
-        body = f"La CPTS {name} a transmis son évaluation de l'année {year} du contrat ACI."
+        body = f"{name} a transmis son évaluation de l'année {year} du contrat ACI."  # « CPTS … »
         return _step(
             evaluation, user, Status.SUBMITTED,
             action="funding.evaluation.submit",

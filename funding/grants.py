@@ -28,6 +28,16 @@ PRE_ACI_FIELDS = ("granted_on", "amount", "ps_due_on")
 FIR_FIELDS = ("granted_on", "amount", "note")
 
 
+def pre_aci_amount(project, granted_on: dt.date):
+    """What the grid in force on `granted_on` gives this project's taille, or None (shown
+    before the CPAM confirms; the service decides)."""
+    try:
+        one_off = load_grid_set().in_force(granted_on).one_off(calc.PRE_ACI)
+    except calc.NoGridInForce:
+        return None
+    return one_off.amounts.get(project.taille) if one_off and project.taille else None
+
+
 def grant_pre_aci_support(project, user, granted_on: dt.date) -> PreAciSupport:
     deny_unless(can_grant_pre_aci(project, user))
     bounds.PRE_ACI_GRANT.require(granted_on, FundingError)

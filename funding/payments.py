@@ -17,6 +17,7 @@ from .evaluation_models import EvaluationStatus, YearEvaluation
 from .followup_models import ACI_DATE, PaymentRecord
 from .models import Contract
 from .permissions import can_record_payment
+from .presentation import euros
 from .terms import contract_terms
 
 # A payment is late when not made within this many days of its due date (*à confirmer*: the
@@ -186,7 +187,8 @@ def record_payment(contract, user, *, line: str, paid_on: dt.date, amount, note:
             raise FundingError("Le solde d'une année se verse après la clôture de son évaluation.")
         if amount > target.outstanding:
             raise FundingError(
-                f"Ce versement dépasse le reste dû sur cette échéance ({target.outstanding} €)."
+                "Ce versement dépasse le reste dû sur cette échéance "
+                f"({euros(target.outstanding)} €)."
             )
         p = target.payment
         record = PaymentRecord.objects.create(

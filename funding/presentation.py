@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.template.defaultfilters import floatformat
+
 from .calc import ADDITIONNEL, MAJORATION, PRE_ACI, Grid
 
 PART_LABELS = {"fixed": "part fixe", "variable": "part variable", "one_off": "ponctuel"}
@@ -19,6 +21,11 @@ def mission_label(grid: Grid, code: str) -> str:
 
 def line_label(grid: Grid, code: str, part: str) -> str:
     return f"{mission_label(grid, code)} — {PART_LABELS.get(part, part)}"
+
+
+def euros(amount) -> str:
+    """An amount as people read it: 146250.00 → « 146 250,00 » (never « 146250.00 »)."""
+    return floatformat(amount, "2g")
 
 
 def percent(rate) -> str:

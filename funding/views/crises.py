@@ -1,4 +1,5 @@
-"""Serious sanitary crises: declared by the ARS on its territory, listed for it."""
+"""Serious sanitary crises: declared by the ARS on its territory (after a confirmation step:
+a declaration cannot be undone), listed for it."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,10 @@ def crises(request):
         )
 
     declared = "Crise sanitaire grave déclarée."
-    if request.method == "POST" and form.is_valid() and attempt(request, declare, declared):
-        return redirect("funding:crises")
+    if request.method == "POST" and form.is_valid():
+        if not request.POST.get("confirmed"):  # a declaration is final: a confirmation first
+            return render(request, "funding/crisis_confirm.html", {"form": form})
+        if attempt(request, declare, declared):
+            return redirect("funding:crises")
     ctx = {"form": form, "crises": visible_crises(request.user)}
     return render(request, "funding/crises.html", ctx)

@@ -138,6 +138,13 @@ def evaluation_corrections(request, pk, year):
 @login_required
 @require_POST
 def evaluation_close(request, pk, year):
+    if not request.POST.get("confirmed"):  # closing is final: a confirmation step first
+        contract = _evaluation_of(request, pk, year)
+        found = evaluations.evaluation_of(contract, year)
+        submitted = found is not None and found.status == EvaluationStatus.SUBMITTED
+        if submitted and can_review_evaluation(contract, request.user):
+            ctx = {"contract": contract, "year": year, "evaluation": found}
+            return render(request, "funding/evaluation_close_confirm.html", ctx)
     return _posted(
         request, pk, year,
         lambda c: evaluations.close_evaluation(c, request.user, year),

@@ -1,9 +1,10 @@
 """Grants before the contract, posted from the contracts list: the Assurance Maladie's pre-ACI
-accompaniment and the ARS's FIR start-up grants."""
+accompaniment and the ARS's FIR start-up grants. A grant cannot be undone: a valid form first
+shows what will be granted, and the confirmation posts it again with `confirmed`."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from projects.selectors import visible_projects
@@ -11,6 +12,7 @@ from projects.selectors import visible_projects
 from .. import grants
 from ..forms import FirGrantForm, PreAciForm
 from ..permissions import can_grant_fir, can_grant_pre_aci
+from ..presentation import euros
 from .base import require_funding_role, submit
 
 
@@ -20,6 +22,11 @@ def _project(request, project_pk, allowed, refusal):
     if not allowed(project, request.user):
         raise PermissionDenied(refusal)
     return project
+
+
+def _confirmation(request, project, form, title, lines):
+    context = {"project": project, "form": form, "title": title, "lines": lines}
+    return render(request, "funding/grant_confirm.html", context)
 
 
 @login_required
@@ -32,7 +39,19 @@ def pre_aci_grant(request, project_pk):
     def grant(d):
         grants.grant_pre_aci_support(project, request.user, d["granted_on"])
 
-    submit(request, PreAciForm(request.POST), grant, "Accompagnement pré-ACI accordé.")
+    form = PreAciForm(request.POST)
+    if form.is_valid() and not request.POST.get("confirmed"):
+        granted_on = form.cleaned_data["granted_on"]
+        amount = grants.pre_aci_amount(project, granted_on)
+        return _confirmation(
+            request, project, form, "Accorder l'accompagnement pré-ACI",
+            [
+                ("Accordé le", f"{granted_on:%d/%m/%Y}"),
+                ("Taille de la CPTS", project.taille or "inconnue"),
+                ("Montant", f"{euros(amount)} €" if amount is not None else "aucun (refusé)"),
+            ],
+        )  # fmt: skip
+    submit(request, form, grant, "Accompagnement pré-ACI accordé.")
     return redirect("funding:contracts")
 
 
@@ -46,5 +65,16 @@ def fir_grant(request, project_pk):
             project, request.user, amount=d["amount"], granted_on=d["granted_on"], note=d["note"]
         )
 
-    submit(request, FirGrantForm(request.POST), grant, "Subvention FIR enregistrée.")
+    form = FirGrantForm(request.POST)
+    if form.is_valid() and not request.POST.get("confirmed"):
+        d = form.cleaned_data
+        return _confirmation(
+            request, project, form, "Enregistrer une subvention FIR",
+            [
+                ("Accordée le", f"{d['granted_on']:%d/%m/%Y}"),
+                ("Montant", f"{euros(d['amount'])} €"),
+                ("Objet", d["note"] or "—"),
+            ],
+        )  # fmt: skip
+    submit(request, form, grant, "Subvention FIR enregistrée.")
     return redirect("funding:contracts")

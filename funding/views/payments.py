@@ -12,7 +12,7 @@ from .. import payments
 from ..followup_forms import PaymentForm
 from ..models import Contract
 from ..permissions import can_follow_payments, can_record_payment, visible_contracts
-from ..presentation import payment_kind
+from ..presentation import euros, payment_kind
 from .base import contract_or_404, export_format, require_funding_role, submit
 
 LINE_HEADERS = [
@@ -44,7 +44,7 @@ def payable_choices(lines) -> list[tuple[str, str]]:
     """Schedule lines a payment may settle: positive, not awaiting the evaluation, not paid."""
     return [
         (x.key, f"Année {x.payment.year} — {x.due_on:%d/%m/%Y} — {x.payment.label} "
-                f"(reste {x.outstanding} €)")
+                f"(reste {euros(x.outstanding)} €)")
         for x in lines
         if x.amount > 0 and not x.waiting and x.outstanding > 0
     ]  # fmt: skip

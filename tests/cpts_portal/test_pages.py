@@ -9,7 +9,7 @@ from django.urls import reverse
 from dsfr.models import DsfrConfig
 
 from accounts.models import OrganisationKind
-from tests.factories import DepartementFactory
+from tests.factories import PASSWORD, DepartementFactory
 from tests.world import institution_user
 
 FOOTER = {
@@ -34,6 +34,25 @@ def test_people_logged_in_go_to_their_dashboard(client):
     client.force_login(institution_user(OrganisationKind.ARS, DepartementFactory()))
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("projects:list")
+
+
+def test_everyone_changes_their_password_from_the_header_on_a_portal_page(client):
+    user = institution_user(OrganisationKind.CPAM, DepartementFactory())
+    client.force_login(user)
+    url = reverse("password_change")
+    assert f'href="{url}"' in client.get(reverse("projects:list")).content.decode()
+    page = client.get(url).content.decode()
+    assert "Changer de mot de passe" in page and "administration de Django" not in page
+    changed = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Un-nouveau-mot-2027",
+            "new_password2": "Un-nouveau-mot-2027",
+        },
+    )
+    assert changed.status_code == 302
+    assert "Mot de passe modifié" in client.get(changed["Location"]).content.decode()
 
 
 @pytest.mark.parametrize("name", ["home", "login", "funding:simulator", *FOOTER])

@@ -249,9 +249,10 @@ def test_signed_2020_contract_gets_additional_fonctionnement_in_year_3(grid_set,
         one_offs=[("fonctionnement_additionnel", extra[0], extra[1])],
     )
     one_off = [p for p in calc.schedule(terms) if p.kind == "ponctuel"]
-    assert [(p.due_on, p.year, p.amount) for p in one_off] == [
-        (dt.date(2022, 3, 31), 2, D("37500.00"))
+    assert [(p.due_on, p.year, p.amount, p.label) for p in one_off] == [
+        (dt.date(2022, 3, 31), 2, D("37500.00"), calc.ONE_OFF_LABELS["fonctionnement_additionnel"])
     ]
+    assert one_off[0].label.startswith("Financement additionnel")  # French, not the code
 
 
 def test_money_is_decimal_to_the_cent(terms):

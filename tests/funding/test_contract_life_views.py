@@ -109,7 +109,7 @@ def test_review_actions_by_role(client, setting):
     close = reverse("funding:evaluation_close", args=[pk, 1])
     for role in ("leader", "ars_dd", "ars", "other_leader", "cpam_other", "urps", "anon"):
         _as(client, people[role]).post(corrections, {"comment": "x"})
-        _as(client, people[role]).post(close)
+        _as(client, people[role]).post(close, {"confirmed": "1"})
     assert YearEvaluation.objects.get().status == EvaluationStatus.SUBMITTED
     _as(client, life.cpam).post(corrections, {"comment": "Chiffres à revoir"})
     assert YearEvaluation.objects.get().status == EvaluationStatus.CORRECTIONS
@@ -117,7 +117,11 @@ def test_review_actions_by_role(client, setting):
     _as(client, life.cpam).post(submit)  # the CPAM does not submit for the CPTS
     assert YearEvaluation.objects.get().status == EvaluationStatus.CORRECTIONS
     _as(client, life.leader).post(submit)
-    _as(client, people["msa"]).post(close)  # the MSA is the Assurance Maladie too
+    # Closing is final: without the confirmation, the page asks for it and nothing changes.
+    asked = _as(client, people["msa"]).post(close)  # the MSA is the Assurance Maladie too
+    assert asked.status_code == 200 and 'id="confirm-evaluation-close"' in asked.content.decode()
+    assert YearEvaluation.objects.get().status == EvaluationStatus.SUBMITTED
+    _as(client, people["msa"]).post(close, {"confirmed": "1"})
     assert YearEvaluation.objects.get().status == EvaluationStatus.CLOSED
 
 

@@ -73,6 +73,8 @@ def test_cpam_agent_through_an_evaluation_with_a_correction_loop(live_server, pa
     _as(page, base, life.cpam)
     page.goto(evaluation_url)
     page.click("#evaluation-close")
+    assert page.locator("#evaluation-status").count() == 0  # closing is final: confirm first
+    page.click("#confirm-evaluation-close")
     assert _status(page) == EvaluationStatus.CLOSED.label
     amounts = "".join(page.inner_text("#evaluation-amounts").split())
     assert "29750,00" in amounts and "21000,00" in amounts

@@ -68,7 +68,8 @@ def test_each_step_is_journalled_and_mailed(life, mail_on_commit):
     _declared(life)
     with mail_on_commit():
         evaluations.submit_evaluation(c, life.leader, 1)
-    assert Message.objects.filter(subject__contains="Évaluation transmise").count() == 1
+    sent = Message.objects.get(subject__contains="Évaluation transmise")
+    assert sent.body.startswith(f"{c.project.name} a transmis")  # not « La CPTS CPTS … »
     with mail_on_commit():
         evaluations.request_corrections(c, life.cpam, 1, "Joindre le rapport signé.")
     mail = Message.objects.get(subject__contains="Corrections demandées")

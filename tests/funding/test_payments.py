@@ -14,6 +14,7 @@ from funding import evaluations, payments, services
 from funding.base import FundingError
 from funding.followup_models import PaymentRecord
 from funding.models import Contract
+from funding.views.payments import payable_choices
 from tests.funding.contract_life import (
     SIGNED,
     contract_in_life,
@@ -134,3 +135,12 @@ def test_missions_started_the_same_day_are_one_line_paid_once(life):
     )
     settled = next(x for x in _lines(c) if x.key == first_year.key)
     assert settled.outstanding == 0 and settled.paid == first_year.amount
+
+
+def test_amounts_shown_to_the_cpam_are_written_the_french_way(life):
+    c = life.contract
+    signature = _line(c, "signature", 1)  # 60 000 € outstanding
+    label = dict(payable_choices(_lines(c)))[signature.key]
+    assert "(reste 60\xa0000,00 €)" in label and "60000.00" not in label
+    with pytest.raises(FundingError, match="60\xa0000,00 €"):
+        payments.record_payment(c, life.cpam, line=signature.key, paid_on=SIGNED, amount="60000.01")

@@ -208,7 +208,11 @@ def test_crisis_declarations_page_for_ars_only(client, signed):
         "label": "Épidémie",
         "departements": [ars.organisation.departement_id],
     }
-    assert client.post(url, data).status_code == 302
+    # A declaration is final: the first post shows what will be declared and writes nothing.
+    confirm = client.post(url, data)
+    assert confirm.status_code == 200 and 'id="confirm-crisis"' in confirm.content.decode()
+    assert not CrisisDeclaration.objects.exists()
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
     assert CrisisDeclaration.objects.get().label == "Épidémie"
     detail = client.get(reverse("funding:contract", args=[contract.pk]))
     assert any(p.kind == "crise" for p in detail.context["payments"])

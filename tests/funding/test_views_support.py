@@ -63,7 +63,11 @@ def test_pre_aci_support_granted_by_cpam_and_overdue_flagged(client):
     client.force_login(institution_user(OrganisationKind.CPAM, DepartementFactory()))
     assert client.post(url, {"granted_on": "2024-01-10"}).status_code == 404
     client.force_login(cpam)
-    assert client.post(url, {"granted_on": "2024-01-10"}).status_code == 302
+    # A grant is final: the first post shows the amount and writes nothing.
+    asked = client.post(url, {"granted_on": "2024-01-10"})
+    assert asked.status_code == 200 and "15\xa0000,00 €" in asked.content.decode()
+    assert not PreAciSupport.objects.exists()
+    assert client.post(url, {"granted_on": "2024-01-10", "confirmed": "1"}).status_code == 302
     support = PreAciSupport.objects.get()
     assert support.amount == Decimal("15000.00") and support.ps_due_on == dt.date(2024, 10, 10)
     page = client.get(reverse("funding:contracts"))
@@ -78,6 +82,9 @@ def test_fir_grant_by_ars_of_the_territory(client):
     client.force_login(institution_user(OrganisationKind.CPAM, project.departement))
     assert client.post(url, data).status_code == 403
     client.force_login(ars)
-    client.post(url, data)
+    asked = client.post(url, data)
+    assert asked.status_code == 200 and 'id="confirm-grant"' in asked.content.decode()
+    assert not FirGrant.objects.exists()
+    client.post(url, {**data, "confirmed": "1"})
     assert FirGrant.objects.get().amount == 35_000
     assert "Amorçage" in client.get(reverse("funding:contracts")).content.decode()
