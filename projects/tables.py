@@ -24,6 +24,8 @@ def _deadline_flag(state, deadline, today) -> str:
 # The badge on a running PS deadline: the text says it, the colour repeats it.
 BADGE_CLASS = {"overdue": "fr-badge--error", "near": "fr-badge--warning", "": "fr-badge--info"}
 STATE_LABELS = dict(State.choices)
+# The opposition deadline means something only while it runs (an incomplete file's restarts).
+RUNNING_DEADLINE = {State.PS_DEPOSE}
 EMPTY = "—"  # what django-tables2 shows for an empty cell
 # "À la main", short enough for the table to fit at 1280 px (exports keep the full labels).
 SHORT_HAND = {
@@ -100,7 +102,8 @@ def _row_html(row, index: int, today, url: str) -> str:
     flag = _deadline_flag(state, ps_deadline, today)
     css = "odd" if index % 2 else "even"  # as django-tables2 marks rows
     deadline = EMPTY
-    if ps_deadline:
+    # Only while it runs: once decided, the old deadline would read as one still to meet.
+    if ps_deadline and state in RUNNING_DEADLINE:
         deadline = ps_deadline.strftime("%d/%m/%Y")
         badge, badge_class = deadline_badge(state, ps_deadline, today)
         if badge:

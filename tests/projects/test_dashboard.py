@@ -219,3 +219,13 @@ def test_project_page_shows_the_same_days_remaining_badge(board, login):
         assert expected in badge.group(0)
         days = (project.ps_deadline - today()).days
         assert badge.group(1) == ("Dépassée" if days < 0 else f"J-{days}")
+
+
+def test_a_decided_projects_old_deadline_is_not_shown(world, login):
+    running, _ = new_project(world.dept, name="A-en-cours")
+    decided, _ = new_project(world.dept, name="B-decide")
+    deadline = today() + dt.timedelta(days=20)
+    Project.objects.filter(pk=running.pk).update(state=State.PS_DEPOSE, ps_deadline=deadline)
+    Project.objects.filter(pk=decided.pk).update(state=State.PS_VALIDE, ps_deadline=deadline)
+    html = login(world.ars_dd).get(URL).content.decode()
+    assert html.count(deadline.strftime("%d/%m/%Y")) == 1
