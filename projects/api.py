@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from accounts.api_auth import acting_organisation
-from common.api import Out, Pages
+from common.api import Out, Pages, paginated_rows
 from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.schemas import CommuneOut, DepartementOut
 
@@ -79,14 +79,31 @@ def communes_by_project(project_ids) -> dict[int, list[dict]]:
 
 
 def project_rows(rows: list[dict]) -> list[dict]:
-    """`.values(*PROJECT_COLUMNS)` rows → API rows, with their communes."""
+    """`.values(*PROJECT_COLUMNS)` rows → API rows with their communes, in `ProjectOut`'s order
+    (the list writes them as they are, see `common.api.paginated_rows`)."""
     communes = communes_by_project([r["id"] for r in rows])
-    for r in rows:
-        r["departement"] = {"code": r.pop("departement__code"), "name": r.pop("departement__name")}
-        r["state_label"] = STATE_LABELS[r["state"]]
-        r["opposition_ground"] = r["opposition_ground"] or None
-        r["communes"] = communes[r["id"]]
-    return rows
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "state": r["state"],
+            "state_label": STATE_LABELS[r["state"]],
+            "departement": {"code": r["departement__code"], "name": r["departement__name"]},
+            "communes": communes[r["id"]],
+            "population": r["population"],
+            "taille": r["taille"],
+            "li_submitted_at": r["li_submitted_at"],
+            "li_decided_at": r["li_decided_at"],
+            "ps_submitted_at": r["ps_submitted_at"],
+            "ps_received_on": r["ps_received_on"],
+            "ps_deadline": r["ps_deadline"],
+            "ps_implicit_on": r["ps_implicit_on"],
+            "ps_decided_on": r["ps_decided_on"],
+            "opposition_ground": r["opposition_ground"] or None,
+            "aci_signed_on": r["aci_signed_on"],
+        }
+        for r in rows
+    ]
 
 
 class ProjectOut(Out):
@@ -142,7 +159,7 @@ def filter_projects(queryset, filters: ProjectFilters):
 
 
 @projects_router.get("", response=list[ProjectOut], summary="Projets du territoire")
-@paginate(Pages, rows=project_rows)
+@paginated_rows(project_rows)
 def project_list(request, filters: Query[ProjectFilters]):
     queryset = filter_projects(organisation_projects(acting_organisation(request)), filters)
     if filters.order == "ps_deadline":  # the dashboard's order: nearest deadline first
