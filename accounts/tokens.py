@@ -47,7 +47,7 @@ def _loaded(model, db: str, values):
     connection = connections[db]
     fields = model._meta.concrete_fields
     converted = []
-    for field, value in zip(fields, values):
+    for field, value in zip(fields, values, strict=True):
         column = field.get_col(model._meta.db_table)
         for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
             connection

@@ -30,10 +30,14 @@ class Pages(PageNumberPagination):
         super().__init__(page_size=50, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        items = list(queryset[offset : offset + page_size])
+        # A page neither full nor empty is the last one: it gives the count without a query.
+        count = offset + len(items) if 0 < len(items) < page_size else self._items_count(queryset)
         if self.rows is not None:
-            page["items"] = self.rows(list(page["items"]))
-        return page
+            items = self.rows(items)
+        return {"items": items, "count": count}
 
 
 class ApiJSONEncoder(NinjaJSONEncoder):
