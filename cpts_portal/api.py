@@ -6,6 +6,7 @@ which the CSP forbids and these servers cannot reach."""
 from ninja import NinjaAPI
 
 from accounts.api_auth import OrganisationToken
+from common.api import ApiRenderer
 from funding.api import router as funding_router
 from projects.api import committees_router, projects_router
 from projects.opendata import router as opendata_router
@@ -58,6 +59,7 @@ api = PortalAPI(
     urls_namespace="api",
     docs_url=None,
     auth=OrganisationToken(),
+    renderer=ApiRenderer(),
 )
 api.add_router("/projects/", projects_router)
 api.add_router("/committees/", committees_router)

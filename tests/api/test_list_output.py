@@ -1,0 +1,144 @@
+"""The project list writes its rows as JSON itself (`common.api.paginated_rows`): its answer must
+be, byte for byte, what ninja gives when it validates the same rows with the declared schema;
+and the key lookup written by hand must load what the ORM loads."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
+from django.forms.models import model_to_dict
+from ninja.responses import NinjaJSONEncoder
+
+from accounts.models import ApiToken
+from accounts.tokens import authenticate, hash_key
+from common.api import ApiJSONEncoder
+from projects.api import PROJECT_COLUMNS, organisation_projects, project_rows, projects_router
+from projects.states import OppositionGround, State
+from tests.factories import CommuneFactory
+from tests.world import make_project
+
+pytestmark = pytest.mark.django_db
+URL = "/api/projects/"
+
+
+@pytest.fixture
+def varied(world):
+    """Rows with what a JSON encoder can get wrong: accents and quotes, microseconds, an
+    opposition ground, no commune at all, empty numbers."""
+    eze = CommuneFactory(insee="59999", name="Èze-sur-l'Aa « ancien »", departement=world.d1)
+    moment = dt.datetime(2026, 3, 4, 5, 6, 7, 891_234, tzinfo=dt.UTC)
+    make_project(
+        'CPTS "Cœur" d\'Ostrevent',
+        world.d1,
+        State.PS_OPPOSE,
+        [eze, *world.lille.communes.all()],
+        population=12_345,
+        taille=2,
+        li_submitted_at=moment,
+        li_decided_at=moment.replace(microsecond=0),
+        ps_submitted_at=moment + dt.timedelta(days=40),
+        ps_received_on=dt.date(2026, 4, 14),
+        ps_deadline=dt.date(2026, 6, 14),
+        ps_implicit_on=dt.date(2026, 6, 15),
+        ps_decided_on=dt.date(2026, 6, 1),
+        opposition_ground=OppositionGround.TERRITORY,
+    )
+    make_project("CPTS sans commune", world.d1, State.EMERGENCE)
+    return world
+
+
+def ninja_answer(rows, count) -> bytes:
+    """What ninja writes for this page when the operation returns it: validation with the
+    operation's own response model, dump, its JSON encoder."""
+    model = projects_router.path_operations[""].operations[0].response_models[200]
+    page = model.model_validate({"response": {"items": rows, "count": count}})
+    return json.dumps(page.model_dump()["response"], cls=NinjaJSONEncoder).encode()
+
+
+@pytest.mark.parametrize("params", [{}, {"page_size": 2, "page": 2}, {"order": "ps_deadline"}])
+def test_list_is_byte_for_byte_what_the_schema_gives(varied, api_get, params):
+    response = api_get(URL, varied.key.dd_nord, **params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    org = authenticate(varied.key.dd_nord).organisation
+    queryset = organisation_projects(org)
+    if params.get("order") == "ps_deadline":
+        queryset = queryset.order_by(F("ps_deadline").asc(nulls_last=True), "name", "pk")
+    else:
+        queryset = queryset.order_by("name", "pk")
+    size, page = params.get("page_size", 50), params.get("page", 1)
+    values = list(queryset.values(*PROJECT_COLUMNS)[(page - 1) * size : page * size])
+    assert values, "the page must hold rows for the comparison to mean something"
+    assert response.content == ninja_answer(project_rows(values), queryset.count())
+
+
+def test_each_row_is_the_detail_answer(varied, api_get):
+    """The detail still goes through ninja's validation: the list's rows are the same text."""
+    items = api_get(URL, varied.key.dd_nord).json()["items"]
+    assert len(items) == 4
+    texts = {json.dumps(item, cls=NinjaJSONEncoder).encode() for item in items}
+    details = {api_get(f"{URL}{item['id']}", varied.key.dd_nord).content for item in items}
+    assert texts == details
+    odd = next(item for item in items if item["state"] == State.PS_OPPOSE)
+    assert odd["li_submitted_at"] == "2026-03-04T05:06:07.891Z"
+    assert odd["li_decided_at"] == "2026-03-04T05:06:07Z"
+    assert odd["opposition_ground"] == "territoire"
+    assert [c["insee"] for c in odd["communes"]] == ["59350", "59512", "59999"]
+    assert next(i for i in items if i["name"] == "CPTS sans commune")["communes"] == []
+
+
+def test_past_the_last_page(varied, api_get):
+    response = api_get(URL, varied.key.dd_nord, page=3)
+    assert response.content == b'{"items": [], "count": 4}'
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2026, 12, 3, 14, 5, 6, 789_123, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 3, 14, 5, 6, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 3, 14, 5, 6, 1, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        dt.datetime(2026, 12, 3, 14, 5, 6, 500_000),
+        dt.date(2026, 2, 28),
+        dt.time(14, 5, 6, 7),
+        dt.timedelta(days=2, seconds=5),
+        State.PS_DEPOSE,
+    ],
+)
+def test_api_encoder_writes_what_django_writes(value):
+    assert json.dumps([value], cls=ApiJSONEncoder) == json.dumps([value], cls=NinjaJSONEncoder)
+    if not isinstance(value, State):
+        assert json.dumps(value, cls=ApiJSONEncoder) == json.dumps(value, cls=DjangoJSONEncoder)
+
+
+def test_key_lookup_loads_what_the_orm_loads(world, django_assert_num_queries):
+    authenticate(world.key.ars_north)  # the day's "last used" write
+    with django_assert_num_queries(1):
+        token = authenticate(world.key.ars_north)
+        organisation = token.organisation
+        assert organisation.territory_q() is not None
+    expected = ApiToken.objects.select_related("organisation").get(
+        key_hash=hash_key(world.key.ars_north)
+    )
+    fields = [f.attname for f in ApiToken._meta.concrete_fields]
+    assert {f: getattr(token, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+    assert model_to_dict(organisation) == model_to_dict(expected.organisation)
+    assert token.created_at == expected.created_at and token.created_at.tzinfo is not None
+    assert not token._state.adding and token._state.db == "default"
+    assert authenticate(world.key.ars_north[:-1] + "x") is None
+
+
+def test_a_last_page_counts_without_a_query(world, api_get, django_assert_num_queries):
+    api_get(URL, world.key.ars_north)  # the day's "last used" write
+    with django_assert_num_queries(3):  # key, page, communes: the page is not full
+        partial = api_get(URL, world.key.ars_north).json()
+    with django_assert_num_queries(4):  # a full page may have others after it: counted
+        full = api_get(URL, world.key.ars_north, page_size=3).json()
+    with django_assert_num_queries(3):  # key, page, count (empty: no communes to read)
+        past = api_get(URL, world.key.ars_north, page=2).json()
+    assert partial["count"] == full["count"] == past["count"] == 3
+    assert len(partial["items"]) == len(full["items"]) == 3 and past["items"] == []
+    second = api_get(URL, world.key.ars_north, page_size=2, page=2).json()
+    assert second["count"] == 3 and len(second["items"]) == 1
