@@ -33,7 +33,7 @@ def test_fir_granted_once_the_association_is_constituted(client):
     client.force_login(ars_early)
     response = client.post(
         reverse("funding:fir_grant", args=[early.pk]),
-        {"amount": "30000", "granted_on": "2026-01-05", "note": ""},
+        {"amount": "30000", "granted_on": "2026-01-05", "note": "", "confirmed": "1"},
         follow=True,
     )
     assert response.status_code == 200
