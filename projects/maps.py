@@ -176,9 +176,7 @@ def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
     has to be forgotten. Only the outlines, the heavy part, are read on a miss."""
     outline = "outline_coarse" if coarse else "outline"
     values = list(communes.values_list(*ROW_FIELDS).order_by("pk"))
-    rows = [Row(*v) for v in values]
-    bbox = _bbox(rows, margin=0.02)
-    if bbox is None:
+    if not values:
         return mark_safe("")
     projects = sorted((p for p in projects if p.state in STATE_COLOURS), key=lambda p: p.pk)
     by_id = {p.pk: p for p in projects}
@@ -193,8 +191,11 @@ def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
     key = _digest(outline, title, values, [(p.pk, p.name, p.state) for p in projects], links)
     svg = _cache_get(key)
     if svg is None:
-        paths = dict(communes.values_list("pk", outline))
-        svg = _draw(rows, paths, projects, links, bbox, title)
+        # Rows and frame from the values the key covers, built only to draw.
+        rows = [Row(*v) for v in values]
+        bbox = _bbox(rows, margin=0.02)
+        paths = dict(communes.values_list("pk", outline)) if bbox else {}
+        svg = _draw(rows, paths, projects, links, bbox, title) if bbox else ""
         _cache_set(key, svg)
     return mark_safe(svg)  # drawn by `render`, which escapes every text
 
