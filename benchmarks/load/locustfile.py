@@ -142,24 +142,27 @@ class Person(HttpUser):
                 response.failure(f"{response.status_code} on opinion")
 
     @task(1)
-    def indicator_results(self):
-        """The CPAM enters a year's indicator results of a contract."""
-        if self.me["role"] != "cpam" or not self.me.get("contracts"):
+    def evaluation(self):
+        """Indicator results are written in the yearly evaluation only: the CPTS's leaders
+        fill it in (year 4, ended some eleven months ago), the CPAM reads it before closing it."""
+        if not self.me.get("contracts") or self.me["role"] not in ("leader", "cpam"):
             return
-        url = f"/financement/contrats/{random.choice(self.me['contracts'])}/resultats/5/"
-        form = self.page(url, "write: indicator results (form)")
-        fields = re.findall(r'name="(ind-\d+)"', form.text or "")
+        url = f"/financement/contrats/{random.choice(self.me['contracts'])}/evaluations/4/"
+        form = self.page(url, "write: evaluation (form)")
+        if self.me["role"] != "leader":
+            return
+        fields = re.findall(r'name="((?:ind|dep)_[\w-]+)"', form.text or "")
         token = CSRF.search(form.text or "")
-        if not token:
+        if not token or not fields:
             return
         data = {"csrfmiddlewaretoken": token.group(1)}
         data.update({f: str(random.randint(5, 30)) for f in fields})
         with self.client.post(
-            url, data=data, name="write: indicator results", allow_redirects=False,
+            url, data=data, name="write: evaluation", allow_redirects=False,
             catch_response=True,
         ) as response:  # fmt: skip
             if response.status_code != 302:
-                response.failure(f"{response.status_code} on results")
+                response.failure(f"{response.status_code} on evaluation")
 
     # --- leaders and the ARS: the thread; leaders: their lettre d'intention --------------------
 

@@ -139,11 +139,18 @@ def people(region, orgs) -> list[dict]:
         .order_by("pk")
         .values_list("pk", "departement__code")
     )
+    # A third of the leaders lead a CPTS under contract: they fill in its yearly evaluation.
+    signed = list(contracts.order_by("pk").values_list("project_id", "pk"))
     out = []
     for role, share in ROLES.items():
         for i in range(max(1, round(USERS * share))):
             person = {"role": role}
-            if role == "leader":
+            if role == "leader" and i % 3 == 0 and signed:
+                project_pk, contract_pk = signed[(i // 3) % len(signed)]
+                user = User.objects.get(memberships__project_id=project_pk)
+                person["projects"] = [project_pk]
+                person["contracts"] = [contract_pk]
+            elif role == "leader":
                 project_pk, _code = leaders[i % len(leaders)]
                 user = User.objects.get(memberships__project_id=project_pk)
                 person["projects"] = [project_pk]
