@@ -62,3 +62,28 @@ def test_an_option_with_its_own_template_goes_to_the_templates():
     theirs.fields["f"] = field
     assert str(ours["f"]) == str(theirs["f"])
     assert "<option" not in str(ours["f"])
+
+
+class Radios(forms.Form):
+    plain = forms.ChoiceField(
+        choices=[("a", "Favorable"), ("b", 'Réservé <"&">')], widget=forms.RadioSelect
+    )
+    no_id = forms.ChoiceField(choices=[(1, "Un"), (2, "Deux")], widget=forms.RadioSelect)
+    hinted = forms.ChoiceField(
+        choices=[("x", {"label": "Avec aide", "help_text": "Une aide"})], widget=forms.RadioSelect
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"plain": "b", "no_id": "2", "hinted": "x"}])
+def test_radio_options_render_as_the_templates_do(data):
+    ours = Radios(data, renderer=FormRenderer(), auto_id="id_%s")
+    theirs = Radios(data, renderer=DsfrDjangoTemplates(), auto_id="id_%s")
+    for name in Radios.base_fields:
+        assert str(ours[name]) == str(theirs[name]), name
+        for mine, other in zip(ours[name].subwidgets, theirs[name].subwidgets, strict=True):
+            assert str(mine) == str(other), name
+            assert mine.tag(wrap_label=False) == other.tag(wrap_label=False), name
+    no_ids = Radios(data, renderer=FormRenderer(), auto_id=False)
+    reference = Radios(data, renderer=DsfrDjangoTemplates(), auto_id=False)
+    assert str(no_ids["plain"]) == str(reference["plain"])
+    assert 'class="fr-radio-group"' in str(ours["plain"])
