@@ -3,8 +3,9 @@
 Django renders a select through two templates per option (the option and its attributes): a
 dashboard filter of four selects, ~40 options, spent 7 ms there, more than the rest of the
 filter form; a radio option takes three (django-dsfr's, the input, its attributes): the
-committee page's eight opinion forms spent 4 ms in them. The markup below is the templates' own, byte for byte (tests compare the two);
-any other template, or a select whose options use another template, goes to the templates.
+committee page's eight opinion forms spent 4 ms in them. The markup below is the templates'
+own, byte for byte (tests compare the two); any other template, or an option with a template
+or a label of its own, goes to the templates.
 """
 
 from django.utils.functional import Promise
