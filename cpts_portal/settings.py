@@ -91,7 +91,7 @@ TEMPLATES = [
                 "cpts_portal.context_processors.site_config",
             ],
             # French dates for letters ("1er décembre 2026"), shared by every app's templates.
-            "libraries": {"dates_fr": "common.dates_fr"},
+            "libraries": {"dates_fr": "common.dates_fr", "chrome": "common.chrome"},
         },
     },
 ]
@@ -169,6 +169,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing 
 MEDIA_ROOT = Path(os.environ.get("CPTS_MEDIA_ROOT", VAR_DIR / "private-media"))
 
 # --- Security ------------------------------------------------------------------------------
+# Database sessions, read in plain SQL (accounts/sessions.py, issue 16).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 8 * 3600  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -229,3 +229,13 @@ def test_a_decided_projects_old_deadline_is_not_shown(world, login):
     Project.objects.filter(pk=decided.pk).update(state=State.PS_VALIDE, ps_deadline=deadline)
     html = login(world.ars_dd).get(URL).content.decode()
     assert html.count(deadline.strftime("%d/%m/%Y")) == 1
+
+
+def test_a_name_is_shown_escaped_in_its_row(board, login):
+    overdue = Project.objects.get(name="A-retard")
+    Project.objects.filter(pk=overdue.pk).update(name='<b>"Sud" & Co</b>')
+    body = login(board.ars_dd).get(URL).content.decode()
+    body = body[body.index("<tbody>") :]
+    link = f'<a href="{reverse("projects:detail", args=[overdue.pk])}">'
+    assert f"{link}&lt;b&gt;&quot;Sud&quot; &amp; Co&lt;/b&gt;</a>" in body
+    assert "<b>" not in body

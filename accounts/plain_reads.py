@@ -1,0 +1,96 @@
+"""The two rows every signed-in request reads first — its session, then the person with their
+organisation — in plain SQL statements written once per process.
+
+Building and compiling these two querysets cost Django about 1.2 ms of CPU on every page, four
+times the time of the queries themselves (issue 16). The values go through the database's and
+the fields' converters, as in a queryset, then `Model.from_db`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connections, router
+from django.utils import timezone
+
+from .models import Organisation, User
+
+_USER_FIELDS = User._meta.concrete_fields
+_ORG_FIELDS = Organisation._meta.concrete_fields
+_statements: dict[str, str] = {}  # the person's, by database vendor
+
+
+def _columns(connection, alias: str, fields) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
+
+
+def _user_statement(connection) -> str:
+    if connection.vendor not in _statements:
+        quote = connection.ops.quote_name
+        fk = User._meta.get_field("organisation")
+        _statements[connection.vendor] = (
+            f"SELECT {_columns(connection, 'u', _USER_FIELDS)}, "
+            f"{_columns(connection, 'o', _ORG_FIELDS)} "
+            f"FROM {quote(User._meta.db_table)} u "
+            f"LEFT JOIN {quote(Organisation._meta.db_table)} o "
+            f"ON o.{quote(Organisation._meta.pk.column)} = u.{quote(fk.column)} "
+            f"WHERE u.{quote(User._meta.pk.column)} = %s"
+        )
+    return _statements[connection.vendor]
+
+
+def _converted(connection, fields, values) -> list:
+    """What a queryset would hand to `from_db` (SQLite's dates are text, for one)."""
+    values = list(values)
+    for i, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        ):
+            values[i] = convert(values[i], column, connection)
+    return values
+
+
+def _instance(connection, db: str, model, fields, values):
+    names = [field.attname for field in fields]
+    return model.from_db(db, names, _converted(connection, fields, values))
+
+
+def user_with_organisation(user_id) -> User | None:
+    """The person with this id (as kept in the session) and their organisation, or None."""
+    try:
+        pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    db = router.db_for_read(User)
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(_user_statement(connection), [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(_USER_FIELDS)
+    user = _instance(connection, db, User, _USER_FIELDS, row[:split])
+    organisation = None
+    if row[split] is not None:  # the organisation's primary key: none when the join missed
+        organisation = _instance(connection, db, Organisation, _ORG_FIELDS, row[split:])
+    user._state.fields_cache["organisation"] = organisation
+    return user
+
+
+def live_session(model, session_key: str):
+    """The session row with this key if it has not expired, else None."""
+    db = router.db_for_read(model)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    data, expiry = (model._meta.get_field(name) for name in ("session_data", "expire_date"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(data.column)}, {quote(expiry.column)} "
+            f"FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} = %s AND {quote(expiry.column)} > %s",
+            [session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = _converted(connection, (data, expiry), row)
+    return model(session_key=session_key, session_data=values[0], expire_date=values[1])
