@@ -321,6 +321,9 @@ def check_routing(project, communes) -> None:
         )
 
 
+OVERLAP_FIELDS = ("commune__name", "commune__insee", "project__name", "project__state")
+
+
 def overlaps_in_scope(user) -> list[dict]:
     """For ARS staff: every commune shared by several active projects of their territory."""
 
@@ -336,6 +339,8 @@ def overlaps_in_scope(user) -> list[dict]:
     rows = (
         through.objects.filter(project__in=projects, commune__in=shared)
         .select_related("commune", "project")
+        # What the table shows: not the communes' outlines, nor the projects' whole rows.
+        .only(*OVERLAP_FIELDS)
         .order_by("commune__name", "project__name")
     )
     by_commune = {}

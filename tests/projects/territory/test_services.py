@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from accounts.models import OrganisationKind
 from projects import services as workflow
@@ -186,6 +187,22 @@ def test_ars_sees_overlaps_across_its_territory(dept):
     ]
     other_region_ars = institution_user(OrganisationKind.ARS, fresh_departement())
     assert services.overlaps_in_scope(other_region_ars) == []
+
+
+def test_the_ars_map_page_lists_each_shared_commune_with_its_projects(dept, client):
+    mine, leader, other, communes = two_projects(dept, State.LI_VALIDEE)
+    services.save_territory(mine, leader, codes(communes[1:]))
+    mine = force_state(mine, State.LI_DEPOSEE)
+    client.force_login(institution_user(OrganisationKind.ARS, dept))
+    page = client.get(reverse("projects:institution_map")).content.decode()
+    table = page[page.index("Chevauchements entre CPTS actives") : page.index("<h2>Projets")]
+    assert f"<td>{communes[1].name} ({communes[1].insee})</td>" in table
+    for project, state in (
+        (mine, "lettre d'intention déposée"),
+        (other, "lettre d'intention validée"),
+    ):
+        link = reverse("projects:territory", args=[project.pk])
+        assert f'<a href="{link}">{project.name}</a> ({state})' in table.replace("&#x27;", "'")
 
 
 def test_preview_keeps_usable_communes_and_reports_the_rest(dept):
