@@ -1,4 +1,5 @@
-"""The form renderer: django-dsfr's, with selects and radio options written in Python.
+"""The form renderer: django-dsfr's, with selects, inputs, radio options and field groups
+written in Python.
 
 Django renders a select through two templates per option (the option and its attributes): a
 dashboard filter of four selects, ~40 options, spent 7 ms there, more than the rest of the
@@ -12,9 +13,17 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from dsfr.forms import DsfrDjangoTemplates
 
+from .field_group import INPUT_GROUP, input_group_html
+
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 RADIO_OPTION = "django/forms/widgets/radio_option.html"  # django-dsfr's own
+# Django's templates that are only `{% include "django/forms/widgets/input.html" %}`.
+INPUTS = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("text", "number", "email", "url", "password", "hidden", "date", "datetime")
+    + ("time", "search", "tel")
+}
 
 
 def attrs_html(attrs: dict) -> str:
@@ -83,6 +92,10 @@ class FormRenderer(DsfrDjangoTemplates):
     """One per process (FORM_RENDERER); selects in Python, everything else by template."""
 
     def render(self, template_name, context, request=None):
+        if template_name == INPUT_GROUP:
+            return input_group_html(context["field"])
+        if template_name in INPUTS:
+            return input_html(context["widget"])
         fast = {SELECT: select_html, RADIO_OPTION: radio_option_html}.get(template_name)
         if fast is not None:
             html = fast(context["widget"])

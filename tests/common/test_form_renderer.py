@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 from django.utils.safestring import mark_safe
-from dsfr.forms import DsfrDjangoTemplates
+from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from common.form_renderer import FormRenderer
 
@@ -87,3 +87,40 @@ def test_radio_options_render_as_the_templates_do(data):
     reference = Radios(data, renderer=DsfrDjangoTemplates(), auto_id=False)
     assert str(no_ids["plain"]) == str(reference["plain"])
     assert 'class="fr-radio-group"' in str(ours["plain"])
+
+
+class Grouped(DsfrBaseForm):
+    name = forms.CharField(label="Nom <b>", help_text=mark_safe("Aide <em>riche</em>"))
+    optional = forms.CharField(required=False)
+    days = forms.IntegerField(min_value=0, max_value=365, required=False)
+    state = forms.ChoiceField(choices=CHOICES, required=False)
+    locked = forms.CharField(disabled=True, required=False, initial="figé")
+    when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.DateTimeField(required=False)
+    hour = forms.TimeField(required=False)
+    email = forms.EmailField(required=False, initial="a&b@example.org")
+    site = forms.URLField(required=False)
+    secret = forms.CharField(required=False, widget=forms.PasswordInput)
+    phone = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "tel"}))
+    kept = forms.CharField(required=False, widget=forms.HiddenInput, initial='"<x>"')
+    marked = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"data-x": mark_safe("<b>"), "readonly": True})
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"name": "x", "days": "12", "state": "1", "at": "2026-12-03 10:00", "kept": "<&>"},
+        {"name": "", "days": "-4", "when": "bad", "email": "x", "hour": "25:00"},
+    ],
+)
+def test_field_groups_render_as_django_dsfr_s_template(data):
+    ours = Grouped(data, renderer=FormRenderer())
+    theirs = Grouped(data, renderer=DsfrDjangoTemplates())
+    for name in Grouped.base_fields:
+        assert ours[name].as_field_group() == theirs[name].as_field_group(), name
+    assert str(ours) == str(theirs)
+    if data and data["days"] == "-4":
+        assert 'aria-invalid="true"' in ours["days"].as_field_group()
