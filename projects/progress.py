@@ -73,18 +73,17 @@ def who_has_the_hand(project) -> str:
     return HAND.get(project.state, CLOSED)
 
 
-def next_deadline(project, next_committee=None) -> Deadline | None:
-    """The legal deadline when one runs, else the next committee or an indicative date."""
+def next_deadline(project, next_committee=None, open_request=None) -> Deadline | None:
+    """The legal deadline when one runs, else the next committee or an indicative date.
+    `open_request`: the project's open request for missing items, if any (the page has them)."""
     if project.state == State.PS_DEPOSE and project.ps_deadline:
         return Deadline(
             "Date limite d'opposition de l'ARS (au-delà, le projet est réputé validé)",
             project.ps_deadline,
             legal=True,
         )
-    if project.state == State.PS_INCOMPLET:
-        asked = project.item_requests.filter(completed_at__isnull=True).first()
-        if asked is not None:
-            return Deadline("Pièces demandées par l'ARS à fournir", asked.due_on, legal=False)
+    if project.state == State.PS_INCOMPLET and open_request is not None:
+        return Deadline("Pièces demandées par l'ARS à fournir", open_request.due_on, legal=False)
     if next_committee is not None and project.state in (State.LI_DEPOSEE, State.PS_INCOMPLET):
         return Deadline(
             f"{next_committee.get_kind_display()} ({next_committee.place})",

@@ -122,7 +122,6 @@ def informed_departements(project, communes=None) -> list[Departement]:
         return list(
             Departement.objects.filter(communes__projects=project)
             .exclude(pk=project.departement_id)
-            .select_related("region")
             .distinct()
             .order_by("code")
         )

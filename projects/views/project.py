@@ -17,7 +17,7 @@ from ..forms import (
     ActionForm,
     MissingItemsForm,
 )
-from ..models import ProjectEvent, ProjectMember
+from ..models import ProjectMember
 from ..progress import next_deadline, ps_status, who_has_the_hand
 from ..states import State
 from .base import (
@@ -28,34 +28,39 @@ from .base import (
     _project,
 )
 
+# What the page reads of each row (issue 16: the wide rows cost more to build than to fetch).
+PERSON = ("first_name", "last_name", "username")  # a name: get_full_name, else the username
+MEMBER_FIELDS = ("project", "user", "is_lead", *(f"user__{f}" for f in PERSON))
+EVENT_FIELDS = (
+    *("project", "transition", "source", "target", "decision_kind", "legal_ground"),
+    *("reason", "effective_on", "created_at", "organisation__name"),
+    *(f"actor__{f}" for f in PERSON),
+)
+COMMITTEE_FIELDS = ("kind", "departement", "meets_at", "place")
+OPINION_FIELDS = (
+    *("committee", "member", "value", "member__seat", "member__name", "member__quality"),
+    *("member__organisation__kind", "member__organisation__name"),
+)
+ATTACHMENT_FIELDS = ("project", "kind", "title", "uploaded_at")
+
 
 @login_required
 def project_detail(request, pk):
     project = _project(request, pk)
     user = request.user
     # Listed on the page; prefetched first, they also answer "is this person a leader?".
-    prefetch_related_objects(
-        [project], Prefetch("members", queryset=ProjectMember.objects.select_related("user"))
-    )
+    members = ProjectMember.objects.select_related("user").only(*MEMBER_FIELDS)
+    prefetch_related_objects([project], Prefetch("members", queryset=members))
     is_leader = perms.is_leader(project, user)
     available = {t.name for t in project.get_available_user_state_transitions(user)}
     actions = [
         (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
     ]
-    events = list(
-        ProjectEvent.objects.filter(project=project).select_related("actor", "organisation")
-    )
+    events = list(project.events.select_related("actor", "organisation").only(*EVENT_FIELDS))
     transitions = {e.transition for e in events}
-    committees = list(
-        project.committees.select_related("departement").prefetch_related(
-            Prefetch(
-                "opinions",
-                queryset=Opinion.objects.filter(project=project).select_related(
-                    "member__organisation"
-                ),
-            )
-        )
-    )
+    committees = _committees(project)
+    # Only the ARS's request for missing items creates them, with its event: none without it.
+    item_requests = list(project.item_requests.all()) if "request_ps_items" in transitions else []
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
     entries, entry_count = (
         journal.latest(project.pk) if perms.reads_journal(project, user) else (None, 0)
@@ -72,14 +77,16 @@ def project_detail(request, pk):
             "events": events,
             "hand": who_has_the_hand(project),
             "deadline": next_deadline(
-                project, min(upcoming, key=lambda c: c.meets_at) if upcoming else None
+                project,
+                min(upcoming, key=lambda c: c.meets_at) if upcoming else None,
+                open_request=next((r for r in item_requests if r.is_open), None),
             ),
             "letter": getattr(project, "letter", None),
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),
-            "attachments": project.attachments.all(),
+            "attachments": project.attachments.only(*ATTACHMENT_FIELDS),
             "committees": committees,
-            "item_requests": project.item_requests.all(),
+            "item_requests": item_requests,
             "informed": territory.informed_departements(project),
             "members": project.members.all(),
             "implicit": "deem_ps_validated" in transitions,
@@ -92,6 +99,20 @@ def project_detail(request, pk):
             "journal_count": entry_count,
             "State": State,
         },
+    )
+
+
+def _committees(project) -> list:
+    """The committees that had the project on their agenda, with their opinions on it."""
+    opinions = (
+        Opinion.objects.filter(project=project)
+        .select_related("member__organisation")
+        .only(*OPINION_FIELDS)
+    )
+    return list(
+        project.committees.select_related("departement")
+        .only(*COMMITTEE_FIELDS)
+        .prefetch_related(Prefetch("opinions", queryset=opinions))
     )
 
 

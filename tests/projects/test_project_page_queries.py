@@ -1,0 +1,70 @@
+"""The project page reads a fixed number of queries, whatever it lists (issue 16): a project
+with its history, a committee and its opinions, two leaders, an attachment, a request for
+missing items and a journal costs no more than its rows' tables."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from projects import committees, exchanges, services
+from projects.collaboration import Institution
+from projects.models import ProjectMember
+from tests.factories import UserFactory
+from tests.world import MINIMAL_PDF, new_project
+
+from .committee_world import TwoItems
+
+pytestmark = pytest.mark.django_db
+
+# Session and user (2), project, members, history, committees, their opinions, requests for
+# missing items, journal, informed départements, attachments: one query each, whatever the rows.
+BUSY_PAGE_QUERIES = 11
+
+
+@pytest.fixture
+def busy(world, settings, tmp_path):
+    """A PS on a committee's agenda with an opinion, a co-leader, an attachment, then asked for
+    missing items: every list of the page has rows."""
+    settings.MEDIA_ROOT = tmp_path
+    met = TwoItems(world, meets_at=timezone.now() + dt.timedelta(days=7))
+    project, leader = met.alpha, met.leader_alpha
+    committees.record_opinion(
+        met.committee, project, world.cpam, institution=Institution.CPAM, value="favorable"
+    )
+    ProjectMember.objects.create(project=project, user=UserFactory(first_name="Ada"))
+    pdf = SimpleUploadedFile("carte.pdf", MINIMAL_PDF, "application/pdf")
+    exchanges.add_attachment(project, leader, kind="ps", title="Carte", file=pdf)
+    due_on = timezone.localdate() + dt.timedelta(days=30)
+    services.request_missing_items(project, world.ars_dd, "Charte signée", due_on)
+    return project, {"leader": leader, "ars_dd": world.ars_dd, "cpam": world.cpam}
+
+
+@pytest.mark.parametrize("role", ["leader", "ars_dd", "cpam"])
+def test_a_busy_project_page_reads_a_fixed_number_of_queries(
+    busy, login, role, django_assert_num_queries
+):
+    project, people = busy
+    client = login(people[role])
+    url = reverse("projects:detail", args=[project.pk])
+    client.get(url)  # the site's configuration is read once, then kept in memory
+    with django_assert_num_queries(BUSY_PAGE_QUERIES):
+        page = client.get(url).content.decode()
+    # Every list was read, each in its one query (a deferred field would add one per row).
+    listed = ("Carte", "Charte signée", "CPAM", ": Favorable", "Ada", "Pièces manquantes demandées")
+    for shown in listed:
+        assert shown in page
+    assert page.count('data-event="') == 5  # LI filed and validated … items requested
+
+
+def test_a_new_project_skips_what_it_cannot_have(world, login, django_assert_num_queries):
+    """No history, hence no request for missing items: one query fewer; no committee: no
+    opinions read."""
+    project, leader = new_project(world.dept)
+    client = login(leader)
+    url = reverse("projects:detail", args=[project.pk])
+    client.get(url)
+    with django_assert_num_queries(BUSY_PAGE_QUERIES - 2):
+        client.get(url)
