@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from accounts.api_auth import acting_organisation
-from common.api import Out, Pages, paginated_rows
+from common.api import JsonTime, Out, Pages, as_json, json_date, paginated_rows
 from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.models import Commune
 from territories.schemas import CommuneOut, DepartementOut
@@ -51,9 +51,6 @@ PROJECT_COLUMNS = (
     "state",
     "population",
     "taille",
-    "li_submitted_at",
-    "li_decided_at",
-    "ps_submitted_at",
     "ps_received_on",
     "ps_deadline",
     "ps_implicit_on",
@@ -63,6 +60,11 @@ PROJECT_COLUMNS = (
     "departement__code",
     "departement__name",
 )
+# Times as their JSON text, written by the database (`values(*PROJECT_COLUMNS, **PROJECT_TIMES)`).
+PROJECT_TIMES = {
+    f"{name}_json": JsonTime(name)
+    for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
+}
 STATE_LABELS = dict(State.choices)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -96,8 +98,8 @@ def communes_by_project(project_ids) -> dict[int, list[dict]]:
 
 
 def project_rows(rows: list[dict]) -> list[dict]:
-    """`.values(*PROJECT_COLUMNS)` rows → API rows with their communes, in `ProjectOut`'s order
-    (the list writes them as they are, see `common.api.paginated_rows`)."""
+    """`.values(*PROJECT_COLUMNS, **PROJECT_TIMES)` rows → API rows with their communes, in
+    `ProjectOut`'s order, dates and times already as their JSON text (see `common.api.as_json`)."""
     communes = communes_by_project([r["id"] for r in rows])
     return [
         {
@@ -109,15 +111,15 @@ def project_rows(rows: list[dict]) -> list[dict]:
             "communes": communes[r["id"]],
             "population": r["population"],
             "taille": r["taille"],
-            "li_submitted_at": r["li_submitted_at"],
-            "li_decided_at": r["li_decided_at"],
-            "ps_submitted_at": r["ps_submitted_at"],
-            "ps_received_on": r["ps_received_on"],
-            "ps_deadline": r["ps_deadline"],
-            "ps_implicit_on": r["ps_implicit_on"],
-            "ps_decided_on": r["ps_decided_on"],
+            "li_submitted_at": r["li_submitted_at_json"],
+            "li_decided_at": r["li_decided_at_json"],
+            "ps_submitted_at": r["ps_submitted_at_json"],
+            "ps_received_on": json_date(r["ps_received_on"]),
+            "ps_deadline": json_date(r["ps_deadline"]),
+            "ps_implicit_on": json_date(r["ps_implicit_on"]),
+            "ps_decided_on": json_date(r["ps_decided_on"]),
             "opposition_ground": r["opposition_ground"] or None,
-            "aci_signed_on": r["aci_signed_on"],
+            "aci_signed_on": json_date(r["aci_signed_on"]),
         }
         for r in rows
     ]
@@ -183,16 +185,16 @@ def project_list(request, filters: Query[ProjectFilters]):
         queryset = queryset.order_by(F("ps_deadline").asc(nulls_last=True), "name", "pk")
     else:
         queryset = queryset.order_by("name", "pk")
-    return queryset.values(*PROJECT_COLUMNS)
+    return queryset.values(*PROJECT_COLUMNS, **PROJECT_TIMES)
 
 
 @projects_router.get("/{project_id}", response=ProjectOut, summary="Un projet")
 def project_detail(request, project_id: int):
     queryset = organisation_projects(acting_organisation(request)).filter(pk=project_id)
-    rows = project_rows(list(queryset.values(*PROJECT_COLUMNS)))
+    rows = project_rows(list(queryset.values(*PROJECT_COLUMNS, **PROJECT_TIMES)))
     if not rows:
         raise Http404("Projet inconnu sur ce territoire.")
-    return rows[0]
+    return as_json(rows[0])  # the list's row, word for word
 
 
 # --- Committees ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The project list writes its rows as JSON itself (`common.api.paginated_rows`): its answer must
-be, byte for byte, what ninja gives when it validates the same rows with the declared schema;
-and the key lookup written by hand must load what the ORM loads."""
+"""The project list and detail write their rows as JSON themselves (`common.api.as_json`, times
+as text from the database): their answer must be, byte for byte, what ninja gives when it
+validates the models' own values with the declared schema; and the key lookup written by hand
+must load what the ORM loads."""
 
 import datetime as dt
 import json
@@ -14,7 +15,7 @@ from ninja.responses import NinjaJSONEncoder
 from accounts.models import ApiToken
 from accounts.tokens import authenticate, hash_key
 from common.api import ApiJSONEncoder
-from projects.api import PROJECT_COLUMNS, organisation_projects, project_rows, projects_router
+from projects.api import organisation_projects, projects_router
 from projects.states import OppositionGround, State
 from tests.factories import CommuneFactory
 from tests.world import make_project
@@ -38,7 +39,7 @@ def varied(world):
         taille=2,
         li_submitted_at=moment,
         li_decided_at=moment.replace(microsecond=0),
-        ps_submitted_at=moment + dt.timedelta(days=40),
+        ps_submitted_at=moment.replace(microsecond=500) + dt.timedelta(days=40),
         ps_received_on=dt.date(2026, 4, 14),
         ps_deadline=dt.date(2026, 6, 14),
         ps_implicit_on=dt.date(2026, 6, 15),
@@ -49,12 +50,38 @@ def varied(world):
     return world
 
 
-def ninja_answer(rows, count) -> bytes:
-    """What ninja writes for this page when the operation returns it: validation with the
+def model_rows(projects) -> list[dict]:
+    """The output rows read from the models themselves (datetimes, dates, related rows)."""
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "state": p.state,
+            "state_label": p.get_state_display(),
+            "departement": {"code": p.departement.code, "name": p.departement.name},
+            "communes": [{"insee": c.insee, "name": c.name} for c in p.communes.order_by("insee")],
+            "population": p.population,
+            "taille": p.taille,
+            "li_submitted_at": p.li_submitted_at,
+            "li_decided_at": p.li_decided_at,
+            "ps_submitted_at": p.ps_submitted_at,
+            "ps_received_on": p.ps_received_on,
+            "ps_deadline": p.ps_deadline,
+            "ps_implicit_on": p.ps_implicit_on,
+            "ps_decided_on": p.ps_decided_on,
+            "opposition_ground": p.opposition_ground or None,
+            "aci_signed_on": p.aci_signed_on,
+        }
+        for p in projects
+    ]
+
+
+def ninja_answer(path: str, response) -> bytes:
+    """What ninja writes when the operation returns `response`: validation with the
     operation's own response model, dump, its JSON encoder."""
-    model = projects_router.path_operations[""].operations[0].response_models[200]
-    page = model.model_validate({"response": {"items": rows, "count": count}})
-    return json.dumps(page.model_dump()["response"], cls=NinjaJSONEncoder).encode()
+    model = projects_router.path_operations[path].operations[0].response_models[200]
+    dumped = model.model_validate({"response": response}).model_dump()["response"]
+    return json.dumps(dumped, cls=NinjaJSONEncoder).encode()
 
 
 @pytest.mark.parametrize("params", [{}, {"page_size": 2, "page": 2}, {"order": "ps_deadline"}])
@@ -69,9 +96,19 @@ def test_list_is_byte_for_byte_what_the_schema_gives(varied, api_get, params):
     else:
         queryset = queryset.order_by("name", "pk")
     size, page = params.get("page_size", 50), params.get("page", 1)
-    values = list(queryset.values(*PROJECT_COLUMNS)[(page - 1) * size : page * size])
-    assert values, "the page must hold rows for the comparison to mean something"
-    assert response.content == ninja_answer(project_rows(values), queryset.count())
+    projects = list(queryset[(page - 1) * size : page * size])
+    assert projects, "the page must hold rows for the comparison to mean something"
+    expected = {"items": model_rows(projects), "count": queryset.count()}
+    assert response.content == ninja_answer("", expected)
+
+
+def test_detail_is_byte_for_byte_what_the_schema_gives(varied, api_get):
+    org = authenticate(varied.key.dd_nord).organisation
+    for project in organisation_projects(org):
+        response = api_get(f"{URL}{project.pk}", varied.key.dd_nord)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.content == ninja_answer("/{project_id}", model_rows([project])[0])
 
 
 def test_each_row_is_the_detail_answer(varied, api_get):
@@ -84,6 +121,7 @@ def test_each_row_is_the_detail_answer(varied, api_get):
     odd = next(item for item in items if item["state"] == State.PS_OPPOSE)
     assert odd["li_submitted_at"] == "2026-03-04T05:06:07.891Z"
     assert odd["li_decided_at"] == "2026-03-04T05:06:07Z"
+    assert odd["ps_submitted_at"] == "2026-04-13T05:06:07.000Z"  # 500 µs: Django keeps ".000"
     assert odd["opposition_ground"] == "territoire"
     assert [c["insee"] for c in odd["communes"]] == ["59350", "59512", "59999"]
     assert next(i for i in items if i["name"] == "CPTS sans commune")["communes"] == []
@@ -130,15 +168,19 @@ def test_key_lookup_loads_what_the_orm_loads(world, django_assert_num_queries):
     assert authenticate(world.key.ars_north[:-1] + "x") is None
 
 
-def test_a_last_page_counts_without_a_query(world, api_get, django_assert_num_queries):
+def test_the_count_comes_with_the_page(world, api_get, django_assert_num_queries):
     api_get(URL, world.key.ars_north)  # the day's "last used" write
-    with django_assert_num_queries(3):  # key, page, communes: the page is not full
-        partial = api_get(URL, world.key.ars_north).json()
-    with django_assert_num_queries(4):  # a full page may have others after it: counted
+    with django_assert_num_queries(3):  # key, page (with the count), communes
+        whole = api_get(URL, world.key.ars_north).json()
+    with django_assert_num_queries(3):
         full = api_get(URL, world.key.ars_north, page_size=3).json()
-    with django_assert_num_queries(3):  # key, page, count (empty: no communes to read)
+    with django_assert_num_queries(3):  # key, page, count (no row to carry it, no communes)
         past = api_get(URL, world.key.ars_north, page=2).json()
-    assert partial["count"] == full["count"] == past["count"] == 3
-    assert len(partial["items"]) == len(full["items"]) == 3 and past["items"] == []
+    with django_assert_num_queries(2):  # key, page: nothing on the first page, nothing at all
+        none = api_get(URL, world.key.ars_north, name="nulle part").json()
+    assert whole["count"] == full["count"] == past["count"] == 3
+    assert len(whole["items"]) == len(full["items"]) == 3 and past["items"] == []
+    assert none == {"items": [], "count": 0}
     second = api_get(URL, world.key.ars_north, page_size=2, page=2).json()
     assert second["count"] == 3 and len(second["items"]) == 1
+    assert "_count" not in second["items"][0]
