@@ -1,9 +1,9 @@
-"""The two rows every signed-in request reads first — its session, then the person with their
-organisation — in plain SQL statements written once per process.
-
-Building and compiling these two querysets cost Django about 1.2 ms of CPU on every page, four
-times the time of the queries themselves (issue 16). The values go through the database's and
-the fields' converters, as in a queryset, then `Model.from_db`.
+"""Rows read in plain SQL, where the ORM spent more time building and compiling a query than
+the database took to answer it, on every request: the session and the person with their
+organisation (every signed-in page: about 1.2 ms of CPU, four times the queries' own time,
+issue 16), an API key (`accounts.tokens`). The statements are written from the models' own
+tables and columns; the values go through the database's and the fields' converters, as in a
+queryset, then `Model.from_db`.
 """
 
 from django.core.exceptions import ValidationError
@@ -37,7 +37,7 @@ def _user_statement(connection) -> str:
     return _statements[connection.vendor]
 
 
-def _converted(connection, fields, values) -> list:
+def converted(connection, fields, values) -> list:
     """What a queryset would hand to `from_db` (SQLite's dates are text, for one)."""
     values = list(values)
     for i, field in enumerate(fields):
@@ -49,9 +49,11 @@ def _converted(connection, fields, values) -> list:
     return values
 
 
-def _instance(connection, db: str, model, fields, values):
+def loaded(model, db: str, values):
+    """A `model` instance from its concrete fields' column values, as a queryset makes it."""
+    fields = model._meta.concrete_fields
     names = [field.attname for field in fields]
-    return model.from_db(db, names, _converted(connection, fields, values))
+    return model.from_db(db, names, converted(connections[db], fields, values))
 
 
 def user_with_organisation(user_id) -> User | None:
@@ -68,10 +70,10 @@ def user_with_organisation(user_id) -> User | None:
     if row is None:
         return None
     split = len(_USER_FIELDS)
-    user = _instance(connection, db, User, _USER_FIELDS, row[:split])
+    user = loaded(User, db, row[:split])
     organisation = None
     if row[split] is not None:  # the organisation's primary key: none when the join missed
-        organisation = _instance(connection, db, Organisation, _ORG_FIELDS, row[split:])
+        organisation = loaded(Organisation, db, row[split:])
     user._state.fields_cache["organisation"] = organisation
     return user
 
@@ -92,5 +94,5 @@ def live_session(model, session_key: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    values = _converted(connection, (data, expiry), row)
+    values = converted(connection, (data, expiry), row)
     return model(session_key=session_key, session_data=values[0], expire_date=values[1])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.services import as_text, record
 
 from .models import ApiToken, Organisation
+from .plain_reads import loaded
 
 PREFIX = "cpts_"
 
@@ -41,22 +42,6 @@ def create_token(organisation, name: str, created_by=None) -> tuple[ApiToken, st
     return token, key
 
 
-def _loaded(model, db: str, values):
-    """A `model` instance from its concrete fields' column values, converted as the ORM
-    converts them (on PostgreSQL nothing to do; SQLite's dates and times come as text)."""
-    connection = connections[db]
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        converted.append(value)
-    return model.from_db(db, [f.attname for f in fields], converted)
-
-
 def _live_token_query(connection) -> str:
     """One indexed query for a live key and its organisation, written from the models' own
     tables and columns: the ORM spent more time compiling it at each request than the
@@ -85,8 +70,8 @@ def authenticate(key: str) -> ApiToken | None:
     if row is None:
         return None
     width = len(ApiToken._meta.concrete_fields)
-    token = _loaded(ApiToken, db, row[:width])
-    token.organisation = _loaded(Organisation, db, row[width:])
+    token = loaded(ApiToken, db, row[:width])
+    token.organisation = loaded(Organisation, db, row[width:])
     today = timezone.localdate()
     if token.last_used_on != today:
         # One write per key and day at most: enough to spot unused keys, cheap under load.
