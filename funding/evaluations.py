@@ -105,7 +105,7 @@ def evaluation_of(contract, year: int) -> YearEvaluation | None:
 
 def statuses(contract_ids) -> dict[tuple[int, int], str]:
     """(contract pk, year) → status of the evaluations started, for the deadline lists."""
-    rows = YearEvaluation.objects.filter(contract_id__in=contract_ids)
+    rows = YearEvaluation.objects.filter(contract_id__in=contract_ids).order_by()  # a dict
     return {
         (pk, year): status for pk, year, status in rows.values_list("contract_id", "year", "status")
     }

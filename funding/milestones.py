@@ -71,5 +71,5 @@ def mark_milestone(contract, user, *, kind: str, done_on: dt.date, mission: str 
 
 def done_keys(contract_ids) -> set[tuple[int, str, str, int]]:
     """(contract pk, kind, mission, year) of every milestone done, for the deadline lists."""
-    rows = Milestone.objects.filter(contract_id__in=contract_ids)
+    rows = Milestone.objects.filter(contract_id__in=contract_ids).order_by()  # a set: no sort
     return set(rows.values_list("contract_id", "kind", "mission", "year"))

@@ -19,7 +19,10 @@ def add_months(start: dt.date, months: int) -> dt.date:
     deadline list computes some 16 000 of them."""
     year, month = divmod(start.month - 1 + months, 12)
     year, month = start.year + year, month + 1
-    return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
+    day = start.day
+    if day > 28:  # every month has 28 days: only later days may need the month's length
+        day = min(day, monthrange(year, month)[1])
+    return start.replace(year=year, month=month, day=day)
 
 
 @lru_cache(maxsize=64)

@@ -7,9 +7,10 @@ only says which apply to which project, who has the hand, and whether they are s
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from funding import deadlines, evaluations, milestones
 from funding.models import Contract, ContractMission, PreAciSupport
@@ -29,8 +30,9 @@ MISSION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
+    """A tuple, not a dataclass: a regional list builds some 1 700 of them per render."""
+
     project_id: int
     project_name: str
     kind: str
@@ -164,7 +166,7 @@ def _latest_signed(ids) -> tuple[dict, dict]:
         latest[project_id] = (pk, *dates)  # the last in sequence wins
     pks = [row[0] for row in latest.values()]
     started = defaultdict(dict)
-    missions = ContractMission.objects.filter(contract_id__in=pks)
+    missions = ContractMission.objects.filter(contract_id__in=pks).order_by()  # no join to sort
     for contract_id, mission, started_on in missions.values_list(
         "contract_id", "mission", "started_on"
     ):
@@ -179,21 +181,39 @@ def _latest_signed(ids) -> tuple[dict, dict]:
     return contracts, done
 
 
-def deadlines_for(projects) -> list[Deadline]:
-    """All deadlines of the given projects (a queryset), sorted by date, in bounded queries."""
+def _may_have_deadlines(until: dt.date | None) -> Q:
+    """The projects the functions above may give a deadline (due by `until`), a superset: they
+    still decide. Most projects of a région have none yet: reading them all cost a regional
+    list a third of its deadlines' time."""
+    opposition = Q(state=State.PS_DEPOSE)
+    if until is not None:
+        opposition &= Q(ps_deadline__lte=until)
+    return (
+        opposition
+        | Q(state=State.PS_INCOMPLET)
+        | Exists(PreAciSupport.objects.filter(project=OuterRef("pk")))
+        | Exists(Contract.objects.filter(project=OuterRef("pk"), signed_on__isnull=False))
+    )
+
+
+def deadlines_for(projects, until: dt.date | None = None) -> list[Deadline]:
+    """All deadlines of the given projects (a queryset or a list), sorted by date, in bounded
+    queries; with `until`, only those due by that day."""
     # A queryset's rows are matched by a subquery: binding some 1 500 ids (a regional ARS)
     # cost more than the rest of its page.
     if isinstance(projects, QuerySet):
         ids = projects.values("pk")
         # Plain rows, not models: a project's state machine costs more to build than to read.
-        projects = list(projects.values_list(*ProjectRow._fields, named=True))
+        rows = projects.filter(_may_have_deadlines(until))
+        projects = list(rows.values_list(*ProjectRow._fields, named=True))
     else:
         ids = [p.pk for p in projects]
-    supports = {s.project_id: s for s in PreAciSupport.objects.filter(project_id__in=ids)}
-    requests = {
-        r.project_id: r
-        for r in MissingItemsRequest.objects.filter(project_id__in=ids, completed_at__isnull=True)
-    }
+    supports = PreAciSupport.objects.filter(project_id__in=ids)
+    requests = MissingItemsRequest.objects.filter(project_id__in=ids, completed_at__isnull=True)
+    if until is not None:  # a stored date, one support per project: none due later is read
+        supports = supports.filter(ps_due_on__lte=until)
+    supports = {s.project_id: s for s in supports}
+    requests = {r.project_id: r for r in requests}
     contracts, done = _latest_signed(ids)
     items = []
     for project in projects:
@@ -201,10 +221,13 @@ def deadlines_for(projects) -> list[Deadline]:
         items += _missing_items(project, requests.get(project.pk))
         items += _pre_aci(project, supports.get(project.pk))
         items += _contract(project, contracts.get(project.pk), done)
-    return sorted(items, key=lambda d: (d.due, d.project_name, d.kind))
+    if until is not None:  # the contracts' dates come from their rules, not from SQL
+        items = [d for d in items if d.due <= until]
+    return sorted(items, key=attrgetter("due", "project_name", "kind"))
 
 
 def current(items, today: dt.date, horizon_days: int = 90) -> list[Deadline]:
-    """What a person should see: open deadlines already passed, and those within the horizon."""
+    """What a person should see: open deadlines already passed (`Deadline.is_overdue`), and
+    those within the horizon; in the order of `items` (by date: the overdue first)."""
     limit = today + dt.timedelta(days=horizon_days)
-    return [d for d in items if d.is_overdue(today) or today <= d.due <= limit]
+    return [d for d in items if d.due <= limit and (d.open or d.due >= today)]

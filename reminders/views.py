@@ -1,4 +1,6 @@
 import datetime as dt
+from bisect import bisect_left
+from operator import attrgetter
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -49,7 +51,11 @@ def personal_feed_url(request) -> str | None:
 def deadline_list(request):
     today = timezone.localdate()
     horizon = _horizon(request)
-    items = current(deadlines_for(_projects(request.user)), today, horizon)
+    # Nothing due after the horizon shows: projects whose stored dates are later are not read.
+    until = today + dt.timedelta(days=horizon)
+    items = current(deadlines_for(_projects(request.user), until), today, horizon)
+    # By date, and a passed deadline is kept only when overdue: the overdue come first.
+    overdue_count = bisect_left(items, today, key=attrgetter("due"))
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     # One reverse() for the page, not one per row.
     project_url = reverse("projects:detail", args=[0]).replace("/0/", "/{}/")
@@ -64,7 +70,7 @@ def deadline_list(request):
             "page": page,
             "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "count": len(items),
-            "overdue_count": sum(1 for d in items if d.is_overdue(today)),
+            "overdue_count": overdue_count,
             "horizon": horizon,
             "horizons": HORIZONS,
             "feed_url": personal_feed_url(request),
