@@ -58,14 +58,32 @@ def in_force_by_contract(contract_ids) -> dict[int, list[dict]]:
     return out
 
 
+def in_force(avenants) -> list[dict]:
+    """Those in force among a contract's avenants (rows already read), as
+    `in_force_by_contract` gives them."""
+    rows = [a for a in avenants if a.signed_on is not None and a.effective_on is not None]
+    rows.sort(key=lambda a: (a.effective_on, a.number))
+    return [{name: getattr(a, name) for name in AVENANT_VALUES} for a in rows]
+
+
+def optional_of(grid_set, codes) -> frozenset:
+    """The optional missions among the mission `codes` of a contract (the others are socle)."""
+    return frozenset(
+        code for grid in grid_set.grids for code in grid.optional_missions if code in codes
+    )
+
+
 def base_terms(contract, grid_set) -> TermsInForce:
     """The terms the three parties signed: the contract's row and its mission rows (optional
     ones added later by an avenant are told apart by that avenant's `old_optional`)."""
     codes = set(contract.missions.values_list("mission", flat=True))
-    optional = {code for grid in grid_set.grids for code in grid.optional_missions if code in codes}
     communes = tuple(sorted(contract.project.communes.values_list("insee", flat=True)))
     return TermsInForce(
-        contract.size, contract.members, frozenset(optional), contract.snp_dispositif, communes
+        contract.size,
+        contract.members,
+        optional_of(grid_set, codes),
+        contract.snp_dispositif,
+        communes,
     )
 
 

@@ -472,6 +472,12 @@ def year_entitlement(terms: ContractTerms, year: int, triggers=None) -> list[Lin
     )
 
 
+def entitlements(terms: ContractTerms) -> dict[int, list[Line]]:
+    """Year → entitlement lines, for every contract year (none after a termination)."""
+    triggers = crisis_triggers(terms.crisis_dates)
+    return {year: year_entitlement(terms, year, triggers) for year in range(1, terms.years + 1)}
+
+
 def _covered_after(payment: Payment, day: dt.date) -> Decimal:
     """Part of an advance that pays for the period after `day`."""
     begin, end = payment.period
@@ -522,10 +528,13 @@ def _year_advances(t: YearTerms, year: int, start: dt.date, end: dt.date) -> lis
     return due
 
 
-def schedule(terms: ContractTerms) -> list[Payment]:
+def schedule(
+    terms: ContractTerms, entitled: Mapping[int, list[Line]] | None = None
+) -> list[Payment]:
     """Dated payments of the whole contract: advances, crisis parts, one-offs, balances and,
     on termination, the pro rata temporis recovery of the advances. Each year is paid on its
-    own grid and terms (`ContractTerms.for_year`)."""
+    own grid and terms (`ContractTerms.for_year`); `entitled`: its `entitlements`, when the
+    caller has them already."""
     triggers = crisis_triggers(terms.crisis_dates)
     ended = terms.terminated_on
     payments: list[Payment] = []
@@ -556,8 +565,8 @@ def schedule(terms: ContractTerms) -> list[Payment]:
                 label = PAYMENT_KINDS["recuperation"]
                 payments.append(Payment(ended, year, "recuperation", label, -recovered))
             break
-        entitled = total(year_entitlement(terms, year, triggers))
-        balance = entitled - sum((p.amount for p in due), ZERO)
+        lines = entitled[year] if entitled else year_entitlement(terms, year, triggers)
+        balance = total(lines) - sum((p.amount for p in due), ZERO)
         payments.extend(due)
         payments.append(Payment(end, year, "solde", PAYMENT_KINDS["solde"], balance))
     return sorted(payments, key=lambda p: (p.due_on, p.year))

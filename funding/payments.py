@@ -78,13 +78,14 @@ class YearRow:
         return self.due - self.paid
 
 
-def lines_of(terms, records, closed: dict[int, tuple[Decimal, dt.date]]) -> list[Line]:
-    """`records`: PaymentRecord rows of the contract; `closed`: year → (balance, closing day)."""
+def lines_of(schedule, records, closed: dict[int, tuple[Decimal, dt.date]]) -> list[Line]:
+    """`schedule`: the contract's `calc.schedule`; `records`: its PaymentRecord rows; `closed`:
+    year → (balance, closing day), as `closed_years` gives them."""
     paid = defaultdict(lambda: calc.ZERO)
     for r in records:
         paid[f"{r.year}|{r.kind}|{r.due_on.isoformat()}"] += r.amount
     out = []
-    for p in _one_per_key(calc.schedule(terms)):
+    for p in _one_per_key(schedule):
         amount, due_on, waiting = p.amount, p.due_on, False
         if p.kind == "solde":
             if p.year in closed:
@@ -125,6 +126,19 @@ def years_of(lines: list[Line], today: dt.date) -> list[YearRow]:
     return [YearRow(year, *values) for year, values in sorted(rows.items())]
 
 
+def _closing(balance, closed_at) -> tuple[Decimal, dt.date]:
+    return balance, timezone.localtime(closed_at).date()
+
+
+def closed_years(evaluations) -> dict[int, tuple[Decimal, dt.date]]:
+    """Year → (frozen balance, closing day) of the closed ones among a contract's evaluations."""
+    return {
+        e.year: _closing(e.balance, e.closed_at)
+        for e in evaluations
+        if e.status == EvaluationStatus.CLOSED
+    }
+
+
 def _closed(contract_ids) -> dict[int, dict[int, tuple[Decimal, dt.date]]]:
     rows = YearEvaluation.objects.filter(
         contract_id__in=contract_ids, status=EvaluationStatus.CLOSED
@@ -133,7 +147,7 @@ def _closed(contract_ids) -> dict[int, dict[int, tuple[Decimal, dt.date]]]:
     for contract_id, year, balance, closed_at in rows.values_list(
         "contract_id", "year", "balance", "closed_at"
     ):
-        out[contract_id][year] = (balance, timezone.localtime(closed_at).date())
+        out[contract_id][year] = _closing(balance, closed_at)
     return out
 
 
@@ -145,7 +159,7 @@ def standing(queryset, terms=None) -> dict[int, list[Line]]:
     for r in PaymentRecord.objects.filter(contract_id__in=list(terms)):
         records[r.contract_id].append(r)
     closed = _closed(list(terms))
-    return {pk: lines_of(t, records[pk], closed[pk]) for pk, t in terms.items()}
+    return {pk: lines_of(calc.schedule(t), records[pk], closed[pk]) for pk, t in terms.items()}
 
 
 def late_lines(queryset, today: dt.date) -> list[tuple[int, Line]]:

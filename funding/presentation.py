@@ -1,10 +1,10 @@
 """French labels for grid lines and payments (shared by views, exports and the command)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 
-from .calc import ADDITIONNEL, MAJORATION, PRE_ACI, Grid
+from .calc import ADDITIONNEL, CENT, MAJORATION, PRE_ACI, ZERO, Grid
 
 PART_LABELS = {"fixed": "part fixe", "variable": "part variable", "one_off": "ponctuel"}
 EXTRA_LABELS = {
@@ -23,9 +23,20 @@ def line_label(grid: Grid, code: str, part: str) -> str:
     return f"{mission_label(grid, code)} — {PART_LABELS.get(part, part)}"
 
 
+# French grouping and decimal mark, as Django's French formats write them.
+_FRENCH_MARKS = str.maketrans({",": "\xa0", ".": ","})
+
+
 def euros(amount) -> str:
-    """An amount as people read it: 146250.00 → « 146 250,00 » (never « 146250.00 »)."""
-    return floatformat(amount, "2g")
+    """An amount as people read it: 146250.00 → « 146 250,00 » (never « 146250.00 »).
+
+    What `floatformat:"2g"` writes in French (no « -0,00 » either), in plain Python for a
+    Decimal: the contract page shows some 150 amounts, and the filter's locale lookups cost
+    more than the rest of their cells."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        return floatformat(amount, "2g")
+    rounded = amount.quantize(CENT, ROUND_HALF_UP) or ZERO
+    return f"{rounded:,.2f}".translate(_FRENCH_MARKS)
 
 
 def percent(rate) -> str:

@@ -46,11 +46,17 @@ def successor_of(contract) -> Contract | None:
     ).first()
 
 
-def renewal_due(contract, today: dt.date) -> bool:
-    """A running contract within its renewal window, or ended, with no next contract yet."""
+def in_renewal_window(contract, today: dt.date) -> bool:
+    """A running contract within its renewal window, or an ended one, whether or not its next
+    contract exists (`renewal_due` asks that too)."""
     if not contract.is_signed or contract.terminated_on:
         return False
-    return today >= renewal_from(contract.signed_on) and successor_of(contract) is None
+    return today >= renewal_from(contract.signed_on)
+
+
+def renewal_due(contract, today: dt.date) -> bool:
+    """A running contract within its renewal window, or ended, with no next contract yet."""
+    return in_renewal_window(contract, today) and successor_of(contract) is None
 
 
 def close_predecessor(contract, user) -> Contract | None:

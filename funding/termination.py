@@ -13,9 +13,12 @@ from .terms import contract_terms
 def recovery_of(terms: calc.ContractTerms, terminated_on: dt.date) -> Decimal:
     """Advances to recover (a positive amount, 0.00 when none) if the contract whose `terms`
     are given ends on `terminated_on`."""
-    ended = dataclasses.replace(terms, terminated_on=terminated_on)
-    lines = [p.amount for p in calc.schedule(ended) if p.kind == "recuperation"]
-    return -sum(lines, calc.ZERO)
+    return recovered(calc.schedule(dataclasses.replace(terms, terminated_on=terminated_on)))
+
+
+def recovered(schedule: list[calc.Payment]) -> Decimal:
+    """Advances to recover in a terminated contract's schedule (0.00 when none)."""
+    return -sum((p.amount for p in schedule if p.kind == "recuperation"), calc.ZERO)
 
 
 def recovery(contract) -> Decimal:

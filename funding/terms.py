@@ -13,7 +13,7 @@ from decimal import Decimal
 from projects.models import RosterMember
 
 from . import calc
-from .avenant_terms import TermsInForce, in_force_by_contract
+from .avenant_terms import TermsInForce, in_force_by_contract, optional_of
 from .crises import crisis_dates_by_departement
 from .deadlines import contract_anniversary
 from .grid_store import load_grid_set
@@ -43,15 +43,20 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
     )
     starts = defaultdict(dict)
     mission_of = {}
-    for pk, contract_id, code, started_on in ContractMission.objects.filter(
-        contract__in=signed.values("pk")
-    ).values_list("pk", "contract_id", "mission", "started_on"):
+    # No ordering: the models' default one joins each contract's project for its name.
+    for pk, contract_id, code, started_on in (
+        ContractMission.objects.filter(contract__in=signed.values("pk"))
+        .order_by()
+        .values_list("pk", "contract_id", "mission", "started_on")
+    ):
         starts[contract_id][code] = started_on
         mission_of[pk] = (contract_id, code)
     indicators, parsed = {}, {}
-    for pk, mission_id, weight, higher, thresholds in Indicator.objects.filter(
-        mission__contract__in=signed.values("pk")
-    ).values_list("pk", "mission_id", "weight", "higher_is_better", "thresholds"):
+    for pk, mission_id, weight, higher, thresholds in (
+        Indicator.objects.filter(mission__contract__in=signed.values("pk"))
+        .order_by()
+        .values_list("pk", "mission_id", "weight", "higher_is_better", "thresholds")
+    ):
         key = tuple((str(t["value"]), str(t["rate"])) for t in thresholds)
         if key not in parsed:  # negotiated thresholds repeat a lot across contracts
             parsed[key] = [(Decimal(v), Decimal(r)) for v, r in key]
@@ -72,7 +77,9 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
     out = {}
     for pk, grid_code, size, members, signed_on, snp, ended, dep_id, project_id in rows:
         grid = grid_set.by_code(grid_code)
-        base = TermsInForce(size, members, _optional(grid_set, starts[pk]), snp)
+        # Only an avenant adds an optional mission after the signature; its `old_optional`
+        # then gives the years before it.
+        base = TermsInForce(size, members, optional_of(grid_set, starts[pk]), snp)
         by_year = _years(grid_set, base, avenants.get(pk, ()), signed_on, starts[pk])
         by_year = _roster_counts(by_year, rosters.get(project_id), signed_on)
         extra = grid_set.additional_fonctionnement(size, signed_on)
@@ -93,15 +100,6 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
             by_year=by_year,
         )
     return out
-
-
-def _optional(grid_set, starts) -> frozenset:
-    """The contract's optional missions (its other missions are socle ones). Only an avenant
-    adds one after the signature, and its `old_optional` then gives the years before it."""
-    optional = {
-        code for grid in grid_set.grids for code in grid.optional_missions if code in starts
-    }
-    return frozenset(optional)
 
 
 def _years(grid_set, base, avenants, signed_on, starts) -> dict[int, calc.YearTerms]:
@@ -134,7 +132,7 @@ def _size_on(by_year, signed_on, day) -> int:
 def _rosters(project_ids) -> dict[int, list[tuple]]:
     """Project → its roster's (joined_on, left_on) rows, for the projects that keep one."""
     out = defaultdict(list)
-    rows = RosterMember.objects.filter(project_id__in=project_ids)
+    rows = RosterMember.objects.filter(project_id__in=project_ids).order_by()
     for project_id, joined, left in rows.values_list("project_id", "joined_on", "left_on"):
         out[project_id].append((joined, left))
     return out
@@ -155,10 +153,4 @@ def _roster_counts(by_year, roster, signed_on) -> dict[int, calc.YearTerms]:
 
 def entitlements(queryset) -> dict[int, dict[int, list[calc.Line]]]:
     """Contract pk → year → entitlement lines, for many contracts with bounded queries."""
-    out = {}
-    for pk, terms in contract_terms(queryset).items():
-        triggers = calc.crisis_triggers(terms.crisis_dates)
-        out[pk] = {
-            year: calc.year_entitlement(terms, year, triggers) for year in range(1, terms.years + 1)
-        }
-    return out
+    return {pk: calc.entitlements(terms) for pk, terms in contract_terms(queryset).items()}

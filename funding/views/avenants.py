@@ -13,19 +13,18 @@ from .. import avenants as services
 from ..avenant_display import avenant_rows
 from ..avenant_forms import AvenantForm, AvenantSignatureForm
 from ..documents import avenant_first_year, avenant_pdf
-from ..grid_store import load_grid_set
 from ..models import ContractAvenant
 from ..permissions import can_propose_avenant
 from ..signatures import PARTIES, PARTY_LABELS, parties_of
 from .base import contract_or_404, submit, to_contract
 
 
-def avenants_context(contract, user, grid_set=None) -> dict:
-    """What `funding/_avenants.html` shows for this person."""
-    grid_set = grid_set or load_grid_set()
+def avenants_context(contract, user, grid_set, avenants) -> dict:
+    """What `funding/_avenants.html` shows for this person; `avenants`: the contract's rows,
+    their proposer joined."""
     mine = parties_of(contract.project, user)
     items = []
-    for avenant in contract.avenants.select_related("proposed_by"):
+    for avenant in avenants:
         if avenant.effective_on is None:  # recorded before avenants had terms: summary only
             items.append({"avenant": avenant, "rows": [], "parties": []})
             continue

@@ -3,6 +3,7 @@ the actions posted from it: signatures, mission starts, indicators, termination.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from common import exports
 from .. import calc, deadlines, documents, services
 from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationForm
 from ..grid_store import load_grid_set
-from ..models import Contract
+from ..models import Contract, Indicator
 from ..permissions import can_manage_contract, can_view_contract
 from ..presentation import mission_label, payment_kind
 from ..signatures import parties_of
@@ -37,10 +38,9 @@ def _schedule_export(contract, payments, fmt):
     return exports.response(data, fmt, f"echeancier-aci-{contract.pk}")
 
 
-def _years(contract, terms, triggers) -> list[dict]:
+def _years(contract, terms, entitled) -> list[dict]:
     years = []
-    for year in range(1, terms.years + 1):
-        lines = calc.year_entitlement(terms, year, triggers)
+    for year, lines in entitled.items():
         if lines:
             start, end = calc.contract_year_bounds(contract.signed_on, year)
             year_terms = terms.for_year(year)
@@ -52,7 +52,7 @@ def _years(contract, terms, triggers) -> list[dict]:
     return years
 
 
-def _missions(contract, grid) -> list[dict]:
+def _missions(contract, grid, missions) -> list[dict]:
     return [
         {
             "row": m,
@@ -61,7 +61,7 @@ def _missions(contract, grid) -> list[dict]:
             "start_by": contract.signed_on
             and deadlines.mission_start_deadline(contract.signed_on, m.mission),
         }
-        for m in contract.missions.prefetch_related("indicators")
+        for m in missions
     ]
 
 
@@ -75,27 +75,31 @@ def contract_detail(request, pk):
     contract = contract_or_404(request, pk)
     user = request.user
     ctx = {"contract": contract, "can_manage": can_manage_contract(contract, user)}
-    # Read once, passed to each section: the grids, the contract's terms, its missions.
-    grid_set, all_terms = load_grid_set(), None
+    # Read once, passed to each section: the grids, the contract's terms and entitlements
+    # (computed once: the schedule pays them), its missions and avenants.
+    grid_set, payments = load_grid_set(), None
     if contract.is_signed:
-        all_terms = contract_terms(Contract.objects.filter(pk=pk), grid_set)
-        terms = all_terms[pk]
-        payments = calc.schedule(terms)
+        terms = contract_terms(Contract.objects.filter(pk=pk), grid_set)[pk]
+        entitled = calc.entitlements(terms)
+        payments = calc.schedule(terms, entitled)
         fmt = export_format(request)
         if fmt:
             return _schedule_export(contract, payments, fmt)
-        triggers = calc.crisis_triggers(terms.crisis_dates)
         ctx.update(
             grid=terms.grid,
-            years=_years(contract, terms, triggers),
+            years=_years(contract, terms, entitled),
             payments=payments,
             paid_total=sum((p.amount for p in payments), calc.ZERO),
             crisis_dates=terms.crisis_dates,
         )
     else:
         ctx["grid"] = grid_set.in_force(timezone.localdate())
-    ctx["missions"] = _missions(contract, ctx["grid"])
-    missions = [m["row"] for m in ctx["missions"]]
+    # Rows in their order within the contract: the models' default ordering would join the
+    # contract's project (ordered by name) to each query.
+    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
+    missions = list(contract.missions.order_by("pk").prefetch_related(indicators))
+    avenants = list(contract.avenants.select_related("proposed_by").order_by("number"))
+    ctx["missions"] = _missions(contract, ctx["grid"], missions)
     if ctx["can_manage"]:
         ctx.update(
             indicator_form=IndicatorForm(),
@@ -105,11 +109,12 @@ def contract_detail(request, pk):
     mine = [p for p in parties if not getattr(contract, f"{p}_signed_on")]
     if mine:
         ctx["signature_form"] = SignatureForm(parties=mine)
-    ctx.update(contract_years_context(contract, ctx.get("years"), grid_set))
-    ctx.update(avenants_context(contract, user, grid_set))
+    codes = {m.mission for m in missions}
+    ctx.update(contract_years_context(contract, grid_set, codes, avenants))
+    ctx.update(avenants_context(contract, user, grid_set, avenants))
     if can_view_contract(contract, user):
         ctx["journal"] = _journal(contract)
-    ctx.update(contract_life.context(contract, user, grid_set, all_terms, missions))
+    ctx.update(contract_life.context(contract, user, grid_set, payments, missions))
     return render(request, "funding/contract_detail.html", ctx)
 
 

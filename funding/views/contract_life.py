@@ -13,7 +13,6 @@ from ..deadlines import CONTRACT_YEARS, renewal_from
 from ..followup_forms import MilestoneForm, TerminationPreviewForm
 from ..followup_models import MilestoneKind
 from ..forms import TerminationForm
-from ..grid_store import load_grid_set
 from ..milestones import mark_milestone
 from ..models import Contract
 from ..permissions import can_manage_contract, can_mark_milestone, can_prepare_contract
@@ -23,9 +22,9 @@ from ..year_chart import year_chart
 from .base import contract_or_404, submit, to_contract
 
 
-def _evaluations(contract, today, before) -> list[dict]:
-    """`before`: the years evaluated before the portal (an imported contract's)."""
-    found = {e.year: e for e in contract.evaluations.all()}
+def _evaluations(contract, found, today, before) -> list[dict]:
+    """`found`: year → its evaluation; `before`: the years evaluated before the portal (an
+    imported contract's)."""
     open_years = evaluations.evaluable_years(contract, today)
     return [
         {
@@ -53,45 +52,49 @@ def _unstarted(contract, year, is_open, today, before=False) -> str:
 def _milestones(contract, grid) -> list[dict]:
     return [
         {"row": m, "mission": mission_label(grid, m.mission) if m.mission else ""}
-        for m in contract.milestones.select_related("done_by")
+        for m in contract.milestones.select_related("done_by").order_by("done_on", "pk")
     ]
 
 
-def _milestone_form(contract, grid, missions=None):
-    missions = contract.missions.all() if missions is None else missions
+def _milestone_form(grid, missions):
     return MilestoneForm(missions=[(m.mission, mission_label(grid, m.mission)) for m in missions])
 
 
-def context(contract, user, grid_set=None, terms=None, missions=None) -> dict:
+def context(contract, user, grid_set, schedule, missions) -> dict:
     """What `funding/_contract_life.html` shows; empty until the contract is signed. The
-    contract page passes what it has already read: the grids, the contract's `contract_terms`
-    (a dict by pk) and its missions."""
+    contract page passes what it has already read: the grids, the contract's `calc.schedule`
+    and its missions."""
     if not contract.is_signed:
         return {}
     today = timezone.localdate()
-    grid = (grid_set or load_grid_set()).by_code(contract.grid.code)
-    lines = payments.standing(Contract.objects.filter(pk=contract.pk), terms)[contract.pk]
-    siblings = {c.sequence: c for c in Contract.objects.filter(project_id=contract.project_id)}
+    grid = grid_set.by_code(contract.grid.code)
+    # No default ordering on the contract's rows below: it would join the contract's project.
+    found = {e.year: e for e in contract.evaluations.order_by()}
+    records = contract.payments.order_by()
+    lines = payments.lines_of(schedule, records, payments.closed_years(found.values()))
+    contracts = Contract.objects.filter(project_id=contract.project_id).order_by()
+    siblings = {c.sequence: c for c in contracts}
     life = {
         "years": payments.years_of(lines, today),
         "late": [x for x in lines if x.is_late(today)],
         "milestones": _milestones(contract, grid),
-        "recovery": termination.recovery(contract) if contract.terminated_on else None,
-        "renewal_due": renewal.renewal_due(contract, today),
+        "recovery": termination.recovered(schedule) if contract.terminated_on else None,
         "renewal_from": renewal_from(contract.signed_on),
         "previous": siblings.get(contract.sequence - 1),
         "next": siblings.get(contract.sequence + 1),
         "may_renew": can_prepare_contract(contract.project, user),
     }
+    # `renewal.renewal_due`, its successor among the contracts just read.
+    life["renewal_due"] = renewal.in_renewal_window(contract, today) and not life["next"]
     before = {
         m["row"].year
         for m in life["milestones"]
         if m["row"].kind == MilestoneKind.EVALUATION_BEFORE
     }
-    life["evaluations"] = _evaluations(contract, today, before)
+    life["evaluations"] = _evaluations(contract, found, today, before)
     life["chart"] = year_chart(life["years"])
     if can_mark_milestone(contract, user) and not contract.terminated_on:
-        life["milestone_form"] = _milestone_form(contract, grid, missions)
+        life["milestone_form"] = _milestone_form(grid, missions)
     return {"life": life}
 
 

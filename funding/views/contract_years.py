@@ -4,19 +4,26 @@ the grid and member count that pay it."""
 from django.conf import settings
 from django.utils import timezone
 
-from ..avenant_terms import terms_on
-from ..grid_store import load_grid_set
+from ..avenant_terms import TermsInForce, in_force, optional_of
 from ..presentation import mission_label
 
 
-def contract_years_context(contract, years, grid_set=None) -> dict:
+def contract_years_context(contract, grid_set, mission_codes, avenants) -> dict:
+    """`mission_codes` and `avenants` (rows): the contract's, read once by the page."""
     ctx = {"grid_rule_to_confirm": settings.FUNDING_YEAR_GRID_TO_CONFIRM}
     if not contract.is_signed:
         return ctx
-    grid_set = grid_set or load_grid_set()
     today = timezone.localdate()
     day = max(today, contract.signed_on)
-    terms = terms_on(contract, day, grid_set)
+    # The signed terms (`avenant_terms.base_terms` but the territory, not shown here), then the
+    # avenants in force on `day`.
+    signed = TermsInForce(
+        contract.size,
+        contract.members,
+        optional_of(grid_set, mission_codes),
+        contract.snp_dispositif,
+    )
+    terms = signed.on(day, in_force(avenants))
     grid = grid_set.in_force(day)
     ctx["terms_now"] = {
         "day": day,
@@ -24,6 +31,5 @@ def contract_years_context(contract, years, grid_set=None) -> dict:
         "members": terms.members,
         "optional": [mission_label(grid, code) for code in sorted(terms.optional)],
         "snp_dispositif": terms.snp_dispositif,
-        "communes": terms.communes,
     }
     return ctx

@@ -1,4 +1,5 @@
-"""The Python-written select is the templates' markup, byte for byte."""
+"""The Python-written inputs, selects and radio options are the templates' markup, byte for
+byte."""
 
 import pytest
 from django import forms
@@ -124,3 +125,53 @@ def test_field_groups_render_as_django_dsfr_s_template(data):
     assert str(ours) == str(theirs)
     if data and data["days"] == "-4":
         assert 'aria-invalid="true"' in ours["days"].as_field_group()
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "fr-input"}))
+    number = forms.DecimalField(required=False, widget=forms.NumberInput(attrs={"step": "0.01"}))
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
+    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    moment = forms.DateTimeField(required=False)
+    hour = forms.TimeField(required=False)
+    checked = forms.BooleanField(required=False)
+    document = forms.FileField(required=False, widget=forms.FileInput)
+    marked = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={"data-x": mark_safe("<b>"), "hidden": True, "off": False, "n": 3}
+        ),
+    )
+    disabled = forms.CharField(required=False, disabled=True, initial='a "b" <c>')
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": 'Guillemets " et <balises> & co',
+            "number": "12.50",
+            "email": "a@b.fr",
+            "url": "https://x.fr/?a=1&b=2",
+            "password": "<secret>",
+            "hidden": "1",
+            "day": "2026-02-30",
+            "moment": "2026-01-02 03:04",
+            "hour": "25:00",
+            "checked": "on",
+            "marked": "x",
+        },
+    ],
+)
+def test_inputs_render_as_the_templates_do(data):
+    ours = Inputs(data, renderer=FormRenderer(), initial={"number": 3, "day": "2026-01-02"})
+    theirs = Inputs(
+        data, renderer=DsfrDjangoTemplates(), initial={"number": 3, "day": "2026-01-02"}
+    )
+    for name in Inputs.base_fields:
+        assert str(ours[name]) == str(theirs[name]), name
+    assert "<input" in str(ours["text"])

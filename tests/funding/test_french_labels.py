@@ -1,6 +1,7 @@
 """What funding pages say is French: errors under the field's label, never its code
 (« signed_on »); missions by name, never « acces_soins »; shares as « 25 % », never « 0.25 »."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -26,6 +27,46 @@ def _messages(response):
 )
 def test_percent(rate, shown):
     assert percent(rate) == shown.replace(" ", "\u00a0")
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        *map(Decimal, ("0", "0.00", "-0.00", "-0.004", "0.005", "-0.005", "7", "999.995")),
+        *map(Decimal, ("1000", "-1200.50", "146250.00", "1234567.891", "-9999999999.99")),
+        Decimal("1E+3"),
+        Decimal("12.3456789012345678901234567"),
+    ],
+)
+def test_euros_writes_what_floatformat_writes(amount):
+    """`euros` (filter and messages) writes Decimals in plain Python: as Django's filter."""
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from funding.presentation import euros
+
+    with translation.override("fr"):
+        assert euros(amount) == floatformat(amount, "2g")
+    assert euros(None) == "" and euros("x") == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2023, 2, 6),
+        dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC),  # already 1 January in Paris
+        dt.datetime(2025, 6, 30, 12, 0),
+        None,
+        "",
+        "06/02/2023",
+    ],
+)
+def test_dmy_writes_what_the_date_filter_writes(value):
+    from django.template import engines
+
+    render = engines["django"].from_string
+    ours = render('{% load funding_fr %}{{ v|dmy|default:"—" }}').render({"v": value})
+    assert ours == render('{{ v|date:"d/m/Y"|default:"—" }}').render({"v": value})
 
 
 def test_form_errors_are_named_by_their_label():
