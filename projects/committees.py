@@ -99,10 +99,12 @@ def agenda_names(user, committees) -> dict[int, list[str]]:
     """The names on each agenda, in the projects' order, read as plain rows (a list of
     committees spent more building projects than showing them): for a project leader their own
     projects only, as `visible_committees` prefetches them."""
+    names = defaultdict(list)
+    if not committees:
+        return names
     links = Committee.projects.through.objects.filter(committee__in=committees)
     if not _sees_every_agenda(user):
         links = links.filter(project__in=leader_projects(user))
-    names = defaultdict(list)
     for committee_id, name in links.order_by("project__name").values_list(
         "committee_id", "project__name"
     ):
