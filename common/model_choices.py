@@ -14,13 +14,18 @@ class ListedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        listed = self.field.listed
+        for obj in self.queryset.all() if listed is None else listed:
             yield self.choice(obj)
 
 
 class ModelChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
+    # The queryset's rows when the page has read them already: shown without a query (what is
+    # posted is still checked against the queryset).
+    listed = None
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
+    listed = None

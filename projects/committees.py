@@ -76,6 +76,11 @@ def leader_projects(user):
     return Project.objects.filter(members__user=user)
 
 
+def _sees_every_agenda(user) -> bool:
+    org = _org(user)
+    return user.is_superuser or (org is not None and org.has_territory)
+
+
 def visible_committees(user):
     """The committees this person may open. For a project leader, `projects` is prefetched with
     their own projects only: lists, pages and calendars built from it never name another
@@ -83,14 +88,28 @@ def visible_committees(user):
     qs = Committee.objects.select_related("departement")
     if not (user.is_authenticated and user.is_active):
         return qs.none()
-    if user.is_superuser:
-        return qs
-    org = _org(user)
-    if org is not None and org.has_territory:
-        return qs.filter(org.territory_q())
+    if _sees_every_agenda(user):
+        return qs if user.is_superuser else qs.filter(_org(user).territory_q())
     # Project leaders see the committees where their projects are on the agenda.
     own = leader_projects(user)
     return qs.filter(projects__in=own).distinct().prefetch_related(Prefetch("projects", own))
+
+
+def agenda_names(user, committees) -> dict[int, list[str]]:
+    """The names on each agenda, in the projects' order, read as plain rows (a list of
+    committees spent more building projects than showing them): for a project leader their own
+    projects only, as `visible_committees` prefetches them."""
+    names = defaultdict(list)
+    if not committees:
+        return names
+    links = Committee.projects.through.objects.filter(committee__in=committees)
+    if not _sees_every_agenda(user):
+        links = links.filter(project__in=leader_projects(user))
+    for committee_id, name in links.order_by("project__name").values_list(
+        "committee_id", "project__name"
+    ):
+        names[committee_id].append(name)
+    return names
 
 
 def visible_agenda(user, committee):
@@ -112,11 +131,16 @@ def visible_documents(user, committee):
 SEAT_ORDER = {Seat.ORGANISATION: 0, Seat.USAGERS: 1, Seat.INVITED: 2}
 
 
-def participants(committee) -> list[CommitteeMember]:
+def members(committee) -> list[CommitteeMember]:
+    """Every seat with its organisation, in the model's order: read once by the committee page
+    for its members, its opinion seats and its attendance form."""
+    return list(committee.participants.select_related("organisation"))
+
+
+def participants(committee, seats=None) -> list[CommitteeMember]:
     """The members as the page, the mail and the minutes list them: organisations, the user
-    representative, invited persons."""
-    seats = committee.participants.select_related("organisation")
-    return sorted(seats, key=lambda m: SEAT_ORDER[m.seat])
+    representative, invited persons. `seats`: `members(committee)` if already read."""
+    return sorted(members(committee) if seats is None else seats, key=lambda m: SEAT_ORDER[m.seat])
 
 
 def agenda_candidates(departement, kind):
@@ -333,19 +357,19 @@ def record_attendance(committee, user, present) -> Committee:
 # --- Opinions --------------------------------------------------------------------------------
 
 
-def opinion_seats(user, committee) -> list[CommitteeMember]:
+def opinion_seats(user, committee, seats=None) -> list[CommitteeMember]:
     """The seats for which this person records opinions: their organisation's, and for the
-    ARS the user representative's (who has no account)."""
+    ARS the user representative's (who has no account). `seats`: `members(committee)` if
+    already read."""
     org = _org(user)
     if committee.closed_at or org is None or not org.covers(committee.departement):
         return []
-    seats = [
+    return [
         m
-        for m in committee.participants.select_related("organisation")
+        for m in (members(committee) if seats is None else seats)
         if (m.organisation_id == org.pk and m.institution is not None)
         or (m.seat == Seat.USAGERS and org.kind in ARS_KINDS)
     ]
-    return seats
 
 
 def _seat(user, committee, institution=None, member=None) -> CommitteeMember:
@@ -439,24 +463,35 @@ def close_committee(committee, user) -> Committee:
     return locked
 
 
+def opinions_in_force(committee, projects) -> dict[int, list[Opinion]]:
+    """Per project, the opinions in force, each with its earlier versions (`Opinion.history`)
+    read in the same query, however often it was amended."""
+    versions = list(
+        Opinion.versions.filter(committee=committee, project__in=projects).select_related(
+            "member__organisation"
+        )
+    )
+    by_pk = {v.pk: v for v in versions}
+    for version in versions:
+        if version.amends_id in by_pk:
+            version.amends = by_pk[version.amends_id]
+    amended = {v.amends_id for v in versions}
+    in_force = defaultdict(list)
+    for version in versions:
+        if version.pk not in amended:
+            in_force[version.project_id].append(version)
+    return in_force
+
+
 def minutes_items(committee, projects) -> list[dict]:
     """What the minutes say of each project: opinions in force (each with its earlier
     versions), and the ARS decisions taken since the committee was convened."""
-    opinions = list(
-        Opinion.objects.filter(committee=committee, project__in=projects).select_related(
-            "member__organisation", "amends"
-        )
-    )
+    opinions = opinions_in_force(committee, projects)
     decisions = defaultdict(list)  # one query for the agenda, not one per project
     for event in decisions_after(committee, projects):
         decisions[event.project_id].append(event)
     return [
-        {
-            "project": p,
-            "opinions": [o for o in opinions if o.project_id == p.pk],
-            "decisions": decisions[p.pk],
-        }
-        for p in projects
+        {"project": p, "opinions": opinions[p.pk], "decisions": decisions[p.pk]} for p in projects
     ]
 
 

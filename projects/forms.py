@@ -426,12 +426,14 @@ class AttendanceForm(DsfrBaseForm):
         help_text="Les membres non cochés sont notés absents.",
     )
 
-    def __init__(self, *args, committee, **kwargs):
+    def __init__(self, *args, committee, seats=None, **kwargs):
+        """`seats`: the committee's members (`committees.members`) if the page has read them."""
         super().__init__(*args, **kwargs)
-        seats = committee.participants.select_related("organisation")
-        self.fields["present"].queryset = seats
-        self.fields["present"].label_from_instance = lambda member: member.label
-        self.fields["present"].initial = [m.pk for m in seats if m.attended]
+        field = self.fields["present"]
+        field.queryset = committee.participants.select_related("organisation")
+        field.listed = seats = list(field.queryset) if seats is None else seats
+        field.label_from_instance = lambda member: member.label
+        field.initial = [m.pk for m in seats if m.attended]
 
 
 class CommitteeDocumentForm(DsfrBaseForm):
@@ -445,9 +447,11 @@ class CommitteeDocumentForm(DsfrBaseForm):
         help_text="Un document sur un projet n'est montré qu'à ses porteurs et aux institutions.",
     )
 
-    def __init__(self, *args, committee, **kwargs):
+    def __init__(self, *args, committee, agenda=None, **kwargs):
+        """`agenda`: the committee's projects if the page has read them."""
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = committee.projects.all()
+        self.fields["project"].listed = agenda
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

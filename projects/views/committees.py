@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
@@ -34,13 +35,17 @@ from .base import (
 
 @login_required
 def committee_list(request):
-    committees = committee_services.visible_committees(request.user).prefetch_related("projects")
+    user = request.user
+    # The agendas are read below as names (a leader's prefetched projects are not needed).
+    committees = list(committee_services.visible_committees(user).prefetch_related(None))
+    agendas = committee_services.agenda_names(user, committees)
+    url = _with_pk_slot("projects:committee", 0)
     return render(
         request,
         "projects/committee_list.html",
         {
-            "committees": committees,
-            "can_create": request.user.is_ars,
+            "rows": [(c, url.format(c.pk), agendas[c.pk]) for c in committees],
+            "can_create": user.is_ars,
             "now": timezone.now(),
         },
     )
@@ -79,18 +84,25 @@ def _committee(request, pk):
     return get_object_or_404(committee_services.visible_committees(request.user), pk=pk)
 
 
-def _seat_choices(user, committee):
+def _seat_choices(user, committee, seats=None):
     return [
-        (seat.institution, seat.label) for seat in committee_services.opinion_seats(user, committee)
+        (seat.institution, seat.label)
+        for seat in committee_services.opinion_seats(user, committee, seats)
     ]
 
 
-def _decisions(user, committee, project):
-    """The ARS decision buttons, styled as on the project page (rejecting is never the primary
-    button); an LI decision from here names this committee."""
+def _with_pk_slot(name, *args):
+    """The URL with `{}` where a row's pk goes (0 in `args`): one reverse() for the page, not
+    one per row."""
+    return reverse(name, args=args).replace("/0/", "/{}/")
+
+
+def _decisions(user, committee, project, urls):
+    """The ARS decision buttons (label, style, address), styled as on the project page
+    (rejecting is never the primary button); an LI decision from here names this committee."""
     suffix = f"?comite={committee.pk}" if committee.kind == CommitteeKind.LI else ""
     return [
-        (name, *ACTIONS[name], suffix)
+        (*ACTIONS[name], urls[name].format(project.pk) + suffix)
         for name in committee_services.DECISIONS[committee.kind]
         if has_transition_perm(getattr(project, name), user)
     ]
@@ -98,22 +110,34 @@ def _decisions(user, committee, project):
 
 @login_required
 def committee_detail(request, pk):
-    committee = _committee(request, pk)
+    # Without a leader's agenda prefetched: the page reads it below, with the departements.
+    committee = get_object_or_404(
+        committee_services.visible_committees(request.user).prefetch_related(None), pk=pk
+    )
     user = request.user
-    choices = _seat_choices(user, committee)
+    seats = committee_services.members(committee)  # for the members, opinions and attendance
+    choices = _seat_choices(user, committee, seats)
+    whole_agenda = committee_services.sees_whole_agenda(user, committee)
     agenda = list(committee_services.visible_agenda(user, committee).select_related("departement"))
-    opinions = committee_services.minutes_items(committee, agenda)
+    opinions = committee_services.opinions_in_force(committee, agenda)
     is_ars = committee_services.is_ars_for(user, committee.departement)
     is_open = committee.closed_at is None
+    detail_url = _with_pk_slot("projects:detail", 0)
+    opinion_url = _with_pk_slot("projects:committee_opinion", committee.pk, 0)
+    action_urls = {
+        name: _with_pk_slot("projects:action", 0, name)
+        for name in committee_services.DECISIONS[committee.kind]
+    }
     items = [
         {
-            **item,
-            "form": OpinionForm(institutions=choices, prefix=f"p{item['project'].pk}")
-            if choices
-            else None,
-            "decisions": _decisions(user, committee, item["project"]),
+            "project": project,
+            "url": detail_url.format(project.pk),
+            "opinions": opinions[project.pk],
+            "opinion_url": opinion_url.format(project.pk),
+            "form": OpinionForm(institutions=choices, prefix=f"p{project.pk}") if choices else None,
+            "decisions": _decisions(user, committee, project, action_urls),
         }
-        for item in opinions
+        for project in agenda
     ]
     met = committee.meets_at <= timezone.now()
     return render(
@@ -122,13 +146,16 @@ def committee_detail(request, pk):
         {
             "committee": committee,
             "items": items,
-            "whole_agenda": committee_services.sees_whole_agenda(user, committee),
-            "participants": committee_services.participants(committee),
+            "whole_agenda": whole_agenda,
+            "participants": committee_services.participants(committee, seats),
             "documents": committee_services.visible_documents(user, committee),
-            "attendance_form": AttendanceForm(committee=committee)
+            "attendance_form": AttendanceForm(committee=committee, seats=seats)
             if is_ars and is_open and met
             else None,
-            "document_form": CommitteeDocumentForm(committee=committee)
+            # The ARS reads the whole agenda: the projects a document may concern.
+            "document_form": CommitteeDocumentForm(
+                committee=committee, agenda=agenda if whole_agenda else None
+            )
             if is_ars and is_open
             else None,
             "member_form": MemberForm(committee=committee) if is_ars and is_open else None,

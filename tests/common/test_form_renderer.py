@@ -1,10 +1,12 @@
-"""The Python-written inputs, selects and radio options are the templates' markup, byte for
-byte."""
+"""The Python-written selects, radio options, inputs and django-dsfr snippets are the
+templates' markup, byte for byte."""
 
 import pytest
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.widgets import InlineRadioSelect
 
 from common.form_renderer import FormRenderer
 
@@ -148,6 +150,35 @@ class Inputs(forms.Form):
     disabled = forms.CharField(required=False, disabled=True, initial='a "b" <c>')
 
 
+class Fields(DsfrBaseForm):
+    """What django-dsfr's form, input and radio list snippets meet: help texts (with markup),
+    labels to escape, optional, disabled and hidden fields, selects, inline radios, errors."""
+
+    name = forms.CharField(label='Nom <"&">', help_text="Une <b>aide</b>", max_length=5)
+    lazy = forms.CharField(label=gettext_lazy("Nom"), required=False)
+    email = forms.EmailField(required=False, disabled=True, initial="a@b.fr")
+    count = forms.IntegerField(required=False, initial=12)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], help_text="Choisir")
+    value = forms.ChoiceField(
+        label="Avis", choices=[("f", "Favorable"), ("d", "Défavorable")], widget=forms.RadioSelect
+    )
+    inline = forms.ChoiceField(
+        choices=[("1", "Un"), ("2", "Deux")],
+        widget=InlineRadioSelect,
+        required=False,
+        help_text="En ligne",
+    )
+    agree = forms.BooleanField(required=False)
+    secret = forms.CharField(widget=forms.HiddenInput, required=False, initial="x<y")
+    document = forms.FileField(required=False)
+
+    def clean(self):
+        if self.cleaned_data.get("name") == "non":
+            raise forms.ValidationError("Pas « non » <ici>.")
+        return self.cleaned_data
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -175,3 +206,33 @@ def test_inputs_render_as_the_templates_do(data):
     for name in Inputs.base_fields:
         assert str(ours[name]) == str(theirs[name]), name
     assert "<input" in str(ours["text"])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"name": "trop long", "email": "x", "count": "a", "kind": "z", "inline": "3"},
+        {"name": "non", "kind": "a", "value": "f", "comment": "<b>é</b>", "agree": "on"},
+        {"name": "oui", "kind": "b", "value": "d", "inline": "2", "secret": "s"},
+    ],
+)
+@pytest.mark.parametrize("options", [{}, {"auto_id": False}, {"prefix": "p7"}])
+@pytest.mark.parametrize("mark_optional", [False, True])
+def test_forms_and_fields_render_as_the_templates_do(data, options, mark_optional, settings):
+    settings.DSFR_MARK_OPTIONAL_FIELDS = mark_optional
+    ours = Fields(data, renderer=FormRenderer(), **options)
+    theirs = Fields(data, renderer=DsfrDjangoTemplates(), **options)
+    assert str(ours) == str(theirs)
+    for name in Fields.base_fields:
+        assert ours[name].as_field_group() == theirs[name].as_field_group(), name
+        assert str(ours[name]) == str(theirs[name]), name
+    assert '<fieldset class="fr-fieldset' in str(ours)
+
+
+def test_a_field_with_a_template_of_its_own_goes_to_the_templates():
+    class Own(DsfrBaseForm):
+        name = forms.CharField(template_name="django/forms/field.html")
+
+    assert str(Own(renderer=FormRenderer())) == str(Own(renderer=DsfrDjangoTemplates()))
+    assert "fr-input-group" not in str(Own(renderer=FormRenderer()))
