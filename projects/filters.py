@@ -1,3 +1,6 @@
+import copy
+import functools
+
 import django_filters
 from dsfr.forms import DsfrBaseForm
 
@@ -44,7 +47,17 @@ class ProjectFilter(django_filters.FilterSet):
                 qs = qs.filter(scope) if scope is not None else qs.none()
             else:
                 qs = qs.filter(projects__members__user=user).distinct()
-        self.filters["departement"].extra["choices"] = [(d.pk, str(d)) for d in qs]
+        self.departements = [(d.pk, str(d)) for d in qs]
+
+    def get_form_class(self):
+        return _form_class(type(self))
+
+    @property
+    def form(self):
+        """The form of a class built once; only the person's départements are its own."""
+        if not hasattr(self, "_form"):
+            super().form.fields["departement"].choices = self.departements
+        return self._form
 
     def filter_hand(self, queryset, name, value):
         """E.g. « L'ARS et l'Assurance Maladie »: the contracts to prepare, for the CPAM."""
@@ -52,3 +65,13 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_deadline_within(self, queryset, name, value):
         return queryset if value is None else deadline_within(queryset, int(value))
+
+
+@functools.cache
+def _form_class(filterset_class):
+    """django-filter builds a form class at each request (a field per filter, then the form's
+    metaclass): the same class each time, so built once per filter set."""
+    # From copies: a filter keeps its field, which every filter set would then deep-copy.
+    filters = copy.deepcopy(filterset_class.base_filters)
+    fields = {name: f.field for name, f in filters.items()}
+    return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)

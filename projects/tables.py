@@ -4,7 +4,11 @@ import django_tables2 as tables
 import tablib
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django_tables2.templatetags.django_tables2 import table_page_range
 
 from common import exports
 
@@ -65,9 +69,10 @@ def deadline_badge(state, deadline, today) -> tuple[str, str]:
 
 
 class ProjectTable(tables.Table):
-    """Headers, sorting and pagination; the rows are plain values (`page_rows`) rendered by a
-    template loop: django-tables2's per-cell machinery (an `inspect.signature` per cell,
-    attributes and localisation per cell) cost more than the rest of the dashboard."""
+    """Headers, sorting and pagination from django-tables2; the HTML is written here
+    (`as_html`): its per-cell machinery (an `inspect.signature` per cell), then its template's
+    tags (a query string rebuilt by a template node per link) cost more than the rest of the
+    dashboard."""
 
     name = tables.Column(verbose_name="Nom")
     departement = tables.Column(accessor="departement__code", verbose_name="Dépt.")
@@ -79,7 +84,6 @@ class ProjectTable(tables.Table):
         fields = ("name", "departement", "state", "taille", "population", "ps_deadline")
         sequence = ("name", "departement", "state", "taille", "population", "ps_deadline", "hand")
         attrs = {"class": "cpts-projects"}
-        template_name = "tables/dsfr_table.html"
         order_by = ("ps_deadline",)
 
     # What `page_rows` reads of a project, in the order of its cells.
@@ -97,6 +101,88 @@ class ProjectTable(tables.Table):
         url = reverse("projects:detail", args=[0]).replace("/0/", "/{}/")
         values = rows.values_list("pk", *self.COLUMNS)
         return [_row_html(row, i, today, url) for i, row in enumerate(values)]
+
+    def as_html(self) -> SafeString:
+        """The table in DSFR markup: sortable headers, the page's rows, then the pagination."""
+        links = _Links(self.request.GET)
+        heads = "".join(
+            _head_html(column, links, self.prefixed_order_by_field) for column in self.columns
+        )
+        rows = "".join(self.page_rows()) or (
+            f'<tr><td colspan="{len(self.columns)}">Aucun résultat.</td></tr>'
+        )
+        return mark_safe(
+            f'<table class="{self.attrs["class"]}"><thead><tr>{heads}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>{_pagination_html(self, links)}"
+        )
+
+
+class _Links:
+    """The current page's query string with one parameter replaced, as django-tables2's
+    `querystring_replace` writes it."""
+
+    def __init__(self, query):
+        self.params = dict(query.lists())
+
+    def replacing(self, name, value) -> str:
+        return conditional_escape("?" + urlencode({**self.params, name: value}, doseq=True))
+
+
+def _head_html(column, links: _Links, order_field: str) -> str:
+    sort = ""
+    if column.is_ordered:
+        direction = "descending" if column.order_by_alias.is_descending else "ascending"
+        sort = f' aria-sort="{direction}"'
+    header = conditional_escape(column.header)
+    if column.orderable:
+        header = (
+            f'<a href="{links.replacing(order_field, column.order_by_alias.next)}">{header}</a>'
+        )
+    return f'<th scope="col"{sort}>{header}</th>'
+
+
+# DSFR pagination: first, previous, up to ten numbers, next, last; disabled links at the ends.
+_NO_LINK = ' aria-disabled="true" role="link"'
+
+
+def _pagination_html(table, links: _Links) -> str:
+    paginator, page = table.paginator, table.page
+    if paginator.num_pages <= 1:
+        return ""
+    field = table.prefixed_page_field
+
+    def link(css, label, number):
+        target = f' href="{links.replacing(field, number)}"' if number else _NO_LINK
+        return f'<li><a class="fr-pagination__link {css}"{target}>{label}</a></li>'
+
+    previous = page.previous_page_number() if page.has_previous() else None
+    following = page.next_page_number() if page.has_next() else None
+    items = [
+        link("fr-pagination__link--first", "Première page", 1 if previous else None),
+        link(
+            "fr-pagination__link--prev fr-pagination__link--lg-label", "Page précédente", previous
+        ),
+        *(_number_html(p, page.number, links, field) for p in table_page_range(page, paginator)),
+        link("fr-pagination__link--next fr-pagination__link--lg-label", "Page suivante", following),
+        link(
+            "fr-pagination__link--last", "Dernière page", paginator.num_pages if following else None
+        ),
+    ]
+    return (
+        '<nav role="navigation" class="fr-pagination fr-mt-2w" aria-label="Pagination">'
+        f'<ul class="fr-pagination__list">{"".join(items)}</ul></nav>'
+    )
+
+
+def _number_html(number, current: int, links: _Links, field: str) -> str:
+    if number == "...":
+        return '<li><span class="fr-pagination__link">…</span></li>'
+    shown = localize(number)
+    if number == current:
+        where = ' aria-current="page"'
+    else:
+        where = f' href="{links.replacing(field, number)}"'
+    return f'<li><a class="fr-pagination__link"{where} title="Page {shown}">{shown}</a></li>'
 
 
 def _row_html(row, index: int, today, url: str) -> SafeString:
