@@ -45,14 +45,14 @@ def thresholds_fr(indicator) -> str:
 @register.filter
 def field_group(field) -> str:
     """`{% include "funding/_field.html" %}` written in Python, byte for byte (a template and
-    widget_tweaks' `render_field` per field cost the evaluation form most of its render); a
-    list of checkboxes, or a field that shows its initial value hidden, goes to the template."""
-    widget, choices = field.field.widget, getattr(field.field, "choices", None)
-    input_type = getattr(widget, "input_type", "")
-    if (input_type == "checkbox" and choices) or field.field.show_hidden_initial:
+    widget_tweaks' `render_field` per field cost the contract page's forms more than their
+    widgets); a field that shows its initial value hidden goes to the template."""
+    if field.field.show_hidden_initial:
         return get_template("funding/_field.html").render({"field": field})
-    label = conditional_escape(field.label)
-    target = conditional_escape(field.id_for_label)
+    input_type = getattr(field.field.widget, "input_type", "")
+    label, target = conditional_escape(field.label), conditional_escape(field.id_for_label)
+    if input_type == "checkbox" and getattr(field.field, "choices", None):
+        return mark_safe(_checkbox_list(field, label))
     if input_type == "checkbox":
         return mark_safe(
             f'\n\n<div class="fr-checkbox-group fr-mb-2w">\n  {field}\n'
@@ -65,4 +65,77 @@ def field_group(field) -> str:
         f'\n\n<div class="fr-input-group{" fr-input-group--error" if errors else ""}">\n'
         f'  <label class="fr-label" for="{target}">{label}</label>\n'
         f"  {field.as_widget(attrs={'class': css})}\n  {messages}\n</div>\n\n"
+    )
+
+
+def _checkbox_list(field, label) -> str:
+    """The checkboxes of a multiple choice (each box still by its widget's template)."""
+    boxes = "".join(
+        '\n  <div class="fr-fieldset__element"><div class="fr-checkbox-group">\n'
+        f'    {choice.tag()}<label class="fr-label" for="{conditional_escape(choice.id_for_label)}">'
+        f"{conditional_escape(choice.choice_label)}</label>\n  </div></div>\n  "
+        for choice in field
+    )
+    return (
+        '\n\n<fieldset class="fr-fieldset fr-mb-2w">\n'
+        f'  <legend class="fr-fieldset__legend fr-text--regular">{label}</legend>\n'
+        f"  {boxes}\n</fieldset>\n\n"
+    )
+
+
+# The contract page's long tables, row markup in Python: the template engine spent some 150
+# function calls per cell row (variables, filters, conditions), more than the rest of the page's
+# tables together. Same markup as the loops they replace (tests compare).
+
+
+def _money(amount) -> str:
+    return conditional_escape(euros(amount))
+
+
+@register.filter
+def entitlement_rows(rows) -> str:
+    """A contract year's entitlement rows (`views.base.table_rows`)."""
+    badge = '<span class="fr-badge fr-badge--warning fr-badge--sm">à confirmer</span>'
+    return mark_safe(
+        "".join(
+            f'<tr><td>{conditional_escape(row["label"])}</td>'
+            f'<td class="fr-cell--right">{_money(row["amount"])}</td>'
+            f'<td class="fr-cell--right">{_money(row["maximum"])}</td>\n'
+            f"      <td>{badge if row['to_confirm'] else ''}</td></tr>"
+            for row in rows
+        )
+    )
+
+
+SOLDE_BADGE = (
+    ' <span class="fr-badge fr-badge--warning fr-badge--sm to-confirm" title="Versé à'
+    " l'anniversaire du contrat, après l'évaluation : aucune source ne précise ce jour.\">"
+    "date à confirmer</span>"
+)
+
+
+@register.filter
+def schedule_rows(payments) -> str:
+    """The schedule's rows (`calc.schedule`'s payments)."""
+    return mark_safe(
+        "".join(
+            f"<tr><td>{conditional_escape(dmy(p.due_on))}</td><td>{p.year}</td>"
+            f"<td>{conditional_escape(p.label)}{SOLDE_BADGE if p.kind == 'solde' else ''}</td>"
+            f'<td class="fr-cell--right">{_money(p.amount)}</td></tr>'
+            for p in payments
+        )
+    )
+
+
+@register.filter
+def chart_bars(year) -> str:
+    """A year's two bars in the contract page's chart (`year_chart.Year`)."""
+    return mark_safe(
+        "".join(
+            f'<rect class="bar bar-{conditional_escape(b.kind)}" x="{b.x}" y="{b.y}" width="32"'
+            f' height="{b.height}" fill="{"#000091" if b.kind == "paid" else "#cacafb"}">'
+            f"<title>Année {year.year}, {'versé' if b.kind == 'paid' else 'échéancier'} : "
+            f"{_money(b.amount)} €</title></rect>"
+            for b in year.bars
+        )
     )
