@@ -70,10 +70,11 @@ def field_group(field) -> str:
 
 def _checkbox_list(field, label) -> str:
     """The checkboxes of a multiple choice (each box still by its widget's template)."""
+    esc = conditional_escape
     boxes = "".join(
         '\n  <div class="fr-fieldset__element"><div class="fr-checkbox-group">\n'
-        f'    {choice.tag()}<label class="fr-label" for="{conditional_escape(choice.id_for_label)}">'
-        f"{conditional_escape(choice.choice_label)}</label>\n  </div></div>\n  "
+        f'    {choice.tag()}<label class="fr-label" for="{esc(choice.id_for_label)}">'
+        f"{esc(choice.choice_label)}</label>\n  </div></div>\n  "
         for choice in field
     )
     return (
@@ -98,7 +99,7 @@ def entitlement_rows(rows) -> str:
     badge = '<span class="fr-badge fr-badge--warning fr-badge--sm">à confirmer</span>'
     return mark_safe(
         "".join(
-            f'<tr><td>{conditional_escape(row["label"])}</td>'
+            f"<tr><td>{conditional_escape(row['label'])}</td>"
             f'<td class="fr-cell--right">{_money(row["amount"])}</td>'
             f'<td class="fr-cell--right">{_money(row["maximum"])}</td>\n'
             f"      <td>{badge if row['to_confirm'] else ''}</td></tr>"
