@@ -185,6 +185,7 @@ def profile(kind: str, role: str, runs: int) -> None:
 def queries(kind: str, role: str) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     os.environ["BENCH_ROLES"] = role
     _setup(_database_url())
     _role, person, client = next(_clients())

@@ -4,9 +4,8 @@ years, missions, indicators, results, avenants, milestones or payments."""
 import datetime as dt
 
 import pytest
-from django.urls import reverse
-
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from funding import avenants, milestones, payments, services
 from funding.followup_models import MilestoneKind
@@ -94,7 +93,11 @@ def test_the_pages_terms_are_the_contracts_terms():
     project = life.contract.project
     for n, (joined, left) in enumerate([(SIGNED, None), (SIGNED, dt.date(2024, 3, 1))] * 3):
         RosterMember.objects.create(
-            project=project, kind="professionnel", name=f"Membre {n}", joined_on=joined, left_on=left
+            project=project,
+            kind="professionnel",
+            name=f"Membre {n}",
+            joined_on=joined,
+            left_on=left,
         )
     contract = Contract.objects.select_related("project", "grid").get(pk=life.contract.pk)
     indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
