@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.loader import get_template
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -139,4 +140,16 @@ def chart_bars(year) -> str:
             f"{_money(b.amount)} €</title></rect>"
             for b in year.bars
         )
+    )
+
+
+@register.filter
+def indicator_list(indicators) -> str:
+    """A mission's indicators, « label (poids 0,5) ; … », or « — » (the missions table)."""
+    return mark_safe(
+        " ; ".join(
+            f"{conditional_escape(i.label)} (poids {conditional_escape(localize(i.weight))})"
+            for i in indicators
+        )
+        or "—"
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -46,9 +47,16 @@ def _years(contract, terms, entitled) -> list[dict]:
             year_terms = terms.for_year(year)
             rows = table_rows(year_terms.grid, lines)
             years.append(
-                {"year": year, "start": start, "end": end, "rows": rows, "total": calc.total(lines),
-                 "terms": year_terms}
-            )  # fmt: skip
+                {
+                    "year": year,
+                    "start": start,
+                    "end": end,
+                    "rows": rows,
+                    "total": calc.total(lines),
+                    "terms": year_terms,
+                    "results_url": reverse("funding:results", args=[contract.pk, year]),
+                }
+            )
     return years
 
 
