@@ -130,6 +130,19 @@ def schedule_rows(payments) -> str:
 
 
 @register.filter
+def summary_rows(years) -> str:
+    """The contract life's summary per year (`payments.YearRow`): due, paid, outstanding."""
+    cell = '<td class="fr-cell--right">'
+    return mark_safe(
+        "".join(
+            f"<tr><td>{y.year}</td>{cell}{_money(y.scheduled)}</td>{cell}{_money(y.due)}</td>"
+            f"{cell}{_money(y.paid)}</td>{cell}{_money(y.outstanding)}</td></tr>"
+            for y in years
+        )
+    )
+
+
+@register.filter
 def chart_bars(year) -> str:
     """A year's two bars in the contract page's chart (`year_chart.Year`)."""
     return mark_safe(

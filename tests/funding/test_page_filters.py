@@ -9,6 +9,7 @@ from django.template import Context, Template
 
 from funding.followup_forms import CorrectionsForm, EvaluationForm, MilestoneForm, PaymentForm
 from funding.forms import IndicatorForm, MissionStartForm, SignatureForm, SimulatorForm
+from funding.payments import YearRow
 from funding.templatetags import funding_fr
 from funding.year_chart import year_chart
 
@@ -96,3 +97,19 @@ def test_chart_bars_are_the_loop():
     ]
     for year in year_chart(rows)["years"]:
         assert funding_fr.chart_bars(year) == _loop(BARS_LOOP, y=year)
+
+
+SUMMARY_LOOP = (
+    '{% load funding_fr %}{% for y in years %}<tr><td>{{ y.year }}</td><td class="fr-cell--right">'
+    '{{ y.scheduled|euros }}</td><td class="fr-cell--right">{{ y.due|euros }}</td><td class="fr-'
+    'cell--right">{{ y.paid|euros }}</td><td class="fr-cell--right">{{ y.outstanding|euros }}</td>'
+    "</tr>{% endfor %}"
+)
+
+
+def test_summary_rows_are_the_loop():
+    years = [
+        YearRow(1, Decimal("146250.5"), Decimal("100000"), Decimal("0.004")),
+        YearRow(2, Decimal("0"), Decimal("-12.345"), Decimal("1000000")),
+    ]
+    assert funding_fr.summary_rows(years) == _loop(SUMMARY_LOOP, years=years)
