@@ -203,11 +203,13 @@ def _update_column(model, field: str, rows) -> None:
     `bulk_update` builds a CASE per row, dearer in Python than the UPDATEs it replaces."""
     if not rows:
         return
-    target = model._meta.get_field(field)
+    meta = model._meta
+    target = meta.get_field(field)
     values = ", ".join(["(%s, %s)"] * len(rows))
     sql = (
-        f'UPDATE "{model._meta.db_table}" AS t SET "{target.column}" = v.value::'
-        f"{target.db_type(connection)} FROM (VALUES {values}) AS v(id, value) WHERE t.id = v.id"
+        f'UPDATE "{meta.db_table}" AS t SET "{target.column}" = v.value::'
+        f"{target.db_type(connection)} FROM (VALUES {values}) AS v(pk, value)"
+        f' WHERE t."{meta.pk.column}" = v.pk'
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [x for row in rows for x in (row.pk, getattr(row, field))])

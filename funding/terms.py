@@ -72,8 +72,8 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
 
 def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
     """`contract_terms` of one signed contract from the rows its page has read: `missions` its
-    ContractMission rows with their indicators prefetched, `avenants` its ContractAvenant rows
-    (the same terms, in three queries: results, roster and crises, instead of ten)."""
+    ContractMission rows with their indicators prefetched, `avenants` its ContractAvenant rows:
+    the same terms in three queries (results, roster, crises) instead of seven."""
     crises = crisis_dates_by_departement() if crises is None else crises
     pk, project = contract.pk, contract.project
     row = (
