@@ -111,6 +111,18 @@ def render_cost(client, url: str, runs: int = RUNS, **headers) -> dict:
     }
 
 
+def page_urls(person) -> dict:
+    """The load test's kinds of page, and the yearly evaluation's form that its leaders under
+    contract fill in and the CPAM reads (locustfile `evaluation()`: year 4)."""
+    from run import page_urls as load_urls
+
+    urls = load_urls(person)
+    if person.get("contracts") and person["role"] in ("leader", "cpam"):
+        contract = person["contracts"][0]
+        urls["write: evaluation (form)"] = f"/financement/contrats/{contract}/evaluations/4/"
+    return urls
+
+
 def _seeded() -> bool:
     import psycopg
 
@@ -122,8 +134,6 @@ def _seeded() -> bool:
 
 
 def measure(only: str = "") -> None:
-    from run import page_urls
-
     if not _seeded():
         seed(10_000)
     else:
@@ -159,8 +169,6 @@ def _api_list_cost() -> dict:
 
 
 def profile(kind: str, role: str, runs: int) -> None:
-    from run import page_urls
-
     os.environ["BENCH_ROLES"] = role
     _setup(_database_url())
     _role, person, client = next(_clients())
@@ -177,7 +185,6 @@ def profile(kind: str, role: str, runs: int) -> None:
 def queries(kind: str, role: str) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from run import page_urls
 
     os.environ["BENCH_ROLES"] = role
     _setup(_database_url())

@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.mail import queue_mail
@@ -36,7 +36,7 @@ from .evaluation_models import (
     YearEvaluation,
 )
 from .followup_models import Milestone, MilestoneKind
-from .models import Contract, Indicator, IndicatorResult
+from .models import Contract, ContractMission, Indicator, IndicatorResult
 from .permissions import can_fill_evaluation, can_review_evaluation
 from .terms import contract_terms
 
@@ -79,7 +79,15 @@ def evaluable_years(contract, today: dt.date) -> list[int]:
 
 def spending_missions(contract) -> list[str]:
     """Where spending is declared: the fonctionnement, then each mission of the contract."""
-    return [FONCTIONNEMENT, *contract.missions.values_list("mission", flat=True)]
+    # In the contract's order (its missions' default ordering would join its project for that).
+    missions = ContractMission.objects.filter(contract=contract).order_by("pk")
+    return [FONCTIONNEMENT, *missions.values_list("mission", flat=True)]
+
+
+def indicators_of(contract):
+    """The contract's indicators, in the order of its missions (their default ordering,
+    without its joins)."""
+    return Indicator.objects.filter(mission__contract=contract).order_by("mission_id", "pk")
 
 
 def bounded(value, limit: Decimal, places: str, message: str, minimum=None) -> Decimal:
@@ -100,7 +108,8 @@ def bounded(value, limit: Decimal, places: str, message: str, minimum=None) -> D
 
 
 def evaluation_of(contract, year: int) -> YearEvaluation | None:
-    return YearEvaluation.objects.filter(contract=contract, year=year).first()
+    # One per year; no default ordering (it would join the contract's project).
+    return YearEvaluation.objects.filter(contract=contract, year=year).order_by("pk").first()
 
 
 def statuses(contract_ids) -> dict[tuple[int, int], str]:
@@ -132,7 +141,7 @@ def _lock(contract, year: int, *, create: bool = False) -> tuple[Contract, YearE
 
 def _checked_values(contract, values: dict) -> dict:
     """{Indicator: Decimal} of the contract's indicators, each bounded."""
-    mine = set(Indicator.objects.filter(mission__contract=contract).values_list("pk", flat=True))
+    mine = set(indicators_of(contract).order_by().values_list("pk", flat=True))
     checked = {}
     for indicator, value in values.items():
         if indicator.pk not in mine:
@@ -185,49 +194,83 @@ def save_evaluation(contract, user, year: int, *, values=None, spending=None, re
     return evaluation
 
 
+# Each stores what changed in one INSERT and one UPDATE (a year's dozen values and spending
+# lines were as many statements, each through the ORM: most of the save's time).
+
+
+def _update_column(model, field: str, rows) -> None:
+    """Write `field` of `rows` (changed instances) in one UPDATE … FROM (VALUES …): the ORM's
+    `bulk_update` builds a CASE per row, dearer in Python than the UPDATEs it replaces."""
+    if not rows:
+        return
+    meta = model._meta
+    target = meta.get_field(field)
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    sql = (
+        f'UPDATE "{meta.db_table}" AS t SET "{target.column}" = v.value::'
+        f"{target.db_type(connection)} FROM (VALUES {values}) AS v(pk, value)"
+        f' WHERE t."{meta.pk.column}" = v.pk'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [x for row in rows for x in (row.pk, getattr(row, field))])
+
+
 def _store_values(evaluation, values) -> dict:
-    stored = {v.indicator_id: v for v in evaluation.values.select_for_update()}
-    changes = {}
+    stored = {v.indicator_id: v for v in evaluation.values.order_by("pk").select_for_update()}
+    changes, new, changed = {}, [], []
     for indicator, value in values.items():
         row = stored.get(indicator.pk)
         if row is not None and row.value == value:
             continue
         changes[f"indicateur {indicator.label}"] = [row and str(row.value), str(value)]
         if row is None:
-            EvaluationValue.objects.create(evaluation=evaluation, indicator=indicator, value=value)
+            new.append(EvaluationValue(evaluation=evaluation, indicator=indicator, value=value))
         else:
             row.value = value
-            row.save(update_fields=["value"])
+            changed.append(row)
+    _update_column(EvaluationValue, "value", changed)
+    EvaluationValue.objects.bulk_create(new)
     return changes
 
 
 def _store_spending(evaluation, spending) -> dict:
-    stored = {s.mission: s for s in evaluation.spending.select_for_update()}
-    changes = {}
+    # No default ordering: it would join (and lock) the evaluation, its contract and project.
+    stored = {s.mission: s for s in evaluation.spending.order_by("pk").select_for_update()}
+    changes, new, changed = {}, [], []
     for mission, amount in spending.items():
         row = stored.get(mission)
         if row is not None and row.amount == amount:
             continue
         changes[f"dépenses {mission}"] = [row and str(row.amount), str(amount)]
         if row is None:
-            EvaluationSpending.objects.create(evaluation=evaluation, mission=mission, amount=amount)
+            new.append(EvaluationSpending(evaluation=evaluation, mission=mission, amount=amount))
         else:
             row.amount = amount
-            row.save(update_fields=["amount"])
+            changed.append(row)
+    _update_column(EvaluationSpending, "amount", changed)
+    EvaluationSpending.objects.bulk_create(new)
     return changes
 
 
 def missing_for_submission(evaluation) -> list[str]:
     """What the CPTS must still give before submitting (French, for the page and the refusal)."""
     contract = evaluation.contract
+    valued = set(evaluation.values.values_list("indicator_id", flat=True))
+    declared = set(evaluation.spending.values_list("mission", flat=True))
+    return missing_of(
+        evaluation, valued, indicators_of(contract), declared, spending_missions(contract)
+    )
+
+
+def missing_of(evaluation, valued, indicators, declared, missions) -> list[str]:
+    """`missing_for_submission` from rows already read: `valued` the ids of the indicators
+    with a value, `declared` the missions with their spending, `indicators` and `missions`
+    (codes) the contract's."""
     missing = []
     if not evaluation.activity_report:
         missing.append("le rapport d'activité (PDF)")
-    valued = set(evaluation.values.values_list("indicator_id", flat=True))
-    indicators = Indicator.objects.filter(mission__contract=contract).exclude(pk__in=valued)
-    missing += [f"la valeur de « {i.label} »" for i in indicators]
-    declared = set(evaluation.spending.values_list("mission", flat=True))
-    if set(spending_missions(contract)) - declared:
+    missing += [f"la valeur de « {i.label} »" for i in indicators if i.pk not in valued]
+    if set(missions) - set(declared):
         missing.append("les dépenses de chaque mission")
     return missing
 

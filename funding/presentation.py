@@ -19,6 +19,13 @@ def mission_label(grid: Grid, code: str) -> str:
     return info.label if info else EXTRA_LABELS.get(code, code)
 
 
+def stored_mission_label(missions: dict, code: str) -> str:
+    """`mission_label` from a stored grid version's `missions` (code → its label, kind…): a
+    page about one contract reads it with the contract instead of building every grid."""
+    info = missions.get(code)
+    return info["label"] if info else EXTRA_LABELS.get(code, code)
+
+
 def line_label(grid: Grid, code: str, part: str) -> str:
     return f"{mission_label(grid, code)} — {PART_LABELS.get(part, part)}"
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from projects.models import RosterMember
 
 from . import calc
-from .avenant_terms import TermsInForce, in_force_by_contract, optional_of
+from .avenant_terms import TermsInForce, in_force, in_force_by_contract, optional_of
 from .crises import crisis_dates_by_departement
 from .deadlines import contract_anniversary
 from .grid_store import load_grid_set
@@ -57,14 +57,57 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
         .order_by()
         .values_list("pk", "mission_id", "weight", "higher_is_better", "thresholds")
     ):
-        key = tuple((str(t["value"]), str(t["rate"])) for t in thresholds)
-        if key not in parsed:  # negotiated thresholds repeat a lot across contracts
-            parsed[key] = [(Decimal(v), Decimal(r)) for v, r in key]
-        indicators[pk] = (mission_of[mission_id], weight, higher, parsed[key])
-    weighted = defaultdict(list)  # (contract, year, mission) → [(weight, rate)]
-    for indicator_id, year, value in IndicatorResult.objects.filter(
+        indicators[pk] = (mission_of[mission_id], weight, higher, _pairs(thresholds, parsed))
+    results = IndicatorResult.objects.filter(
         indicator__mission__contract__in=signed.values("pk")
-    ).values_list("indicator_id", "year", "value"):
+    ).values_list("indicator_id", "year", "value")
+    shares = _shares(indicators, results)
+    avenants = in_force_by_contract(signed.values("pk"))
+    rosters = _rosters(signed.values("project_id"))
+    return {
+        row[0]: _terms(grid_set, row, starts[row[0]], shares[row[0]], avenants, rosters, crises)
+        for row in rows
+    }
+
+
+def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
+    """`contract_terms` of one signed contract from the rows its page has read: `missions` its
+    ContractMission rows with their indicators prefetched, `avenants` its ContractAvenant rows:
+    the same terms in three queries (results, roster, crises) instead of seven."""
+    crises = crisis_dates_by_departement() if crises is None else crises
+    pk, project = contract.pk, contract.project
+    row = (
+        pk, contract.grid.code, contract.size, contract.members, contract.signed_on,
+        contract.snp_dispositif, contract.terminated_on, project.departement_id, project.pk,
+    )  # fmt: skip
+    starts = {m.mission: m.started_on for m in missions}
+    indicators, parsed = {}, {}
+    for m in missions:
+        for i in m.indicators.all():
+            pairs = _pairs(i.thresholds, parsed)
+            indicators[i.pk] = ((pk, m.mission), i.weight, i.higher_is_better, pairs)
+    results = IndicatorResult.objects.filter(indicator_id__in=list(indicators)).values_list(
+        "indicator_id", "year", "value"
+    )
+    shares = _shares(indicators, results)[pk]
+    rosters = _rosters([project.pk])
+    return _terms(grid_set, row, starts, shares, {pk: in_force(avenants)}, rosters, crises)
+
+
+def _pairs(thresholds, parsed) -> list[tuple[Decimal, Decimal]]:
+    """An indicator's (value, rate) thresholds; negotiated ones repeat a lot across contracts."""
+    key = tuple((str(t["value"]), str(t["rate"])) for t in thresholds)
+    if key not in parsed:
+        parsed[key] = [(Decimal(v), Decimal(r)) for v, r in key]
+    return parsed[key]
+
+
+def _shares(indicators, results):
+    """Contract → year → mission → share of its variable envelope earned, from the results'
+    (indicator, year, value) rows; `indicators`: pk → ((contract, mission), weight, higher
+    is better, thresholds)."""
+    weighted = defaultdict(list)  # (contract, year, mission) → [(weight, rate)]
+    for indicator_id, year, value in results:
         (contract_id, code), weight, higher, pairs = indicators[indicator_id]
         weighted[contract_id, year, code].append(
             (weight, calc.indicator_rate(value, pairs, higher))
@@ -72,34 +115,35 @@ def contract_terms(queryset, grid_set: calc.GridSet | None = None, crises=None):
     shares = defaultdict(lambda: defaultdict(dict))
     for (contract_id, year, code), pairs in weighted.items():
         shares[contract_id][year][code] = calc.variable_share(pairs)
-    avenants = in_force_by_contract(signed.values("pk"))
-    rosters = _rosters(signed.values("project_id"))
-    out = {}
-    for pk, grid_code, size, members, signed_on, snp, ended, dep_id, project_id in rows:
-        grid = grid_set.by_code(grid_code)
-        # Only an avenant adds an optional mission after the signature; its `old_optional`
-        # then gives the years before it.
-        base = TermsInForce(size, members, optional_of(grid_set, starts[pk]), snp)
-        by_year = _years(grid_set, base, avenants.get(pk, ()), signed_on, starts[pk])
-        by_year = _roster_counts(by_year, rosters.get(project_id), signed_on)
-        extra = grid_set.additional_fonctionnement(size, signed_on)
-        if extra:  # on the taille in force when it is due
-            size_then = _size_on(by_year, signed_on, extra[1])
-            extra = grid_set.additional_fonctionnement(size_then, signed_on)
-        out[pk] = calc.ContractTerms(
-            grid=grid,
-            size=size,
-            members=members,
-            signed_on=signed_on,
-            starts=starts[pk],
-            snp_dispositif=snp,
-            shares_by_year=shares[pk],
-            crisis_dates=[d for d in crises.get(dep_id, ()) if d >= signed_on],
-            one_offs=[(calc.ADDITIONNEL, extra[0], extra[1])] if extra else [],
-            terminated_on=ended,
-            by_year=by_year,
-        )
-    return out
+    return shares
+
+
+def _terms(grid_set, row, starts, shares, avenants, rosters, crises) -> calc.ContractTerms:
+    """One contract's terms from its row (`contract_terms`' values) and what was read for it."""
+    pk, grid_code, size, members, signed_on, snp, ended, dep_id, project_id = row
+    grid = grid_set.by_code(grid_code)
+    # Only an avenant adds an optional mission after the signature; its `old_optional`
+    # then gives the years before it.
+    base = TermsInForce(size, members, optional_of(grid_set, starts), snp)
+    by_year = _years(grid_set, base, avenants.get(pk, ()), signed_on, starts)
+    by_year = _roster_counts(by_year, rosters.get(project_id), signed_on)
+    extra = grid_set.additional_fonctionnement(size, signed_on)
+    if extra:  # on the taille in force when it is due
+        size_then = _size_on(by_year, signed_on, extra[1])
+        extra = grid_set.additional_fonctionnement(size_then, signed_on)
+    return calc.ContractTerms(
+        grid=grid,
+        size=size,
+        members=members,
+        signed_on=signed_on,
+        starts=starts,
+        snp_dispositif=snp,
+        shares_by_year=shares,
+        crisis_dates=[d for d in crises.get(dep_id, ()) if d >= signed_on],
+        one_offs=[(calc.ADDITIONNEL, extra[0], extra[1])] if extra else [],
+        terminated_on=ended,
+        by_year=by_year,
+    )
 
 
 def _years(grid_set, base, avenants, signed_on, starts) -> dict[int, calc.YearTerms]:

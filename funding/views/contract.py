@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,11 +16,11 @@ from common import exports
 from .. import calc, deadlines, documents, services
 from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationForm
 from ..grid_store import load_grid_set
-from ..models import Contract, Indicator
+from ..models import Indicator
 from ..permissions import can_manage_contract, can_view_contract
 from ..presentation import mission_label, payment_kind
 from ..signatures import parties_of
-from ..terms import contract_terms
+from ..terms import terms_of
 from . import contract_life
 from .avenants import avenants_context
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
@@ -46,9 +47,16 @@ def _years(contract, terms, entitled) -> list[dict]:
             year_terms = terms.for_year(year)
             rows = table_rows(year_terms.grid, lines)
             years.append(
-                {"year": year, "start": start, "end": end, "rows": rows, "total": calc.total(lines),
-                 "terms": year_terms}
-            )  # fmt: skip
+                {
+                    "year": year,
+                    "start": start,
+                    "end": end,
+                    "rows": rows,
+                    "total": calc.total(lines),
+                    "terms": year_terms,
+                    "results_url": reverse("funding:results", args=[contract.pk, year]),
+                }
+            )
     return years
 
 
@@ -75,11 +83,16 @@ def contract_detail(request, pk):
     contract = contract_or_404(request, pk)
     user = request.user
     ctx = {"contract": contract, "can_manage": can_manage_contract(contract, user)}
-    # Read once, passed to each section: the grids, the contract's terms and entitlements
-    # (computed once: the schedule pays them), its missions and avenants.
+    # Read once, passed to each section: the grids, the contract's missions (their indicators)
+    # and avenants, its terms and entitlements (computed once: the schedule pays them).
+    # Rows in their order within the contract: the models' default ordering would join the
+    # contract's project (ordered by name) to each query.
+    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
+    missions = list(contract.missions.order_by("pk").prefetch_related(indicators))
+    avenants = list(contract.avenants.select_related("proposed_by").order_by("number"))
     grid_set, payments = load_grid_set(), None
     if contract.is_signed:
-        terms = contract_terms(Contract.objects.filter(pk=pk), grid_set)[pk]
+        terms = terms_of(contract, grid_set, missions, avenants)
         entitled = calc.entitlements(terms)
         payments = calc.schedule(terms, entitled)
         fmt = export_format(request)
@@ -94,11 +107,6 @@ def contract_detail(request, pk):
         )
     else:
         ctx["grid"] = grid_set.in_force(timezone.localdate())
-    # Rows in their order within the contract: the models' default ordering would join the
-    # contract's project (ordered by name) to each query.
-    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
-    missions = list(contract.missions.order_by("pk").prefetch_related(indicators))
-    avenants = list(contract.avenants.select_related("proposed_by").order_by("number"))
     ctx["missions"] = _missions(contract, ctx["grid"], missions)
     if ctx["can_manage"]:
         ctx.update(

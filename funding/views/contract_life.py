@@ -5,6 +5,7 @@ the milestone marked from it."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,7 @@ def _evaluations(contract, found, today, before) -> list[dict]:
             "year": year,
             "opens_on": evaluations.opens_on(contract, year),
             "open": year in open_years,
+            "url": year in open_years and reverse("funding:evaluation", args=[contract.pk, year]),
             "evaluation": found.get(year),
             "status": found[year].get_status_display() if year in found else
             _unstarted(contract, year, year in open_years, today, year in before),

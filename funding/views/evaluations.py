@@ -13,10 +13,8 @@ from common.messages import attempt
 from .. import evaluations
 from ..evaluation_models import EvaluationStatus
 from ..followup_forms import CorrectionsForm, EvaluationForm
-from ..grid_store import load_grid_set
-from ..models import Indicator
 from ..permissions import can_fill_evaluation, can_review_evaluation
-from ..presentation import mission_label
+from ..presentation import stored_mission_label
 from .base import contract_or_404, submit
 
 
@@ -28,38 +26,55 @@ def _evaluation_of(request, pk, year):
     return contract
 
 
+def _label(contract, code: str) -> str:
+    return stored_mission_label(contract.grid.missions, code)  # the grid joined to the contract
+
+
 def _form(contract, data=None, files=None, initial=None):
-    grid = load_grid_set().by_code(contract.grid.code)
-    missions = [
-        (code, mission_label(grid, code)) for code in evaluations.spending_missions(contract)
-    ]
-    indicators = Indicator.objects.filter(mission__contract=contract).select_related("mission")
+    missions = [(code, _label(contract, code)) for code in evaluations.spending_missions(contract)]
+    indicators = list(evaluations.indicators_of(contract))
     return EvaluationForm(data, files, initial=initial, indicators=indicators, missions=missions)
 
 
-def _initial(evaluation) -> dict:
-    if evaluation is None:
-        return {}
-    initial = {f"ind_{v.indicator_id}": v.value for v in evaluation.values.all()}
-    initial.update({f"dep_{s.mission}": s.amount for s in evaluation.spending.all()})
+def _declared(found) -> tuple[list, list]:
+    """The evaluation's value and spending rows, read once for the form and what is missing."""
+    if found is None:
+        return [], []
+    # No default ordering on spending: it would join the evaluation, its contract and project.
+    return list(found.values.all()), list(found.spending.order_by("pk"))
+
+
+def _initial(values, spending) -> dict:
+    initial = {f"ind_{v.indicator_id}": v.value for v in values}
+    initial.update({f"dep_{s.mission}": s.amount for s in spending})
     return initial
+
+
+def _missing(found, form, values, spending) -> list[str]:
+    """`evaluations.missing_for_submission`, from the rows the form was built with."""
+    return evaluations.missing_of(
+        found,
+        {v.indicator_id for v in values},
+        form.indicators,
+        {s.mission for s in spending},
+        [code for code, _label in form.missions],
+    )
 
 
 def _spending_rows(contract, found) -> list[tuple[str, object]]:
     if found is None:
         return []
-    grid = load_grid_set().by_code(contract.grid.code)
-    return [(mission_label(grid, s.mission), s.amount) for s in found.spending.all()]
+    rows = found.spending.order_by("pk")
+    return [(_label(contract, s.mission), s.amount) for s in rows]
 
 
 def _values(contract, found) -> list:
     """The declared values, each with its mission's French label (never « acces_soins »)."""
     if found is None:
         return []
-    grid = load_grid_set().by_code(contract.grid.code)
     values = list(found.values.select_related("indicator__mission"))
     for v in values:
-        v.mission_label = mission_label(grid, v.indicator.mission.mission)
+        v.mission_label = _label(contract, v.indicator.mission.mission)
     return values
 
 
@@ -87,23 +102,28 @@ def evaluation(request, pk, year):
 
         if submit(request, form, save, "Évaluation enregistrée."):
             return _to_page(contract, year)
-    else:
-        form = _form(contract, initial=_initial(found))
     ctx = {
         "contract": contract,
         "year": year,
         "evaluation": found,
         "status": EvaluationStatus(status),
-        "form": form if may_fill else None,
-        "missing": evaluations.missing_for_submission(found) if found and may_fill else [],
+        "form": None,
+        "missing": [],
         "may_submit": may_fill and found is not None,
         "may_review": can_review_evaluation(contract, user)
         and status == EvaluationStatus.SUBMITTED,
         "corrections_form": CorrectionsForm(),
         "steps": found.steps.select_related("actor", "organisation") if found else [],
-        "values": _values(contract, found),
-        "spending": _spending_rows(contract, found),
     }
+    if may_fill:  # the form (the one posted, with its errors), else what was declared
+        values, spending = _declared(found)
+        if request.method != "POST":
+            form = _form(contract, initial=_initial(values, spending))
+        ctx["form"] = form
+        ctx["missing"] = _missing(found, form, values, spending) if found else []
+    else:
+        ctx["values"] = _values(contract, found)
+        ctx["spending"] = _spending_rows(contract, found)
     return render(request, "funding/evaluation.html", ctx)
 
 

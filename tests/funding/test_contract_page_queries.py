@@ -4,19 +4,23 @@ years, missions, indicators, results, avenants, milestones or payments."""
 import datetime as dt
 
 import pytest
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from funding import avenants, milestones, payments, services
 from funding.followup_models import MilestoneKind
+from funding.grid_store import load_grid_set
 from funding.models import Contract, Indicator
+from funding.terms import contract_terms, terms_of
+from projects.models import RosterMember
 from tests.funding.contract_life import SIGNED, close_year, contract_in_life
 
 pytestmark = pytest.mark.django_db
 
-# Session and person (2), the contract, the grids (2), the crises, its terms (6), its missions
-# and their indicators (2), the leader check, its avenants, payments, evaluations, the
-# project's contracts, milestones and journal.
-QUERIES = 21
+# Session and person (2), the contract, its missions and their indicators (2), its avenants,
+# the grids (2), its terms (results, roster, crises: 3), the leader check, payments,
+# evaluations, the project's contracts, milestones and journal.
+QUERIES = 17
 
 
 def _grow(life, missions, indicators_each):
@@ -78,3 +82,30 @@ def test_queries_do_not_grow_with_the_contract(client, django_assert_num_queries
     assert page.count('name="started_on"') == 4
     assert 'id="avenant-1"' in page and 'id="avenant-2"' in page
     assert "crise_sanitaire 2 (poids " in page
+
+
+def test_the_pages_terms_are_the_contracts_terms():
+    """`terms_of` (the page's, from the rows it has read) gives `contract_terms`' terms: results,
+    avenants in force and pending, the roster's counts."""
+    life = contract_in_life()
+    _grow(life, ["acces_soins", "prevention", "crise_sanitaire"], indicators_each=2)
+    _follow(life)
+    project = life.contract.project
+    for n, (joined, left) in enumerate([(SIGNED, None), (SIGNED, dt.date(2024, 3, 1))] * 3):
+        RosterMember.objects.create(
+            project=project,
+            kind="professionnel",
+            name=f"Membre {n}",
+            joined_on=joined,
+            left_on=left,
+        )
+    contract = Contract.objects.select_related("project", "grid").get(pk=life.contract.pk)
+    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
+    missions = list(contract.missions.order_by("pk").prefetch_related(indicators))
+    rows = list(contract.avenants.order_by("number"))
+    grid_set = load_grid_set()
+    expected = contract_terms(Contract.objects.filter(pk=contract.pk), grid_set)[contract.pk]
+    found = terms_of(contract, grid_set, missions, rows)
+    assert found == expected
+    assert found.shares_by_year and not found.by_year[1].members_declared
+    assert {t.size for t in found.by_year.values()} == {2, 3}
