@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from accounts.api_auth import acting_organisation
-from common.api import JsonTime, Out, Pages, as_json, json_date, paginated_rows
+from common.api import Out, Pages, UtcText, as_json, json_date, json_time, paginated_rows
 from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.models import Commune
 from territories.schemas import CommuneOut, DepartementOut
@@ -60,10 +60,9 @@ PROJECT_COLUMNS = (
     "departement__code",
     "departement__name",
 )
-# Times as their JSON text, written by the database (`values(*PROJECT_COLUMNS, **PROJECT_TIMES)`).
+# Times as their UTC text (`values(*PROJECT_COLUMNS, **PROJECT_TIMES)`), for `json_time`.
 PROJECT_TIMES = {
-    f"{name}_json": JsonTime(name)
-    for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
+    f"{name}_utc": UtcText(name) for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
 }
 STATE_LABELS = dict(State.choices)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -111,9 +110,9 @@ def project_rows(rows: list[dict]) -> list[dict]:
             "communes": communes[r["id"]],
             "population": r["population"],
             "taille": r["taille"],
-            "li_submitted_at": r["li_submitted_at_json"],
-            "li_decided_at": r["li_decided_at_json"],
-            "ps_submitted_at": r["ps_submitted_at_json"],
+            "li_submitted_at": json_time(r["li_submitted_at_utc"]),
+            "li_decided_at": json_time(r["li_decided_at_utc"]),
+            "ps_submitted_at": json_time(r["ps_submitted_at_utc"]),
             "ps_received_on": json_date(r["ps_received_on"]),
             "ps_deadline": json_date(r["ps_deadline"]),
             "ps_implicit_on": json_date(r["ps_implicit_on"]),
