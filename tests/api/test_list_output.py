@@ -17,7 +17,12 @@ from ninja.responses import NinjaJSONEncoder
 from accounts.models import ApiToken
 from accounts.tokens import authenticate, hash_key
 from common.api import ApiJSONEncoder
-from projects.api import organisation_projects, projects_router
+from projects.api import (
+    ProjectFilters,
+    filter_projects,
+    organisation_projects,
+    projects_router,
+)
 from projects.states import OppositionGround, State
 from tests.factories import CommuneFactory
 from tests.world import make_project
@@ -210,3 +215,22 @@ def test_a_page_is_read_in_the_name_index(world, api_get):
         cursor.execute(f"EXPLAIN {page}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "project_name_order" in plan and "Sort" not in plan
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"state": State.PS_DEPOSE},
+        {"departement": "62", "order": "ps_deadline"},
+        {"name": "cpts d", "page_size": 1},
+        {"taille": 4, "deadline_within": 30},
+    ],
+)
+def test_the_count_is_the_filtered_querysets(world, api_get, params):
+    """The count is the page query's own FROM and WHERE, counted: filters included."""
+    answer = api_get(URL, world.key.ars_north, **params).json()
+    org = authenticate(world.key.ars_north).organisation
+    filters = ProjectFilters(**{k: v for k, v in params.items() if k != "page_size"})
+    assert answer["count"] == filter_projects(organisation_projects(org), filters).count()
+    assert answer["count"] > 0  # a filter that keeps rows: the comparison means something
