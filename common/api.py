@@ -75,6 +75,9 @@ class CountOfAll(Expression):
             where = f" WHERE {where}"
         return f"(SELECT COUNT(*) FROM {' '.join(tables)}{where})", [*params, *where_params]
 
+    def get_db_converters(self, connection):
+        return []  # an integer already: no converter to call on each row
+
 
 def json_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
