@@ -145,7 +145,7 @@ def measure(only: str = "") -> None:
                 continue
             rows.append((kind, role, render_cost(client, url)))
     if not only or only in "API list":
-        rows.append(("API list (50 rows)", "ars", _api_list_cost()))
+        rows.append((API_LIST, "ars", _api_list_cost()))
     print(f"{'kind of page':<34}{'role':<8}{'cpu ms':>8}{'wall ms':>9}{'queries':>8}{'KB':>6}")
     for kind, role, m in sorted(rows):
         print(
@@ -156,8 +156,12 @@ def measure(only: str = "") -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, load average {load}")
 
 
-def _api_list_cost() -> dict:
-    """`/api/projects/` with a key of the regional ARS (the seed's "ARS bench")."""
+API_LIST = "API list (50 rows)"
+
+
+def _api_client():
+    """A client, the URL and the headers of `/api/projects/` with a key of the regional ARS
+    (the seed's "ARS bench")."""
     from django.test import Client
 
     from accounts.models import Organisation
@@ -165,19 +169,31 @@ def _api_list_cost() -> dict:
 
     key = create_token(Organisation.objects.get(name="ARS bench"), "renders")[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    return render_cost(Client(HTTP_HOST="127.0.0.1"), "/api/projects/", **auth)
+    return Client(HTTP_HOST="127.0.0.1"), "/api/projects/", auth
+
+
+def _api_list_cost() -> dict:
+    client, url, auth = _api_client()
+    return render_cost(client, url, **auth)
+
+
+def _page(kind: str, role: str):
+    """The client, URL and headers of one kind of page (the API list: the ARS's key)."""
+    os.environ["BENCH_ROLES"] = role
+    _setup(_database_url())
+    if kind == API_LIST:
+        return _api_client()
+    _role, person, client = next(_clients())
+    return client, page_urls(person)[kind], {}
 
 
 def profile(kind: str, role: str, runs: int) -> None:
-    os.environ["BENCH_ROLES"] = role
-    _setup(_database_url())
-    _role, person, client = next(_clients())
-    url = page_urls(person)[kind]
-    client.get(url)
+    client, url, headers = _page(kind, role)
+    client.get(url, **headers)
     profiler = cProfile.Profile(time.process_time)  # CPU time, not a busy machine's waits
     profiler.enable()
     for _ in range(runs):
-        b"".join(client.get(url))
+        b"".join(client.get(url, **headers))
     profiler.disable()
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
@@ -186,13 +202,10 @@ def queries(kind: str, role: str) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    os.environ["BENCH_ROLES"] = role
-    _setup(_database_url())
-    _role, person, client = next(_clients())
-    url = page_urls(person)[kind]
-    client.get(url)
+    client, url, headers = _page(kind, role)
+    client.get(url, **headers)
     with CaptureQueriesContext(connection) as captured:
-        b"".join(client.get(url))
+        b"".join(client.get(url, **headers))
     for query in captured.captured_queries:
         print(f"{query['time']} {query['sql'][:300]}\n")
     print(f"{len(captured)} queries for {url}")

@@ -4,7 +4,8 @@ import datetime as dt
 import json
 from functools import wraps
 
-from django.db.models import CharField, Count, Func, Window
+from django.core.exceptions import FullResultSet
+from django.db.models import CharField, Expression, Func, IntegerField
 from django.http import HttpResponse
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -43,7 +44,8 @@ class Pages(PageNumberPagination):
     def _rows_page(self, queryset, offset, page_size):
         """`.values()` rows, each with the count of them all: one query instead of two (the
         count query cost more to compile than the database took to answer it)."""
-        items = list(queryset.annotate(_count=Window(Count("*")))[offset : offset + page_size])
+        counted = queryset.annotate(_count=CountOfAll())
+        items = list(counted[offset : offset + page_size])
         if items:
             count = items[0]["_count"]
         else:  # past the last row: nothing carries the count
@@ -51,30 +53,64 @@ class Pages(PageNumberPagination):
         return {"items": self.rows(items), "count": count}
 
 
+class CountOfAll(Expression):
+    """How many rows the query has, as a column computed once: its own FROM and WHERE in a
+    scalar subquery (the same names, shadowed inside it). Unlike `COUNT(*) OVER ()`, it lets
+    the database stop at the page's last row (an index in the order) and compute the selected
+    expressions for the page's rows only; unlike a `Subquery` of the queryset, it costs no
+    second queryset to build, relabel and compile."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection):
+        query = compiler.query
+        if query.distinct or query.group_by or query.combinator:
+            raise NotImplementedError("rows counted as filtered, not grouped nor combined")
+        tables, params = compiler.get_from_clause()
+        try:
+            where, where_params = compiler.compile(query.where)
+        except FullResultSet:
+            where, where_params = "", []
+        else:
+            where = f" WHERE {where}"
+        return f"(SELECT COUNT(*) FROM {' '.join(tables)}{where})", [*params, *where_params]
+
+    def get_db_converters(self, connection):
+        return []  # an integer already: no converter to call on each row
+
+
 def json_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-class JsonTime(Func):
-    """A timestamp as the JSON text Django writes for it (`ApiJSONEncoder`: UTC, "Z",
-    milliseconds only if there are microseconds), written by the database: loading it as an
-    aware datetime (Django's timezone loader is pure Python) cost more than the rest of a row."""
+class UtcText(Func):
+    """A timestamp as its UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]", which `json_time` turns
+    into the JSON text Django writes. The database's own text output is the cheapest form to
+    read: loading aware datetimes (Django's time zone loader is pure Python) cost more than the
+    rest of a row, and formatting them with `to_char` cost PostgreSQL more than the whole rest
+    of the query, for every row it sorts, not just the page's."""
 
     output_field = CharField()
 
-    def as_sql(self, compiler, connection):  # PostgreSQL
+    def as_sql(self, compiler, connection):  # PostgreSQL, ISO DateStyle (psycopg needs it too)
         column, params = compiler.compile(self.source_expressions[0])
-        whole, exact = 'YYYY-MM-DD"T"HH24:MI:SS"Z"', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
-        sql = (
-            f"to_char({column} AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', {column}) "
-            f"= {column} THEN '{whole}' ELSE '{exact}' END)"
-        )
-        return sql, params * 3
+        return f"({column} AT TIME ZONE 'UTC')::text", params
 
     def as_sqlite(self, compiler, connection):
-        # Stored as Django writes it, in UTC: "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        # Stored so, as Django writes it; the cast keeps sqlite3 from reading a datetime.
         column, params = compiler.compile(self.source_expressions[0])
-        return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 12) || 'Z'", params * 2
+        return f"CAST({column} AS TEXT)", params
+
+
+def json_time(text: str | None) -> str | None:
+    """`UtcText`'s text as Django's JSON encoder writes the time (`ApiJSONEncoder`): "T",
+    milliseconds (truncated) only if there are microseconds, "Z". PostgreSQL drops the
+    fraction's trailing zeros: ".5" is 500 ms."""
+    if text is None:
+        return None
+    if len(text) == 19:
+        return f"{text[:10]}T{text[11:]}Z"
+    return f"{text[:10]}T{text[11:19]}.{text[20:23]:0<3}Z"
 
 
 class ApiJSONEncoder(NinjaJSONEncoder):
@@ -119,7 +155,7 @@ def paginated_rows(rows):
 
 def as_json(data) -> HttpResponse:
     """`data` written as ninja would write it once validated: rows built for their schema
-    (dates and times already as text: `json_date`, `JsonTime`)."""
+    (dates and times already as text: `json_date`, `json_time`)."""
     return HttpResponse(
         json.dumps(data, cls=ApiJSONEncoder), content_type="application/json; charset=utf-8"
     )

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from accounts.api_auth import acting_organisation
-from common.api import JsonTime, Out, Pages, as_json, json_date, paginated_rows
+from common.api import Out, Pages, UtcText, as_json, json_date, json_time, paginated_rows
 from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.models import Commune
 from territories.schemas import CommuneOut, DepartementOut
@@ -36,9 +36,10 @@ projects_router = Router(tags=["projets"])
 committees_router = Router(tags=["comités"])
 
 
-def organisation_projects(org):
-    """The projects an organisation acts on (as `visible_projects` does for its members)."""
-    qs = Project.objects.select_related("departement")
+def organisation_projects(org, projects=None):
+    """The projects an organisation acts on (as `visible_projects` does for its members),
+    among `projects` if given (a queryset of them, e.g. `PROJECT_ROWS`)."""
+    qs = Project.objects.select_related("departement") if projects is None else projects
     scope = org.territory_q()
     return qs.filter(scope) if scope is not None else qs.none()
 
@@ -60,11 +61,13 @@ PROJECT_COLUMNS = (
     "departement__code",
     "departement__name",
 )
-# Times as their JSON text, written by the database (`values(*PROJECT_COLUMNS, **PROJECT_TIMES)`).
+# Times as their UTC text, for `json_time`.
 PROJECT_TIMES = {
-    f"{name}_json": JsonTime(name)
-    for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
+    f"{name}_utc": UtcText(name) for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
 }
+# The rows' columns, resolved once: each request filters a copy (setting up `values()` cost
+# nearly as much as compiling the query).
+PROJECT_ROWS = Project.objects.values(*PROJECT_COLUMNS, **PROJECT_TIMES)
 STATE_LABELS = dict(State.choices)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -98,7 +101,7 @@ def communes_by_project(project_ids) -> dict[int, list[dict]]:
 
 
 def project_rows(rows: list[dict]) -> list[dict]:
-    """`.values(*PROJECT_COLUMNS, **PROJECT_TIMES)` rows → API rows with their communes, in
+    """`PROJECT_ROWS` rows → API rows with their communes, in
     `ProjectOut`'s order, dates and times already as their JSON text (see `common.api.as_json`)."""
     communes = communes_by_project([r["id"] for r in rows])
     return [
@@ -111,9 +114,9 @@ def project_rows(rows: list[dict]) -> list[dict]:
             "communes": communes[r["id"]],
             "population": r["population"],
             "taille": r["taille"],
-            "li_submitted_at": r["li_submitted_at_json"],
-            "li_decided_at": r["li_decided_at_json"],
-            "ps_submitted_at": r["ps_submitted_at_json"],
+            "li_submitted_at": json_time(r["li_submitted_at_utc"]),
+            "li_decided_at": json_time(r["li_decided_at_utc"]),
+            "ps_submitted_at": json_time(r["ps_submitted_at_utc"]),
             "ps_received_on": json_date(r["ps_received_on"]),
             "ps_deadline": json_date(r["ps_deadline"]),
             "ps_implicit_on": json_date(r["ps_implicit_on"]),
@@ -180,18 +183,17 @@ def filter_projects(queryset, filters: ProjectFilters):
 @projects_router.get("", response=list[ProjectOut], summary="Projets du territoire")
 @paginated_rows(project_rows)
 def project_list(request, filters: Query[ProjectFilters]):
-    queryset = filter_projects(organisation_projects(acting_organisation(request)), filters)
+    org = acting_organisation(request)
+    queryset = filter_projects(organisation_projects(org, PROJECT_ROWS), filters)
     if filters.order == "ps_deadline":  # the dashboard's order: nearest deadline first
-        queryset = queryset.order_by(F("ps_deadline").asc(nulls_last=True), "name", "pk")
-    else:
-        queryset = queryset.order_by("name", "pk")
-    return queryset.values(*PROJECT_COLUMNS, **PROJECT_TIMES)
+        return queryset.order_by(F("ps_deadline").asc(nulls_last=True), "name", "pk")
+    return queryset.order_by("name", "pk")
 
 
 @projects_router.get("/{project_id}", response=ProjectOut, summary="Un projet")
 def project_detail(request, project_id: int):
-    queryset = organisation_projects(acting_organisation(request)).filter(pk=project_id)
-    rows = project_rows(list(queryset.values(*PROJECT_COLUMNS, **PROJECT_TIMES)))
+    queryset = organisation_projects(acting_organisation(request), PROJECT_ROWS)
+    rows = project_rows(list(queryset.filter(pk=project_id)))
     if not rows:
         raise Http404("Projet inconnu sur ce territoire.")
     return as_json(rows[0])  # the list's row, word for word

@@ -74,6 +74,9 @@ class Project(ConcurrentTransitionMixin, models.Model):
                 name="project_ps_under_review",
                 condition=models.Q(state="ps_depose"),
             ),
+            # The lists' order (API, open data): a page read in this order stops at its last
+            # row instead of sorting every project of the territory.
+            models.Index(fields=["name", "id"], name="project_name_order"),
         ]
         # Absolute ranges; "not in the future" is the services' (it moves every day).
         constraints = [
