@@ -40,13 +40,28 @@ def _user_statement(connection) -> str:
 def converted(connection, fields, values) -> list:
     """What a queryset would hand to `from_db` (SQLite's dates are text, for one)."""
     values = list(values)
-    for i, field in enumerate(fields):
-        column = field.get_col(field.model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
+    for i, column, functions in _converters(connection, fields):
+        for convert in functions:
             values[i] = convert(values[i], column, connection)
     return values
+
+
+_found: dict[tuple, list] = {}  # by database and fields: asking the backend each time cost more
+
+
+def _converters(connection, fields) -> list:
+    """(position, column, converters) of the fields whose values a queryset would convert."""
+    key = (connection.alias, *fields)
+    if key not in _found:
+        found = []
+        for i, field in enumerate(fields):
+            column = field.get_col(field.model._meta.db_table)
+            functions = connection.ops.get_db_converters(column)
+            functions += field.get_db_converters(connection)
+            if functions:
+                found.append((i, column, functions))
+        _found[key] = found
+    return _found[key]
 
 
 def loaded(model, db: str, values):
