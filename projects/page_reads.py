@@ -5,7 +5,8 @@ fields, prefetches) cost about four times what the database took to answer them,
 render. Each statement here is written once per process from the models' tables and columns;
 its rows become model instances as a queryset makes them (`Model.from_db`, the fields'
 converters), with their related rows cached as `select_related` and `prefetch_related` would,
-so the template and the permission checks read them unchanged.
+so the template and the permission checks read them unchanged. The prefetched rows are lists
+(`project.members.all()` iterates them; `.filter()` on them fails rather than query again).
 """
 
 from django.db import connections, router
