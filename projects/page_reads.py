@@ -9,6 +9,8 @@ so the template and the permission checks read them unchanged. The prefetched ro
 (`project.members.all()` iterates them; `.filter()` on them fails rather than query again).
 """
 
+from functools import cache
+
 from django.db import connections, router
 
 from accounts.models import Organisation, User
@@ -284,3 +286,17 @@ def journal(project) -> tuple[list, int]:
         _cache(entry, "actor", actor)
         _cache(entry, "organisation", organisation)
     return [row[0] for row in rows], rows[0][3] if rows else 0
+
+
+@cache
+def _contract_shape() -> Shape:
+    # Funding sits above projects: its model through the reverse relation, not an import.
+    contract = Project._meta.get_field("contracts").related_model
+    return Shape(contract, "c", ("id", "project", "sequence", "signed_on"))
+
+
+def contracts(project) -> list:
+    """Its ACI contracts, by number (`is_signed`, `signed_on` and `sequence` are what is shown)."""
+    c = _contract_shape()
+    sql = f'SELECT {c.columns} FROM "{c.table}" c WHERE c."project_id" = %s ORDER BY c."sequence"'
+    return [row[0] for row in _rows(sql, [project.pk], c)]

@@ -1,5 +1,7 @@
 """The project page and the decisions taken from it, each behind a confirmation step."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -72,6 +74,8 @@ def project_detail(request, pk):
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),
             "attachments": page_reads.attachments(project),
+            # Called by the template, only where it lists them (ACI states, some people).
+            "contracts": partial(page_reads.contracts, project),
             "committees": committees,
             "item_requests": item_requests,
             "informed": informed,
