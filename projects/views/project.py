@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from common.messages import attempt
@@ -28,6 +29,52 @@ from .base import (
     _project,
 )
 
+# The page's links to the project's pages, by the name the template gives them: (URL name,
+# arguments after the project's pk).
+LINKS = {
+    "territory": ("projects:territory",),
+    "letter": ("projects:letter",),
+    "association": ("projects:association",),
+    "health_project": ("projects:health_project",),
+    "health_project_submit": ("projects:health_project_submit",),
+    "attachment_add": ("projects:attachment_add",),
+    "invite": ("projects:invite",),
+    **{f"ack_{f}": ("projects:acknowledgment_pdf", f) for f in ("li", "ps")},
+    **{
+        f"decision_{d}": ("projects:decision_letter", d)
+        for d in ("li", "ps", "pieces", "classement")
+    },
+    "implicit_attestation": ("projects:implicit_attestation",),
+    "statutes": ("projects:statutes",),
+    "messages": ("projects:messages",),
+    "first_leader": ("projects:first_leader",),
+    "roster": ("funding:roster",),
+}
+SLOT = 987654321  # stands for a primary key in a reversed URL
+_patterns: dict[tuple, str] = {}
+
+
+def _pattern(name: str, *args) -> str:
+    """The URL with `{}` for each SLOT in `args`: reversed once per process (a `{% url %}` per
+    link cost about as much as the rest of its line)."""
+    key = (name, args, get_script_prefix())
+    if key not in _patterns:
+        _patterns[key] = reverse(name, args=args).replace(str(SLOT), "{}")
+    return _patterns[key]
+
+
+def _links(project) -> dict:
+    return {
+        key: _pattern(name, SLOT, *more).format(project.pk) for key, (name, *more) in LINKS.items()
+    }
+
+
+def _contracts(project) -> list:
+    contracts = page_reads.contracts(project)
+    for contract in contracts:
+        contract.link = _pattern("funding:contract", SLOT).format(contract.pk)
+    return contracts
+
 
 @login_required
 def project_detail(request, pk):
@@ -43,11 +90,20 @@ def project_detail(request, pk):
     is_leader = perms.is_leader(project, user)
     available = {t.name for t in project.get_available_user_state_transitions(user)}
     actions = [
-        (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
+        (_pattern("projects:action", SLOT, name).format(project.pk), label, style)
+        for name, (label, style) in ACTIONS.items()
+        if name in available
     ]
     events = page_reads.events(project)
     transitions = {e.transition for e in events}
     committees = page_reads.committees(project)
+    for committee in committees:
+        committee.link = _pattern("projects:committee", SLOT).format(committee.pk)
+    attachments = page_reads.attachments(project)
+    for attachment in attachments:
+        attachment.link = _pattern("projects:attachment", SLOT, SLOT).format(
+            project.pk, attachment.pk
+        )
     # Only the ARS's request for missing items creates them, with its event: none without it.
     item_requests = list(project.item_requests.all()) if "request_ps_items" in transitions else []
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
@@ -73,9 +129,10 @@ def project_detail(request, pk):
             "letter": getattr(project, "letter", None),
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),
-            "attachments": page_reads.attachments(project),
+            "attachments": attachments,
             # Called by the template, only where it lists them (ACI states, some people).
-            "contracts": partial(page_reads.contracts, project),
+            "contracts": partial(_contracts, project),
+            "links": _links(project),
             "committees": committees,
             "item_requests": item_requests,
             "informed": informed,
