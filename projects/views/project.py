@@ -63,10 +63,15 @@ def _pattern(name: str, *args) -> str:
     return _patterns[key]
 
 
-def _links(project) -> dict:
-    return {
-        key: _pattern(name, SLOT, *more).format(project.pk) for key, (name, *more) in LINKS.items()
-    }
+class _Links:
+    """The project's LINKS, each written when the template asks for it (`links.territory`)."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+    def __getitem__(self, key: str) -> str:
+        name, *more = LINKS[key]
+        return _pattern(name, SLOT, *more).format(self.pk)
 
 
 def _contracts(project) -> list:
@@ -132,7 +137,7 @@ def project_detail(request, pk):
             "attachments": attachments,
             # Called by the template, only where it lists them (ACI states, some people).
             "contracts": partial(_contracts, project),
-            "links": _links(project),
+            "links": _Links(project.pk),
             "committees": committees,
             "item_requests": item_requests,
             "informed": informed,
