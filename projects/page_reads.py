@@ -18,10 +18,10 @@ from audit.models import AuditEntry
 from territories.models import Departement, Region
 
 from .collaboration import Attachment, Committee, CommitteeMember, Opinion
+from .journal import SHOWN  # entries on the page
 from .models import Association, HealthProject, LetterOfIntent, Project, ProjectEvent, ProjectMember
 
 PERSON = ("id", "first_name", "last_name", "username")  # a name: get_full_name, else username
-SHOWN_ENTRIES = 50  # journal entries on the page
 
 
 class Shape:
@@ -37,12 +37,9 @@ class Shape:
         assert fields[0] == meta.pk, "the primary key first: a missed left join reads None"
         self.fields = fields
         self.attnames = [field.attname for field in self.fields]
+        self.columns = ", ".join(f'{alias}."{field.column}"' for field in fields)
         self.table = meta.db_table
         self._converters = {}  # by database alias
-
-    @property
-    def columns(self) -> str:
-        return ", ".join(f'{self.alias}."{field.column}"' for field in self.fields)
 
     def converters(self, connection) -> list:
         """(position, converters) of the fields whose values a queryset would convert."""
@@ -279,7 +276,7 @@ def journal(project) -> tuple[list, int]:
         f"SELECT {j.columns}, {u.columns}, {g.columns}, COUNT(*) OVER () "
         f'FROM "{j.table}" j LEFT JOIN "{u.table}" u ON u."id" = j."actor_id" '
         f'LEFT JOIN "{g.table}" g ON g."id" = j."organisation_id" '
-        f'WHERE j."project_id" = %s ORDER BY j."at" DESC, j."id" DESC LIMIT {SHOWN_ENTRIES}'
+        f'WHERE j."project_id" = %s ORDER BY j."at" DESC, j."id" DESC LIMIT {SHOWN}'
     )
     rows = _rows(sql, [project.pk], *_ENTRY)
     for entry, actor, organisation, _total in rows:
