@@ -182,8 +182,6 @@ def events(project) -> list:
 _COMMITTEE = (
     Shape(Committee, "c", ("id", "kind", "departement", "meets_at", "place")),
     Shape(Departement, "d", ("id", "code", "name", "region")),
-)
-_OPINION = (
     Shape(Opinion, "o", ("id", "committee", "member", "value")),
     Shape(CommitteeMember, "m", ("id", "seat", "organisation", "name", "quality")),
     Shape(Organisation, "g", ("id", "kind", "name")),
@@ -192,44 +190,34 @@ _OPINION = (
 
 def committees(project) -> list:
     """The committees that had it on their agenda, latest first, each with its opinions in force
-    on the project (`committee.opinions.all`), oldest first."""
-    c, d = _COMMITTEE
+    on the project (none amends them: `CurrentOpinions`) as `committee.opinions.all`, oldest
+    first: one row per opinion, or one for a committee without any."""
+    c, d, o, m, g = _COMMITTEE
     agenda = Committee.projects.through._meta.db_table
     sql = (
-        f'SELECT {c.columns}, {d.columns} FROM "{c.table}" c '
+        f'SELECT {", ".join(s.columns for s in _COMMITTEE)} FROM "{c.table}" c '
         f'INNER JOIN "{agenda}" a ON a."committee_id" = c."id" '
         f'INNER JOIN "{d.table}" d ON d."id" = c."departement_id" '
-        f'WHERE a."project_id" = %s ORDER BY c."meets_at" DESC'
-    )
-    found = []
-    for committee, departement in _rows(sql, [project.pk], *_COMMITTEE):
-        _cache(committee, "departement", departement)
-        committee._prefetched_objects_cache = {"opinions": []}
-        found.append(committee)
-    if found:
-        by_pk = {committee.pk: committee for committee in found}
-        for opinion in _opinions(project, list(by_pk)):
-            by_pk[opinion.committee_id]._prefetched_objects_cache["opinions"].append(opinion)
-    return found
-
-
-def _opinions(project, ids) -> list:
-    """The opinions in force (none amends them: `CurrentOpinions`) with their seats."""
-    o, m, g = _OPINION
-    sql = (
-        f'SELECT {o.columns}, {m.columns}, {g.columns} FROM "{o.table}" o '
-        f'INNER JOIN "{m.table}" m ON m."id" = o."member_id" '
-        f'LEFT JOIN "{g.table}" g ON g."id" = m."organisation_id" '
-        f'WHERE o."project_id" = %s AND o."committee_id" IN ({", ".join(["%s"] * len(ids))}) '
+        f'LEFT JOIN "{o.table}" o ON o."committee_id" = c."id" AND o."project_id" = a."project_id" '
         f'AND NOT EXISTS (SELECT 1 FROM "{o.table}" n WHERE n."amends_id" = o."id") '
-        f'ORDER BY o."recorded_at", o."id"'
+        f'LEFT JOIN "{m.table}" m ON m."id" = o."member_id" '
+        f'LEFT JOIN "{g.table}" g ON g."id" = m."organisation_id" '
+        f'WHERE a."project_id" = %s '
+        f'ORDER BY c."meets_at" DESC, c."id", o."recorded_at", o."id"'
     )
-    out = []
-    for opinion, member, organisation in _rows(sql, [project.pk, *ids], *_OPINION):
-        _cache(member, "organisation", organisation)
-        _cache(opinion, "member", member)
-        out.append(opinion)
-    return out
+    found = {}
+    for committee, departement, opinion, member, organisation in _rows(
+        sql, [project.pk], *_COMMITTEE
+    ):
+        if committee.pk not in found:
+            _cache(committee, "departement", departement)
+            committee._prefetched_objects_cache = {"opinions": []}
+            found[committee.pk] = committee
+        if opinion is not None:
+            _cache(member, "organisation", organisation)
+            _cache(opinion, "member", member)
+            found[committee.pk]._prefetched_objects_cache["opinions"].append(opinion)
+    return list(found.values())
 
 
 _ATTACHMENT = (Shape(Attachment, "a", ("id", "project", "kind", "title", "uploaded_at")),)
