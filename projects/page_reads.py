@@ -2,7 +2,7 @@
 
 Through the ORM, building and compiling the page's eight small queries (joins, deferred
 fields, prefetches) cost about four times what the database took to answer them, on every
-render. Each statement here is written once per process from the models' tables and columns;
+render. Each statement here is written from the models' tables and columns (no compiling);
 its rows become model instances as a queryset makes them (`Model.from_db`, the fields'
 converters), with their related rows cached as `select_related` and `prefetch_related` would,
 so the template and the permission checks read them unchanged. The prefetched rows are lists
@@ -122,7 +122,7 @@ def project(pk) -> Project | None:
     _cache(departement, "region", region)
     _cache(instance, "departement", departement)
     for name, row in zip(FILES, file_rows, strict=True):
-        instance._state.fields_cache[name] = row  # None: the project has none yet
+        _cache(instance, name, row)  # None: the project has none yet
         if row is not None:
             _cache(row, "project", instance)
     return instance

@@ -1,7 +1,5 @@
 """The project page and the decisions taken from it, each behind a confirmation step."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -74,11 +72,13 @@ class _Links:
         return _pattern(name, SLOT, *more).format(self.pk)
 
 
-def _contracts(project) -> list:
-    contracts = page_reads.contracts(project)
-    for contract in contracts:
-        contract.link = _pattern("funding:contract", SLOT).format(contract.pk)
-    return contracts
+def _linked(rows: list, name: str, *pks) -> list:
+    """The rows, each with the address of its page (`row.link`): `name` with `pks`, then the
+    row's own."""
+    pattern = _pattern(name, *[SLOT] * (len(pks) + 1))
+    for row in rows:
+        row.link = pattern.format(*pks, row.pk)
+    return rows
 
 
 @login_required
@@ -101,14 +101,7 @@ def project_detail(request, pk):
     ]
     events = page_reads.events(project)
     transitions = {e.transition for e in events}
-    committees = page_reads.committees(project)
-    for committee in committees:
-        committee.link = _pattern("projects:committee", SLOT).format(committee.pk)
-    attachments = page_reads.attachments(project)
-    for attachment in attachments:
-        attachment.link = _pattern("projects:attachment", SLOT, SLOT).format(
-            project.pk, attachment.pk
-        )
+    committees = _linked(page_reads.committees(project), "projects:committee")
     # Only the ARS's request for missing items creates them, with its event: none without it.
     item_requests = list(project.item_requests.all()) if "request_ps_items" in transitions else []
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
@@ -134,9 +127,11 @@ def project_detail(request, pk):
             "letter": getattr(project, "letter", None),
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),
-            "attachments": attachments,
+            "attachments": _linked(
+                page_reads.attachments(project), "projects:attachment", project.pk
+            ),
             # Called by the template, only where it lists them (ACI states, some people).
-            "contracts": partial(_contracts, project),
+            "contracts": lambda: _linked(page_reads.contracts(project), "funding:contract"),
             "links": _Links(project.pk),
             "committees": committees,
             "item_requests": item_requests,
