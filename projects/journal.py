@@ -1,15 +1,9 @@
 """The project's journal: the services record their writes with `audit.services.record`; the
 project page shows the latest entries to the leaders and the institutions of the territory."""
 
-from django.db.models import Count, Window
+from audit.services import as_text
 
-from audit.services import as_text, for_project
-
-SHOWN = 50  # entries on the project page
-ENTRY_FIELDS = (
-    *("at", "label", "changes", "organisation__name"),
-    *(f"actor__{name}" for name in ("first_name", "last_name", "username")),
-)
+SHOWN = 50  # entries on the project page (`page_reads.journal`)
 
 
 def named(instance, fields) -> dict:
@@ -23,11 +17,3 @@ def named(instance, fields) -> dict:
             value = getattr(instance, f"get_{name}_display")()
         values[str(field.verbose_name)] = as_text(value) or None  # empty reads as nothing
     return values
-
-
-def latest(project_id) -> tuple[list, int]:
-    """The newest SHOWN entries and how many there are in all, in one query (the count rides on
-    each row as a window over the whole journal); only the fields `audit/journal.html` reads."""
-    entries = for_project(project_id).only(*ENTRY_FIELDS).annotate(total=Window(Count("pk")))
-    entries = list(entries[:SHOWN])
-    return entries, entries[0].total if entries else 0

@@ -45,3 +45,21 @@ def deadline_within(queryset, days: int):
     """PS awaiting a decision whose opposition deadline falls within `days` days (or is past)."""
     limit = timezone.localdate() + dt.timedelta(days=days)
     return queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)
+
+
+def may_read(project, user, members, informed) -> bool:
+    """`readable_projects`'s rule for one project already read with its `members` and its
+    `informed` départements (the territory's others), as its page has them: no query."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if user.is_institution:
+        org = user.organisation
+        if org.covers(project.departement):
+            return True
+        # An ARS délégation reads the projects whose territory reaches into its département.
+        return org.kind == OrganisationKind.ARS_DD and any(
+            d.pk == org.departement_id for d in informed
+        )
+    return any(m.user_id == user.pk for m in members)

@@ -3,22 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from common.messages import attempt
 
-from .. import documents, exchanges, journal, services, territory
+from .. import documents, exchanges, page_reads, services
 from .. import permissions as perms
-from ..collaboration import Opinion
 from ..forms import (
     ActionForm,
     MissingItemsForm,
 )
-from ..models import ProjectMember
 from ..progress import next_deadline, ps_status, who_has_the_hand
+from ..selectors import may_read
 from ..states import State
 from .base import (
     ACTIONS,
@@ -28,42 +27,86 @@ from .base import (
     _project,
 )
 
-# What the page reads of each row (issue 16: the wide rows cost more to build than to fetch).
-PERSON = ("first_name", "last_name", "username")  # a name: get_full_name, else the username
-MEMBER_FIELDS = ("project", "user", "is_lead", *(f"user__{f}" for f in PERSON))
-EVENT_FIELDS = (
-    *("project", "transition", "source", "target", "decision_kind", "legal_ground"),
-    *("reason", "effective_on", "created_at", "organisation__name"),
-    *(f"actor__{f}" for f in PERSON),
-)
-COMMITTEE_FIELDS = ("kind", "departement", "meets_at", "place")
-OPINION_FIELDS = (
-    *("committee", "member", "value", "member__seat", "member__name", "member__quality"),
-    *("member__organisation__kind", "member__organisation__name"),
-)
-ATTACHMENT_FIELDS = ("project", "kind", "title", "uploaded_at")
+# The page's links to the project's pages, by the name the template gives them: (URL name,
+# arguments after the project's pk).
+LINKS = {
+    "territory": ("projects:territory",),
+    "letter": ("projects:letter",),
+    "association": ("projects:association",),
+    "health_project": ("projects:health_project",),
+    "health_project_submit": ("projects:health_project_submit",),
+    "attachment_add": ("projects:attachment_add",),
+    "invite": ("projects:invite",),
+    **{f"ack_{f}": ("projects:acknowledgment_pdf", f) for f in ("li", "ps")},
+    **{
+        f"decision_{d}": ("projects:decision_letter", d)
+        for d in ("li", "ps", "pieces", "classement")
+    },
+    "implicit_attestation": ("projects:implicit_attestation",),
+    "statutes": ("projects:statutes",),
+    "messages": ("projects:messages",),
+    "first_leader": ("projects:first_leader",),
+    "roster": ("funding:roster",),
+}
+SLOT = 987654321  # stands for a primary key in a reversed URL
+_patterns: dict[tuple, str] = {}
+
+
+def _pattern(name: str, *args) -> str:
+    """The URL with `{}` for each SLOT in `args`: reversed once per process (a `{% url %}` per
+    link cost about as much as the rest of its line)."""
+    key = (name, args, get_script_prefix())
+    if key not in _patterns:
+        _patterns[key] = reverse(name, args=args).replace(str(SLOT), "{}")
+    return _patterns[key]
+
+
+class _Links:
+    """The project's LINKS, each written when the template asks for it (`links.territory`)."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+    def __getitem__(self, key: str) -> str:
+        name, *more = LINKS[key]
+        return _pattern(name, SLOT, *more).format(self.pk)
+
+
+def _linked(rows: list, name: str, *pks) -> list:
+    """The rows, each with the address of its page (`row.link`): `name` with `pks`, then the
+    row's own."""
+    pattern = _pattern(name, *[SLOT] * (len(pks) + 1))
+    for row in rows:
+        row.link = pattern.format(*pks, row.pk)
+    return rows
 
 
 @login_required
 def project_detail(request, pk):
-    project = _project(request, pk)
     user = request.user
-    # Listed on the page; prefetched first, they also answer "is this person a leader?".
-    members = ProjectMember.objects.select_related("user").only(*MEMBER_FIELDS)
-    prefetch_related_objects([project], Prefetch("members", queryset=members))
+    project = page_reads.project(pk)
+    if project is None:
+        raise Http404("No Project matches the given query.")
+    # Listed on the page, they also answer "is this person a leader?" and "may they read it?".
+    members = page_reads.members(project)
+    informed = page_reads.informed_departements(project)
+    if not may_read(project, user, members, informed):
+        raise Http404("No Project matches the given query.")
     is_leader = perms.is_leader(project, user)
     available = {t.name for t in project.get_available_user_state_transitions(user)}
     actions = [
-        (name, label, style) for name, (label, style) in ACTIONS.items() if name in available
+        (_pattern("projects:action", SLOT, name).format(project.pk), label, style)
+        for name, (label, style) in ACTIONS.items()
+        if name in available
     ]
-    events = list(project.events.select_related("actor", "organisation").only(*EVENT_FIELDS))
+    events = page_reads.events(project)
     transitions = {e.transition for e in events}
-    committees = _committees(project)
+    committees = _linked(page_reads.committees(project), "projects:committee")
     # Only the ARS's request for missing items creates them, with its event: none without it.
     item_requests = list(project.item_requests.all()) if "request_ps_items" in transitions else []
     upcoming = [c for c in committees if c.meets_at >= timezone.now()]
     entries, entry_count = (
-        journal.latest(project.pk) if perms.reads_journal(project, user) else (None, 0)
+        page_reads.journal(project) if perms.reads_journal(project, user) else (None, 0)
     )
     return render(
         request,
@@ -84,11 +127,16 @@ def project_detail(request, pk):
             "letter": getattr(project, "letter", None),
             "association": getattr(project, "association", None),
             "health_project": getattr(project, "health_project", None),
-            "attachments": project.attachments.only(*ATTACHMENT_FIELDS),
+            "attachments": _linked(
+                page_reads.attachments(project), "projects:attachment", project.pk
+            ),
+            # Called by the template, only where it lists them (ACI states, some people).
+            "contracts": lambda: _linked(page_reads.contracts(project), "funding:contract"),
+            "links": _Links(project.pk),
             "committees": committees,
             "item_requests": item_requests,
-            "informed": territory.informed_departements(project),
-            "members": project.members.all(),
+            "informed": informed,
+            "members": members,
             "implicit": "deem_ps_validated" in transitions,
             "li_decided": bool(transitions & set(documents.LI_DECISIONS)),
             "ps_decided": bool(transitions & set(documents.PS_DECISIONS)),
@@ -99,20 +147,6 @@ def project_detail(request, pk):
             "journal_count": entry_count,
             "State": State,
         },
-    )
-
-
-def _committees(project) -> list:
-    """The committees that had the project on their agenda, with their opinions on it."""
-    opinions = (
-        Opinion.objects.filter(project=project)
-        .select_related("member__organisation")
-        .only(*OPINION_FIELDS)
-    )
-    return list(
-        project.committees.select_related("departement")
-        .only(*COMMITTEE_FIELDS)
-        .prefetch_related(Prefetch("opinions", queryset=opinions))
     )
 
 
