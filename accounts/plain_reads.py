@@ -6,6 +6,8 @@ tables and columns; the values go through the database's and the fields' convert
 queryset, then `Model.from_db`.
 """
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
@@ -46,22 +48,26 @@ def converted(connection, fields, values) -> list:
     return values
 
 
-_found: dict[tuple, list] = {}  # by database and fields: asking the backend each time cost more
+# By database and list of fields (the same list object each time: the models' own, a
+# module's): asking the backend at each row cost more than the rest of loading it.
+_found: dict[tuple, tuple] = {}
 
 
 def _converters(connection, fields) -> list:
     """(position, column, converters) of the fields whose values a queryset would convert."""
-    key = (connection.alias, *fields)
-    if key not in _found:
-        found = []
-        for i, field in enumerate(fields):
-            column = field.get_col(field.model._meta.db_table)
-            functions = connection.ops.get_db_converters(column)
-            functions += field.get_db_converters(connection)
-            if functions:
-                found.append((i, column, functions))
-        _found[key] = found
-    return _found[key]
+    key = (connection.alias, id(fields))
+    kept = _found.get(key)
+    if kept is not None and kept[0] is fields:  # not another list born at the same address
+        return kept[1]
+    found = []
+    for i, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(column)
+        functions += field.get_db_converters(connection)
+        if functions:
+            found.append((i, column, functions))
+    _found[key] = (fields, found)
+    return found
 
 
 def loaded(model, db: str, values):
@@ -93,12 +99,17 @@ def user_with_organisation(user_id) -> User | None:
     return user
 
 
+@functools.cache
+def _session_fields(model) -> tuple:
+    return tuple(model._meta.get_field(name) for name in ("session_data", "expire_date"))
+
+
 def live_session(model, session_key: str):
     """The session row with this key if it has not expired, else None."""
     db = router.db_for_read(model)
     connection = connections[db]
     quote = connection.ops.quote_name
-    data, expiry = (model._meta.get_field(name) for name in ("session_data", "expire_date"))
+    data, expiry = fields = _session_fields(model)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {quote(data.column)}, {quote(expiry.column)} "
@@ -109,5 +120,5 @@ def live_session(model, session_key: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    values = converted(connection, (data, expiry), row)
+    values = converted(connection, fields, row)
     return model(session_key=session_key, session_data=values[0], expire_date=values[1])

@@ -14,6 +14,7 @@ from functools import cache
 from django.db import connections, router
 
 from accounts.models import Organisation, User
+from accounts.plain_reads import converted
 from audit.models import AuditEntry
 from territories.models import Departement, Region
 
@@ -39,30 +40,14 @@ class Shape:
         self.attnames = [field.attname for field in self.fields]
         self.columns = ", ".join(f'{alias}."{field.column}"' for field in fields)
         self.table = meta.db_table
-        self._converters = {}  # by database alias
-
-    def converters(self, connection) -> list:
-        """(position, converters) of the fields whose values a queryset would convert."""
-        if connection.alias not in self._converters:
-            found = []
-            for i, field in enumerate(self.fields):
-                column = field.get_col(self.table)
-                functions = connection.ops.get_db_converters(column)
-                functions += field.get_db_converters(connection)
-                if functions:
-                    found.append((i, column, functions))
-            self._converters[connection.alias] = found
-        return self._converters[connection.alias]
 
     def load(self, connection, values):
         """The instance, or None when a left join found no row (no primary key)."""
         if values[0] is None:
             return None
-        values = list(values)
-        for i, column, functions in self.converters(connection):
-            for convert in functions:
-                values[i] = convert(values[i], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return self.model.from_db(
+            connection.alias, self.attnames, converted(connection, self.fields, values)
+        )
 
 
 def _rows(sql: str, params, *shapes) -> list[list]:
