@@ -1,7 +1,11 @@
 """The demo's documents tell one consistent story (issue 15: a receipt said "déposé le
 2 décembre" and "reçu complet le 7 octobre")."""
 
+import contextlib
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -12,9 +16,19 @@ from projects.states import State
 pytestmark = pytest.mark.django_db
 
 
-def test_backdated_demo_receipts_were_filed_and_received_the_same_day_after_the_li():
+# 23:30 in Paris in winter: the receipts are backdated into summer time, an hour ahead.
+LATE_EVENING = dt.datetime(2026, 12, 3, 22, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("moment", [None, LATE_EVENING])
+def test_backdated_demo_receipts_were_filed_and_received_the_same_day_after_the_li(moment):
     call_command("load_communes")
-    call_command("seed_demo")
+    with time_machine.travel(moment, tick=False) if moment else contextlib.nullcontext():
+        call_command("seed_demo")
+        _check_receipts()
+
+
+def _check_receipts():
     backdated = demo_projects().filter(state__in=[State.PS_DEPOSE, State.PS_REPUTE_VALIDE])
     assert backdated.count() >= 4
     for project in backdated:

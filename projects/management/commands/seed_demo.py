@@ -228,9 +228,9 @@ class Command(BaseCommand):
         deadline = opposition_deadline(received)
         project = Project.objects.get(pk=project.pk)
         Project.objects.filter(pk=project.pk).update(
-            li_submitted_at=project.li_submitted_at - before_ps,
-            li_decided_at=project.li_decided_at - before_ps,
-            ps_submitted_at=project.ps_submitted_at - after,
+            li_submitted_at=_earlier(project.li_submitted_at, before_ps),
+            li_decided_at=_earlier(project.li_decided_at, before_ps),
+            ps_submitted_at=_earlier(project.ps_submitted_at, after),
             ps_received_on=received,
             ps_deadline=deadline,
             ps_implicit_on=implicit_validation_date(deadline),
@@ -243,5 +243,12 @@ class Command(BaseCommand):
         for event in events:  # in Python: SQLite (make run) has no date arithmetic
             delta = before_ps if event.pk < filed else after
             ProjectEvent.objects.filter(pk=event.pk).update(
-                created_at=event.created_at - delta, effective_on=event.effective_on - delta
+                created_at=_earlier(event.created_at, delta),
+                effective_on=event.effective_on - delta,
             )
+
+
+def _earlier(moment, delta):
+    """The same time of day in Paris, `delta` days earlier: across a change of clocks, 24 hours
+    back from 23:30 in winter is 00:30 in summer, the next day (a receipt filed "the day after")."""
+    return timezone.make_aware(timezone.make_naive(moment) - delta)
