@@ -108,6 +108,12 @@ def _decisions(user, committee, project, urls):
     ]
 
 
+def _documents(user, committee):
+    """The documents this person may read, each with its address (one reverse() for all)."""
+    url = _with_pk_slot("projects:committee_document", committee.pk, 0)
+    return [(d, url.format(d.pk)) for d in committee_services.visible_documents(user, committee)]
+
+
 @login_required
 def committee_detail(request, pk):
     # Without a leader's agenda prefetched: the page reads it below, with the departements.
@@ -148,7 +154,7 @@ def committee_detail(request, pk):
             "items": items,
             "whole_agenda": whole_agenda,
             "participants": committee_services.participants(committee, seats),
-            "documents": committee_services.visible_documents(user, committee),
+            "documents": _documents(user, committee),
             "attendance_form": AttendanceForm(committee=committee, seats=seats)
             if is_ars and is_open and met
             else None,
