@@ -49,11 +49,9 @@ def personal_feed_url(request) -> str | None:
     return request.build_absolute_uri(reverse("reminders:feed", args=[feed.secret]))
 
 
-def _row(d, today: dt.date, project_url: str) -> str:
+def _row_html(d, days_left: int, overdue: bool, project_url: str) -> str:
     """One row of the table, written here: the template's tags cost a third of a regional
     render for 50 rows. Every text is escaped as the template's autoescape did."""
-    days_left = d.days_left(today)
-    overdue = d.is_overdue(today)
     if overdue:
         delay = '<p class="fr-badge fr-badge--error fr-badge--sm">Dépassée</p>'
     elif days_left <= 7:
@@ -72,7 +70,7 @@ def _row(d, today: dt.date, project_url: str) -> str:
         f"\n    {tr}"
         f"\n      <td>{due.day:02}/{due.month:02}/{due.year:04}</td>"
         f"\n      <td>{delay}</td>"
-        f'\n      <td><a href="{escape(project_url.format(d.project_id))}">'
+        f'\n      <td><a href="{escape(project_url)}">'
         f"{escape(d.project_name)}</a></td>"
         f"\n      <td>{label}</td>"
         f"\n      <td>{escape(d.holder_label)}</td>"
@@ -92,12 +90,15 @@ def deadline_list(request):
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     # One reverse() for the page, not one per row.
     project_url = reverse("projects:detail", args=[0]).replace("/0/", "/{}/")
-    rows = "".join(_row(d, today, project_url) for d in page)
+    rows = [
+        (d, d.days_left(today), d.is_overdue(today), project_url.format(d.project_id)) for d in page
+    ]
     return render(
         request,
         "reminders/deadline_list.html",
         {
-            "rows": mark_safe(rows),  # every value escaped by _row
+            "rows": rows,
+            "rows_html": mark_safe("".join(_row_html(*row) for row in rows)),  # escaped there
             "page": page,
             "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "count": len(items),
