@@ -7,6 +7,7 @@ only says which apply to which project, who has the hand, and whether they are s
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -90,34 +91,48 @@ def _pre_aci(project, support) -> list[Deadline]:
     ]  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
+def _dates(signed: dt.date) -> tuple:
+    """A contract's dates, each from its function, once per signature day (a pure function of
+    it): each render of a regional list computed some 1 600 of them."""
+    return (
+        {m: deadlines.mission_start_deadline(signed, m) for m in MISSION_LABELS},
+        {m: deadlines.mission_deployment_deadline(signed, m) for m in MISSION_LABELS},
+        tuple(deadlines.crisis_plan_dates(signed)),
+        tuple(deadlines.evaluation_dates(signed)),
+        deadlines.contract_end(signed),
+    )
+
+
 def _contract(project, contract, done) -> list[Deadline]:
     """`done`: (contract pk, kind, mission, year) → "done" for the milestones done and, as
     ("evaluation", year), the status of each evaluation started."""
     if contract is None or contract.signed_on is None or contract.terminated_on:
         return []
-    signed, items, pk, started = contract.signed_on, [], contract.pk, contract.started
+    items, pk, started = [], contract.pk, contract.started
+    starts, deployments, crisis_plans, evaluation_dates, end = _dates(contract.signed_on)
     for mission, name in MISSION_LABELS.items():
         if mission not in started or contract.ended_on:
             continue
         items.append(Deadline(
             project.pk, project.name, f"start_{mission}", f"Démarrage de la mission {name}",
-            deadlines.mission_start_deadline(signed, mission), CPTS, started[mission] is None,
+            starts[mission], CPTS, started[mission] is None,
         ))  # fmt: skip
         items.append(Deadline(
             project.pk, project.name, f"deploy_{mission}",
             f"Déploiement complet de la mission {name}",
-            deadlines.mission_deployment_deadline(signed, mission), CPTS,
+            deployments[mission], CPTS,
             (pk, "mission_deployed", mission, 0) not in done,
         ))  # fmt: skip
     if "crise_sanitaire" in started and not contract.ended_on:
-        for year, due in enumerate(deadlines.crisis_plan_dates(signed), start=1):
+        for year, due in enumerate(crisis_plans, start=1):
             label = "Plan d'action crises sanitaires" + (" (mise à jour)" if year > 1 else "")
             still = (pk, "crisis_plan", "", year) not in done
             items.append(Deadline(
                 project.pk, project.name, "crisis_plan", label, due, CPTS, still,
                 to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
             ))  # fmt: skip
-    for year, due in enumerate(deadlines.evaluation_dates(signed), start=1):
+    for year, due in enumerate(evaluation_dates, start=1):
         label = f"Évaluation annuelle des indicateurs et solde (année {year})"
         status = done.get((pk, "evaluation", "", year))
         # The CPTS enters and submits; once submitted the CPAM reviews and closes.
@@ -129,7 +144,6 @@ def _contract(project, contract, done) -> list[Deadline]:
             status != "closed" and not before,
             to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
         ))  # fmt: skip
-    end = deadlines.contract_end(signed)
     # Open until the next contract is signed (it then becomes the latest signed one).
     label = "Fin du contrat ACI : renouvellement à signer"
     items.append(Deadline(project.pk, project.name, "contract_end", label, end, ASSURANCE_MALADIE))
