@@ -7,10 +7,12 @@ only says which apply to which project, who has the hand, and whether they are s
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from funding import deadlines, evaluations, milestones
 from funding.models import Contract, ContractMission, PreAciSupport
@@ -89,34 +91,48 @@ def _pre_aci(project, support) -> list[Deadline]:
     ]  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
+def _dates(signed: dt.date) -> tuple:
+    """A contract's dates, each from its function, once per signature day (a pure function of
+    it): each render of a regional list computed some 1 600 of them."""
+    return (
+        {m: deadlines.mission_start_deadline(signed, m) for m in MISSION_LABELS},
+        {m: deadlines.mission_deployment_deadline(signed, m) for m in MISSION_LABELS},
+        tuple(deadlines.crisis_plan_dates(signed)),
+        tuple(deadlines.evaluation_dates(signed)),
+        deadlines.contract_end(signed),
+    )
+
+
 def _contract(project, contract, done) -> list[Deadline]:
     """`done`: (contract pk, kind, mission, year) → "done" for the milestones done and, as
     ("evaluation", year), the status of each evaluation started."""
     if contract is None or contract.signed_on is None or contract.terminated_on:
         return []
-    signed, items, pk, started = contract.signed_on, [], contract.pk, contract.started
+    items, pk, started = [], contract.pk, contract.started
+    starts, deployments, crisis_plans, evaluation_dates, end = _dates(contract.signed_on)
     for mission, name in MISSION_LABELS.items():
         if mission not in started or contract.ended_on:
             continue
         items.append(Deadline(
             project.pk, project.name, f"start_{mission}", f"Démarrage de la mission {name}",
-            deadlines.mission_start_deadline(signed, mission), CPTS, started[mission] is None,
+            starts[mission], CPTS, started[mission] is None,
         ))  # fmt: skip
         items.append(Deadline(
             project.pk, project.name, f"deploy_{mission}",
             f"Déploiement complet de la mission {name}",
-            deadlines.mission_deployment_deadline(signed, mission), CPTS,
+            deployments[mission], CPTS,
             (pk, "mission_deployed", mission, 0) not in done,
         ))  # fmt: skip
     if "crise_sanitaire" in started and not contract.ended_on:
-        for year, due in enumerate(deadlines.crisis_plan_dates(signed), start=1):
+        for year, due in enumerate(crisis_plans, start=1):
             label = "Plan d'action crises sanitaires" + (" (mise à jour)" if year > 1 else "")
             still = (pk, "crisis_plan", "", year) not in done
             items.append(Deadline(
                 project.pk, project.name, "crisis_plan", label, due, CPTS, still,
                 to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
             ))  # fmt: skip
-    for year, due in enumerate(deadlines.evaluation_dates(signed), start=1):
+    for year, due in enumerate(evaluation_dates, start=1):
         label = f"Évaluation annuelle des indicateurs et solde (année {year})"
         status = done.get((pk, "evaluation", "", year))
         # The CPTS enters and submits; once submitted the CPAM reviews and closes.
@@ -128,7 +144,6 @@ def _contract(project, contract, done) -> list[Deadline]:
             status != "closed" and not before,
             to_confirm=deadlines.ANNIVERSARY_TO_CONFIRM,
         ))  # fmt: skip
-    end = deadlines.contract_end(signed)
     # Open until the next contract is signed (it then becomes the latest signed one).
     label = "Fin du contrat ACI : renouvellement à signer"
     items.append(Deadline(project.pk, project.name, "contract_end", label, end, ASSURANCE_MALADIE))
@@ -164,7 +179,10 @@ def _latest_signed(ids) -> tuple[dict, dict]:
     fields = ("pk", "project_id", "signed_on", "terminated_on", "ended_on")
     for pk, project_id, *dates in signed.order_by("sequence").values_list(*fields):
         latest[project_id] = (pk, *dates)  # the last in sequence wins
-    pks = [row[0] for row in latest.values()]
+    # Matched by a subquery, not the latest ones' pks bound one by one (three lists of some
+    # hundred ids cost a regional list more than their rows), its SQL compiled once for the
+    # three: the earlier contracts' rows come too, and are never looked up.
+    pks = RawSQL(*signed.order_by().values("pk").query.sql_with_params())
     started = defaultdict(dict)
     missions = ContractMission.objects.filter(contract_id__in=pks).order_by()  # no join to sort
     for contract_id, mission, started_on in missions.values_list(
@@ -212,8 +230,13 @@ def deadlines_for(projects, until: dt.date | None = None) -> list[Deadline]:
     requests = MissingItemsRequest.objects.filter(project_id__in=ids, completed_at__isnull=True)
     if until is not None:  # a stored date, one support per project: none due later is read
         supports = supports.filter(ps_due_on__lte=until)
-    supports = {s.project_id: s for s in supports}
-    requests = {r.project_id: r for r in requests}
+    # Only the columns read below, as named rows (`_pre_aci`, `_missing_items` read attributes).
+    supports = {
+        s.project_id: s for s in supports.values_list("project_id", "ps_due_on", named=True)
+    }
+    requests = {
+        r.project_id: r for r in requests.values_list("project_id", "pk", "due_on", named=True)
+    }
     contracts, done = _latest_signed(ids)
     items = []
     for project in projects:

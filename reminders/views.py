@@ -1,5 +1,6 @@
 import datetime as dt
 from bisect import bisect_left
+from html import escape
 from operator import attrgetter
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from common import ics
@@ -47,6 +49,35 @@ def personal_feed_url(request) -> str | None:
     return request.build_absolute_uri(reverse("reminders:feed", args=[feed.secret]))
 
 
+def _row_html(d, days_left: int, overdue: bool, project_url: str) -> str:
+    """One row of the table, written here: the template's tags cost a third of a regional
+    render for 50 rows. Every text is escaped as the template's autoescape did."""
+    if overdue:
+        delay = '<p class="fr-badge fr-badge--error fr-badge--sm">Dépassée</p>'
+    elif days_left <= 7:
+        delay = f'<p class="fr-badge fr-badge--warning fr-badge--sm">J-{days_left}</p>'
+    else:
+        delay = f"J-{days_left}"
+    label = escape(d.label)
+    if d.to_confirm:
+        why = escape(d.to_confirm)
+        label += (
+            ' <span class="fr-badge fr-badge--warning fr-badge--sm to-confirm" '
+            f'title="{why}">date à confirmer</span><br><span class="fr-text--xs">{why}</span>'
+        )
+    due, tr = d.due, '<tr class="deadline-overdue">' if overdue else "<tr>"
+    return (
+        f"\n    {tr}"
+        f"\n      <td>{due.day:02}/{due.month:02}/{due.year:04}</td>"
+        f"\n      <td>{delay}</td>"
+        f'\n      <td><a href="{escape(project_url)}">'
+        f"{escape(d.project_name)}</a></td>"
+        f"\n      <td>{label}</td>"
+        f"\n      <td>{escape(d.holder_label)}</td>"
+        "\n    </tr>\n  "
+    )
+
+
 @login_required
 def deadline_list(request):
     today = timezone.localdate()
@@ -67,6 +98,7 @@ def deadline_list(request):
         "reminders/deadline_list.html",
         {
             "rows": rows,
+            "rows_html": mark_safe("".join(_row_html(*row) for row in rows)),  # escaped there
             "page": page,
             "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "count": len(items),

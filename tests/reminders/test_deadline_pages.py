@@ -221,3 +221,41 @@ def test_a_region_sees_each_of_its_deadlines_computed_from_every_project(client,
         "evaluation",
         "contract",
     } <= kinds
+
+
+# The row as the template wrote it before `_row_html` (kept here to compare byte for byte).
+TEMPLATE_ROW = """{% for d, days_left, overdue, project_url in rows %}
+    <tr{% if overdue %} class="deadline-overdue"{% endif %}>
+      <td>{{ d.due|date:"d/m/Y" }}</td>
+      <td>{% if overdue %}<p class="fr-badge fr-badge--error fr-badge--sm">Dépassée</p>{% elif days_left <= 7 %}<p class="fr-badge fr-badge--warning fr-badge--sm">J-{{ days_left }}</p>{% else %}J-{{ days_left }}{% endif %}</td>
+      <td><a href="{{ project_url }}">{{ d.project_name }}</a></td>
+      <td>{{ d.label }}{% if d.to_confirm %} <span class="fr-badge fr-badge--warning fr-badge--sm to-confirm" title="{{ d.to_confirm }}">date à confirmer</span><br><span class="fr-text--xs">{{ d.to_confirm }}</span>{% endif %}</td>
+      <td>{{ d.holder_label }}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_rows_written_in_python_are_the_template_s_byte_for_byte():
+    from django.template import Context, Template
+
+    from reminders.collect import ARS, CPTS, Deadline
+
+    name = 'CPTS <Nord> & "Sud" l\'Est'
+    rows = [
+        (Deadline(1, name, "a", "Dépôt <b>", dt.date(2026, 1, 2), CPTS), -3, True, "/projets/1/"),
+        (Deadline(2, name, "b", "x & y", dt.date(2026, 3, 9), ARS, False), -6, False, "/p/2/"),
+        (Deadline(3, name, "c", "Fin", TODAY, ARS, to_confirm='<à> "voir" l\'an'), 7, False, "/"),
+        (Deadline(4, name, "d", "Plus tard", dt.date(2027, 12, 31), CPTS), 291, False, "/p/4/"),
+    ]
+    expected = Template(TEMPLATE_ROW).render(Context({"rows": rows}))
+    assert "".join(views._row_html(*row) for row in rows) == expected
+
+
+@pytest.mark.django_db
+def test_no_deadline_says_so(client):
+    client.force_login(institution_user(OrganisationKind.ARS_DD, fresh_departement()))
+    page = client.get(reverse("reminders:list")).content.decode()
+    assert (
+        '<tbody>\n  \n    <tr><td colspan="5">Aucune échéance dans cet horizon.</td></tr>\n  \n'
+        "  </tbody>" in page
+    )
