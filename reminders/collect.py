@@ -12,7 +12,6 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from funding import deadlines, evaluations, milestones
 from funding.models import Contract, ContractMission, PreAciSupport
@@ -180,9 +179,9 @@ def _latest_signed(ids) -> tuple[dict, dict]:
     for pk, project_id, *dates in signed.order_by("sequence").values_list(*fields):
         latest[project_id] = (pk, *dates)  # the last in sequence wins
     # Matched by a subquery, not the latest ones' pks bound one by one (three lists of some
-    # hundred ids cost a regional list more than their rows), its SQL compiled once for the
-    # three: the earlier contracts' rows come too, and are never looked up.
-    pks = RawSQL(*signed.order_by().values("pk").query.sql_with_params())
+    # hundred ids cost a regional list more than their rows): the earlier contracts' rows come
+    # too, and are never looked up.
+    pks = signed.order_by().values("pk")
     started = defaultdict(dict)
     missions = ContractMission.objects.filter(contract_id__in=pks).order_by()  # no join to sort
     for contract_id, mission, started_on in missions.values_list(
