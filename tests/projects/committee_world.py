@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import OrganisationKind
-from projects import committees
-from projects.collaboration import CommitteeKind
-from projects.models import Project
+from projects import committees, exchanges, services
+from projects.collaboration import CommitteeKind, Institution
+from projects.models import Project, ProjectMember
 from projects.states import State
+from tests.factories import UserFactory
 from tests.world import MINIMAL_PDF, institution_user, project_in_state
 
 ALPHA, BETA = "CPTS Alpha", "CPTS Bêta Confidentielle"
@@ -49,3 +50,19 @@ class TwoItems:
 
     def seat_of(self, user):
         return self.committee.participants.get(organisation=user.organisation)
+
+
+def busy_project(world) -> TwoItems:
+    """A PS on a committee's agenda (in a week) with the CPAM's opinion, a co-leader "Ada", an
+    attachment "Carte", then asked for missing items: every list of its page has rows."""
+    met = TwoItems(world, meets_at=timezone.now() + dt.timedelta(days=7))
+    project = met.alpha
+    committees.record_opinion(
+        met.committee, project, world.cpam, institution=Institution.CPAM, value="favorable"
+    )
+    ProjectMember.objects.create(project=project, user=UserFactory(first_name="Ada"))
+    pdf = SimpleUploadedFile("carte.pdf", MINIMAL_PDF, "application/pdf")
+    exchanges.add_attachment(project, met.leader_alpha, kind="ps", title="Carte", file=pdf)
+    due_on = timezone.localdate() + dt.timedelta(days=30)
+    services.request_missing_items(project, world.ars_dd, "Charte signée", due_on)
+    return met

@@ -2,20 +2,12 @@
 with its history, a committee and its opinions, two leaders, an attachment, a request for
 missing items and a journal costs no more than its rows' tables."""
 
-import datetime as dt
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from projects import committees, exchanges, services
-from projects.collaboration import Institution
-from projects.models import ProjectMember
-from tests.factories import UserFactory
-from tests.world import MINIMAL_PDF, new_project
+from tests.world import new_project
 
-from .committee_world import TwoItems
+from .committee_world import busy_project
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +19,10 @@ BUSY_PAGE_QUERIES = 10
 
 @pytest.fixture
 def busy(world, settings, tmp_path):
-    """A PS on a committee's agenda with an opinion, a co-leader, an attachment, then asked for
-    missing items: every list of the page has rows."""
+    """Every list of the page has rows (`busy_project`)."""
     settings.MEDIA_ROOT = tmp_path
-    met = TwoItems(world, meets_at=timezone.now() + dt.timedelta(days=7))
+    met = busy_project(world)
     project, leader = met.alpha, met.leader_alpha
-    committees.record_opinion(
-        met.committee, project, world.cpam, institution=Institution.CPAM, value="favorable"
-    )
-    ProjectMember.objects.create(project=project, user=UserFactory(first_name="Ada"))
-    pdf = SimpleUploadedFile("carte.pdf", MINIMAL_PDF, "application/pdf")
-    exchanges.add_attachment(project, leader, kind="ps", title="Carte", file=pdf)
-    due_on = timezone.localdate() + dt.timedelta(days=30)
-    services.request_missing_items(project, world.ars_dd, "Charte signée", due_on)
     return project, {"leader": leader, "ars_dd": world.ars_dd, "cpam": world.cpam}
 
 

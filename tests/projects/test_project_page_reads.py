@@ -1,22 +1,18 @@
 """The project page reads its rows in plain SQL (`projects.page_reads`) and checks who may read
 it on those rows (`selectors.may_read`): the same rule and the same values as the querysets."""
 
-import datetime as dt
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from accounts.models import OrganisationKind
 from audit.services import for_project, record
-from projects import committees, exchanges, journal, page_reads, services, territory
-from projects.collaboration import Institution, Opinion
-from projects.models import Project, ProjectMember
+from projects import journal, page_reads, territory
+from projects.collaboration import Opinion
+from projects.models import Project
 from projects.selectors import may_read, readable_projects
 from tests.factories import CommuneFactory, DepartementFactory, UserFactory
-from tests.world import MINIMAL_PDF, institution_user, new_project
+from tests.world import institution_user, new_project
 
-from .committee_world import TwoItems
+from .committee_world import busy_project
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +22,8 @@ def busy(world, settings, tmp_path):
     """A PS on a committee's agenda with an opinion, a co-leader, an attachment, a commune in a
     neighbouring département, a journal entry with changes, then asked for missing items."""
     settings.MEDIA_ROOT = tmp_path
-    met = TwoItems(world, meets_at=timezone.now() + dt.timedelta(days=7))
+    met = busy_project(world)
     project, leader = met.alpha, met.leader_alpha
-    committees.record_opinion(
-        met.committee, project, world.cpam, institution=Institution.CPAM, value="favorable"
-    )
-    ProjectMember.objects.create(project=project, user=UserFactory(first_name="Ada"))
-    pdf = SimpleUploadedFile("carte.pdf", MINIMAL_PDF, "application/pdf")
-    exchanges.add_attachment(project, leader, kind="ps", title="Carte", file=pdf)
-    services.request_missing_items(
-        project, world.ars_dd, "Charte signée", timezone.localdate() + dt.timedelta(days=30)
-    )
     neighbour = DepartementFactory(region=project.departement.region)
     project.communes.add(CommuneFactory(departement=neighbour))
     record(leader, "test", "Écrit", project=project, changes={"nom": ["A", "B"]})
