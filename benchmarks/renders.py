@@ -10,7 +10,8 @@ before and after a change. The database is seeded once and kept:
     python benchmarks/renders.py profile KIND ROLE [N]   # cProfile, top entries by own time
     python benchmarks/renders.py queries KIND ROLE       # the SQL of one render
 
-Options: BENCH_DB, BENCH_RUNS (renders per measure, 30), BENCH_ROLES (e.g. "ars,ars_dd").
+Options: BENCH_DB, BENCH_RUNS (renders per measure, 30), BENCH_ROLES (e.g. "ars,ars_dd"),
+BENCH_SORT and BENCH_TOP (the profile's order, "tottime", and length, 25), BENCH_SQL_CUT (300).
 """
 
 import cProfile
@@ -27,6 +28,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE), str(HERE / "load")]
 
 BENCH_DB = os.environ.get("BENCH_DB", "cpts_bench_renders")
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+SQL_CUT = int(os.environ.get("BENCH_SQL_CUT", "300"))  # characters of each query printed
 PEOPLE = Path(os.environ.get("BENCH_PEOPLE", f"/tmp/{BENCH_DB}.people.json"))
 
 
@@ -195,7 +197,8 @@ def profile(kind: str, role: str, runs: int) -> None:
     for _ in range(runs):
         b"".join(client.get(url, **headers))
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    order, top = os.environ.get("BENCH_SORT", "tottime"), int(os.environ.get("BENCH_TOP", "25"))
+    pstats.Stats(profiler).sort_stats(order).print_stats(top)
 
 
 def queries(kind: str, role: str) -> None:
@@ -207,7 +210,7 @@ def queries(kind: str, role: str) -> None:
     with CaptureQueriesContext(connection) as captured:
         b"".join(client.get(url, **headers))
     for query in captured.captured_queries:
-        print(f"{query['time']} {query['sql'][:300]}\n")
+        print(f"{query['time']} {query['sql'][:SQL_CUT]}\n")
     print(f"{len(captured)} queries for {url}")
 
 

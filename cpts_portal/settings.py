@@ -115,6 +115,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker write to the same file: wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements: a page sends the same statements request after request, and
+    # PostgreSQL spent four times longer planning them than running them (project page: 1.0 of
+    # 1.2 ms). psycopg prepares a statement on a connection once it has run it
+    # PG_PREPARE_THRESHOLD times, which needs server-side parameters. Behind a pooler that
+    # does not keep sessions (PgBouncer in transaction mode), set PG_PREPARE_THRESHOLD="".
+    _prepare = os.environ.get("PG_PREPARE_THRESHOLD", "5")
+    if _prepare:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=int(_prepare)
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
