@@ -88,16 +88,25 @@ class Organisation(models.Model):
         """Institutions act on a région or a département; CPTS associations on none."""
         return self.kind in REGIONAL_KINDS | DEPARTEMENTAL_KINDS
 
-    def territory_q(self, departement: str = "departement") -> Q | None:
-        """The one scope rule: rows whose `departement` path lies in this institution's
-        territory (its région or its département); None for an organisation without one.
-        An empty path filters Departement rows themselves."""
+    @property
+    def territory(self) -> tuple[str, int] | None:
+        """The one scope rule: ("region", id) or ("departement", id), the territory this
+        institution acts on; None for an organisation without one."""
         if self.kind in REGIONAL_KINDS:
-            region = f"{departement}__region_id" if departement else "region_id"
-            return Q(**{region: self.region_id})
+            return "region", self.region_id
         if self.kind in DEPARTEMENTAL_KINDS:
-            return Q(**{f"{departement}_id" if departement else "pk": self.departement_id})
+            return "departement", self.departement_id
         return None
+
+    def territory_q(self, departement: str = "departement") -> Q | None:
+        """Rows whose `departement` path lies in this institution's `territory`; None for an
+        organisation without one. An empty path filters Departement rows themselves."""
+        if self.territory is None:
+            return None
+        level, pk = self.territory
+        if level == "region":
+            return Q(**{f"{departement}__region_id" if departement else "region_id": pk})
+        return Q(**{f"{departement}_id" if departement else "pk": pk})
 
     def covers(self, departement: Departement) -> bool:
         if self.kind in REGIONAL_KINDS:

@@ -44,6 +44,9 @@ class Pages(PageNumberPagination):
     def _rows_page(self, queryset, offset, page_size):
         """`.values()` rows, each with the count of them all: one query instead of two (the
         count query cost more to compile than the database took to answer it)."""
+        if isinstance(queryset, Listing):
+            items, count = queryset.page(offset, page_size)
+            return {"items": self.rows(items), "count": count}
         counted = queryset.annotate(_count=CountOfAll())
         items = list(counted[offset : offset + page_size])
         if items:
@@ -51,6 +54,15 @@ class Pages(PageNumberPagination):
         else:  # past the last row: nothing carries the count
             count = 0 if offset == 0 else self._items_count(queryset)
         return {"items": self.rows(items), "count": count}
+
+
+class Listing:
+    """Rows read without a queryset (plain SQL), which an operation paginated with
+    `paginated_rows` may return instead of one."""
+
+    def page(self, offset: int, limit: int) -> tuple[list[dict], int]:
+        """The rows from `offset`, at most `limit` of them, and how many there are in all."""
+        raise NotImplementedError
 
 
 class CountOfAll(Expression):
@@ -92,14 +104,17 @@ class UtcText(Func):
 
     output_field = CharField()
 
-    def as_sql(self, compiler, connection):  # PostgreSQL, ISO DateStyle (psycopg needs it too)
+    def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.source_expressions[0])
-        return f"({column} AT TIME ZONE 'UTC')::text", params
+        return utc_text(connection, column), params
 
-    def as_sqlite(self, compiler, connection):
+
+def utc_text(connection, column: str) -> str:
+    """SQL for `column`'s UTC text (see `UtcText`)."""
+    if connection.vendor == "sqlite":
         # Stored so, as Django writes it; the cast keeps sqlite3 from reading a datetime.
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"CAST({column} AS TEXT)", params
+        return f"CAST({column} AS TEXT)"
+    return f"({column} AT TIME ZONE 'UTC')::text"  # PostgreSQL, ISO DateStyle (psycopg's too)
 
 
 def json_time(text: str | None) -> str | None:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Literal
 
 from django.db import connections
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -19,6 +19,7 @@ from common.bounds import DEADLINE_WITHIN_MAX_DAYS
 from territories.models import Commune
 from territories.schemas import CommuneOut, DepartementOut
 
+from .api_list import PROJECT_COLUMNS, TIMES, ProjectListing
 from .collaboration import (
     Committee,
     CommitteeKind,
@@ -29,7 +30,6 @@ from .collaboration import (
     Seat,
 )
 from .models import Project
-from .selectors import deadline_within
 from .states import OppositionGround, State
 
 projects_router = Router(tags=["projets"])
@@ -46,25 +46,8 @@ def organisation_projects(org, projects=None):
 
 # --- Projects -----------------------------------------------------------------------------
 
-PROJECT_COLUMNS = (
-    "id",
-    "name",
-    "state",
-    "population",
-    "taille",
-    "ps_received_on",
-    "ps_deadline",
-    "ps_implicit_on",
-    "ps_decided_on",
-    "opposition_ground",
-    "aci_signed_on",
-    "departement__code",
-    "departement__name",
-)
 # Times as their UTC text, for `json_time`.
-PROJECT_TIMES = {
-    f"{name}_utc": UtcText(name) for name in ("li_submitted_at", "li_decided_at", "ps_submitted_at")
-}
+PROJECT_TIMES = {f"{name}_utc": UtcText(name) for name in TIMES}
 # The rows' columns, resolved once: each request filters a copy (setting up `values()` cost
 # nearly as much as compiling the query).
 PROJECT_ROWS = Project.objects.values(*PROJECT_COLUMNS, **PROJECT_TIMES)
@@ -166,28 +149,10 @@ class ProjectFilters(Schema):
     )
 
 
-def filter_projects(queryset, filters: ProjectFilters):
-    if filters.state:
-        queryset = queryset.filter(state=filters.state)
-    if filters.departement:
-        queryset = queryset.filter(departement__code=filters.departement)
-    if filters.taille:
-        queryset = queryset.filter(taille=filters.taille)
-    if filters.deadline_within is not None:  # the dashboard's rule: overdue included
-        queryset = deadline_within(queryset, filters.deadline_within)
-    if filters.name:
-        queryset = queryset.filter(name__icontains=filters.name)
-    return queryset
-
-
 @projects_router.get("", response=list[ProjectOut], summary="Projets du territoire")
 @paginated_rows(project_rows)
 def project_list(request, filters: Query[ProjectFilters]):
-    org = acting_organisation(request)
-    queryset = filter_projects(organisation_projects(org, PROJECT_ROWS), filters)
-    if filters.order == "ps_deadline":  # the dashboard's order: nearest deadline first
-        return queryset.order_by(F("ps_deadline").asc(nulls_last=True), "name", "pk")
-    return queryset.order_by("name", "pk")
+    return ProjectListing(acting_organisation(request), filters)
 
 
 @projects_router.get("/{project_id}", response=ProjectOut, summary="Un projet")

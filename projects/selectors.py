@@ -43,8 +43,12 @@ def readable_projects(user):
 
 def deadline_within(queryset, days: int):
     """PS awaiting a decision whose opposition deadline falls within `days` days (or is past)."""
-    limit = timezone.localdate() + dt.timedelta(days=days)
-    return queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=limit)
+    return queryset.filter(state=State.PS_DEPOSE, ps_deadline__lte=deadline_limit(days))
+
+
+def deadline_limit(days: int) -> dt.date:
+    """The last opposition deadline `deadline_within(days)` keeps."""
+    return timezone.localdate() + dt.timedelta(days=days)
 
 
 def may_read(project, user, members, informed) -> bool:

@@ -19,13 +19,14 @@ from accounts.tokens import authenticate, hash_key
 from common.api import ApiJSONEncoder
 from projects.api import (
     ProjectFilters,
-    filter_projects,
     organisation_projects,
     projects_router,
 )
 from projects.states import OppositionGround, State
 from tests.factories import CommuneFactory
 from tests.world import make_project
+
+from .test_list_reads import filter_projects
 
 pytestmark = pytest.mark.django_db
 URL = "/api/projects/"
