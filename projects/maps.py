@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from territories import maps as drawing
 from territories import outlines as outline_making
+from territories import versions
 from territories.maps import (
     MAP_FIELDS,
     NEIGHBOUR,
@@ -35,9 +36,8 @@ from .territory import is_public
 
 logger = logging.getLogger(__name__)
 
-# What a map draws of a commune besides its outline (`source`: the reference data's version).
-ROW_FIELDS = ("pk", "insee", "name", "population", "source", *MAP_FIELDS[4:])
-Row = namedtuple("Row", ROW_FIELDS)
+# What a map draws of a commune besides its outline.
+Row = namedtuple("Row", MAP_FIELDS)
 MAP_CACHE_SECONDS = 24 * 3600  # unused keys go; a used one stays right (see institution_map)
 # A deploy that changes how maps are drawn or outlines simplified makes new keys.
 _DRAWING_CODE = hashlib.sha256(
@@ -171,33 +171,46 @@ def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
     """Every CPTS of a département or région, coloured by state; overlaps in red.
 
     A région's map draws some 5 000 communes (1.4 MB): it is kept in the cache under a digest of
-    all it is drawn from (the communes' rows, the projects' names and states, which commune
-    each holds, the title, the drawing code), so that any change makes another key and nothing
-    has to be forgotten. Only the outlines, the heavy part, are read on a miss."""
+    all it is drawn from, so that any change makes another key and nothing has to be forgotten:
+    the reference data's version and the query of `communes` (which communes, and their rows
+    and outlines), the projects' names and states, which commune each holds, the title, the
+    drawing code. The communes themselves are read only on a miss."""
     outline = "outline_coarse" if coarse else "outline"
-    values = list(communes.values_list(*ROW_FIELDS).order_by("pk"))
-    if not values:
-        return mark_safe("")
+    version = versions.current()  # first: rows read after it are at least as new
     projects = sorted((p for p in projects if p.state in STATE_COLOURS), key=lambda p: p.pk)
-    by_id = {p.pk: p for p in projects}
     through = Project.communes.through
-    links = sorted(
-        (project_id, commune_id)
-        for project_id, commune_id in through.objects.filter(
-            commune__in=communes.values("pk")
-        ).values_list("project_id", "commune_id")
-        if project_id in by_id
+    # Every link of these communes (also of projects not shown: they are in the key for
+    # nothing but cost no filtering), as two integers, in a stable order.
+    links = list(
+        through.objects.filter(commune__in=communes.values("pk"))
+        .order_by("project_id", "commune_id")
+        .values_list("project_id", "commune_id")
     )
-    key = _digest(outline, title, values, [(p.pk, p.name, p.state) for p in projects], links)
+    key = _digest(
+        outline,
+        title,
+        version,
+        communes.query.sql_with_params(),
+        [(p.pk, p.name, p.state) for p in projects],
+        links,
+    )
     svg = _cache_get(key)
     if svg is None:
-        # Rows and frame from the values the key covers, built only to draw.
-        rows = [Row(*v) for v in values]
-        bbox = _bbox(rows, margin=0.02)
-        paths = dict(communes.values_list("pk", outline)) if bbox else {}
-        svg = _draw(rows, paths, projects, links, bbox, title) if bbox else ""
+        svg = _drawn(projects, communes, links, title, outline)
         _cache_set(key, svg)
     return mark_safe(svg)  # drawn by `render`, which escapes every text
+
+
+def _drawn(projects, communes, links, title, outline) -> str:
+    values = list(communes.values_list(*MAP_FIELDS, outline).order_by("pk"))
+    rows = [Row(*v[:-1]) for v in values]
+    bbox = _bbox(rows, margin=0.02)
+    if bbox is None:
+        return ""
+    by_id = {p.pk: p for p in projects}
+    shown = [(project_id, commune_id) for project_id, commune_id in links if project_id in by_id]
+    paths = {v[0]: v[-1] for v in values}
+    return _draw(rows, paths, projects, shown, bbox, title)
 
 
 def _draw(communes, paths, projects, links, bbox, title) -> str:

