@@ -14,7 +14,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from territories import maps as drawing
 from territories import outlines as outline_making
-from territories import versions
 from territories.maps import (
     MAP_FIELDS,
     NEIGHBOUR,
@@ -27,7 +26,7 @@ from territories.maps import (
     _landscape,
     render,
 )
-from territories.models import Commune
+from territories.models import Commune, ReferenceVersion
 from territories.templatetags.territories import thousands
 
 from .models import Project
@@ -146,23 +145,27 @@ def project_map(project, communes=None) -> SafeString:
     return render(list(layers.values()), bbox, title)
 
 
-def _colour(project) -> str:
-    return STATE_COLOURS.get(project.state, OUTSIDE)
+# What follows a project's name in its table row, per state: its colour and label.
+_STATE_CELLS = {
+    state: f'</a></td><td><span class="legend-swatch" style="background: '
+    f'{STATE_COLOURS.get(state, OUTSIDE)}"></span>{label}</td><td>'
+    for state, label in STATE_LABELS_HTML.items()
+}
 
 
 def project_rows(projects) -> SafeString:
     """The table beside an institution's map, one row per project, as HTML: a région has about
     1 500 projects, and a template loop over them cost more than the rest of the page. Only
     the name is free text; the rest are numbers and this module's own labels and colours."""
-    url = reverse("projects:territory", args=[0]).replace("/0/", "/{}/")
+    head, tail = reverse("projects:territory", args=[0]).split("/0/")
     return mark_safe(
         "\n".join(
-            f'<tr><td><a href="{url.format(p.pk)}">{escape(p.name)}</a></td><td>'
-            f'<span class="legend-swatch" style="background: {_colour(p)}"></span>'
-            f"{STATE_LABELS_HTML[p.state]}</td>"
-            f"<td>{EMPTY if p.population is None else thousands(p.population)}</td>"
-            f"<td>{p.taille or EMPTY}</td></tr>"
-            for p in projects
+            [
+                f'<tr><td><a href="{head}/{p.pk}/{tail}">{escape(p.name)}{_STATE_CELLS[p.state]}'
+                f"{EMPTY if p.population is None else thousands(p.population)}</td>"
+                f"<td>{p.taille or EMPTY}</td></tr>"
+                for p in projects
+            ]
         )
     )
 
@@ -176,7 +179,7 @@ def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
     and outlines), the projects' names and states, which commune each holds, the title, the
     drawing code. The communes themselves are read only on a miss."""
     outline = "outline_coarse" if coarse else "outline"
-    version = versions.current()  # first: rows read after it are at least as new
+    version = ReferenceVersion.current()  # first: rows read after it are at least as new
     projects = sorted((p for p in projects if p.state in STATE_COLOURS), key=lambda p: p.pk)
     through = Project.communes.through
     # Every link of these communes (also of projects not shown: they are in the key for

@@ -15,7 +15,6 @@ from django.db import connection, transaction
 from .models import CITIES_BY_ARRONDISSEMENT, Commune, Departement, Epci, Region, SearchKey
 from .outlines import outlines
 from .search import key_pairs, normalise
-from .versions import bump
 
 COMMUNE_TYPE = "COM"  # other types are delegated/associated communes and PLM districts
 ARRONDISSEMENT_TYPE = "ARM"  # arrondissements municipaux of Paris, Lyon and Marseille
@@ -141,7 +140,6 @@ def load_reference_data(force: bool = False) -> dict[str, int]:
     # Whole cities loaded by an earlier version go, unless a territory still holds one.
     Commune.objects.filter(insee__in=CITIES_BY_ARRONDISSEMENT, projects__isnull=True).delete()
     _store_search_keys()
-    bump()  # bulk writes send no signal
     return {"regions": len(regions), "departements": len(departements), "communes": len(communes)}
 
 

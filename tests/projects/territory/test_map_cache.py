@@ -14,7 +14,6 @@ from accounts.models import OrganisationKind
 from projects import maps
 from projects import territory as services
 from projects.states import State
-from territories import versions
 from territories.models import Commune
 from tests.factories import DepartementFactory, RegionFactory
 from tests.world import (
@@ -88,8 +87,7 @@ def test_any_change_of_what_it_shows_draws_it_again(territory):
     project.communes.add(communes[2])  # a commune
     svg, read = draw(departement)
     assert read and fill_of(svg, communes[2]) != maps.OUTSIDE
-    communes[0].population = 123_456  # reference data (saved: see territories.versions)
-    communes[0].save()
+    Commune.objects.filter(pk=communes[0].pk).update(population=123_456)  # reference data
     svg, read = draw(departement)
     assert read and "123\u202f456 hab." in svg
     svg, read = draw(departement, title=f"Autre titre {RUN}")  # the title
@@ -124,12 +122,19 @@ def test_a_commune_saved_by_the_admin_or_deleted_draws_it_again(territory, rf):
     assert read and "Nouveau-Nom" not in svg
 
 
-def test_a_new_reference_version_draws_it_again(territory):
-    departement, _, _, _ = territory
+def test_communes_written_as_the_loader_does_draw_it_again(territory):
+    departement, communes, _, _ = territory
     draw(departement)
-    versions.bump()  # what the loader does once it has written its rows
-    assert draw(departement)[1]
+    communes[0].population = 654_321
+    Commune.objects.bulk_create(  # the loader's upsert
+        [communes[0]], update_conflicts=True, unique_fields=["insee"], update_fields=["population"]
+    )
+    svg, read = draw(departement)
+    assert read and "654\u202f321 hab." in svg
     assert not draw(departement)[1]
+    Commune.objects.filter(pk=communes[0].pk).update(population=111_111)  # many at once
+    svg, read = draw(departement)
+    assert read and "111\u202f111 hab." in svg
 
 
 def test_a_departement_moved_to_another_region_leaves_its_map(territory):
