@@ -26,7 +26,7 @@ from territories.maps import (
     _landscape,
     render,
 )
-from territories.models import Commune
+from territories.models import Commune, ReferenceVersion
 from territories.templatetags.territories import thousands
 
 from .models import Project
@@ -35,9 +35,8 @@ from .territory import is_public
 
 logger = logging.getLogger(__name__)
 
-# What a map draws of a commune besides its outline (`source`: the reference data's version).
-ROW_FIELDS = ("pk", "insee", "name", "population", "source", *MAP_FIELDS[4:])
-Row = namedtuple("Row", ROW_FIELDS)
+# What a map draws of a commune besides its outline.
+Row = namedtuple("Row", MAP_FIELDS)
 MAP_CACHE_SECONDS = 24 * 3600  # unused keys go; a used one stays right (see institution_map)
 # A deploy that changes how maps are drawn or outlines simplified makes new keys.
 _DRAWING_CODE = hashlib.sha256(
@@ -146,23 +145,27 @@ def project_map(project, communes=None) -> SafeString:
     return render(list(layers.values()), bbox, title)
 
 
-def _colour(project) -> str:
-    return STATE_COLOURS.get(project.state, OUTSIDE)
+# What follows a project's name in its table row, per state: its colour and label.
+_STATE_CELLS = {
+    state: f'</a></td><td><span class="legend-swatch" style="background: '
+    f'{STATE_COLOURS.get(state, OUTSIDE)}"></span>{label}</td><td>'
+    for state, label in STATE_LABELS_HTML.items()
+}
 
 
 def project_rows(projects) -> SafeString:
     """The table beside an institution's map, one row per project, as HTML: a région has about
     1 500 projects, and a template loop over them cost more than the rest of the page. Only
     the name is free text; the rest are numbers and this module's own labels and colours."""
-    url = reverse("projects:territory", args=[0]).replace("/0/", "/{}/")
+    head, tail = reverse("projects:territory", args=[0]).split("/0/")
     return mark_safe(
         "\n".join(
-            f'<tr><td><a href="{url.format(p.pk)}">{escape(p.name)}</a></td><td>'
-            f'<span class="legend-swatch" style="background: {_colour(p)}"></span>'
-            f"{STATE_LABELS_HTML[p.state]}</td>"
-            f"<td>{EMPTY if p.population is None else thousands(p.population)}</td>"
-            f"<td>{p.taille or EMPTY}</td></tr>"
-            for p in projects
+            [
+                f'<tr><td><a href="{head}/{p.pk}/{tail}">{escape(p.name)}{_STATE_CELLS[p.state]}'
+                f"{EMPTY if p.population is None else thousands(p.population)}</td>"
+                f"<td>{p.taille or EMPTY}</td></tr>"
+                for p in projects
+            ]
         )
     )
 
@@ -171,33 +174,46 @@ def institution_map(projects, communes, title: str, coarse: bool) -> SafeString:
     """Every CPTS of a département or région, coloured by state; overlaps in red.
 
     A région's map draws some 5 000 communes (1.4 MB): it is kept in the cache under a digest of
-    all it is drawn from (the communes' rows, the projects' names and states, which commune
-    each holds, the title, the drawing code), so that any change makes another key and nothing
-    has to be forgotten. Only the outlines, the heavy part, are read on a miss."""
+    all it is drawn from, so that any change makes another key and nothing has to be forgotten:
+    the reference data's version and the query of `communes` (which communes, and their rows
+    and outlines), the projects' names and states, which commune each holds, the title, the
+    drawing code. The communes themselves are read only on a miss."""
     outline = "outline_coarse" if coarse else "outline"
-    values = list(communes.values_list(*ROW_FIELDS).order_by("pk"))
-    if not values:
-        return mark_safe("")
+    version = ReferenceVersion.current()  # first: rows read after it are at least as new
     projects = sorted((p for p in projects if p.state in STATE_COLOURS), key=lambda p: p.pk)
-    by_id = {p.pk: p for p in projects}
     through = Project.communes.through
-    links = sorted(
-        (project_id, commune_id)
-        for project_id, commune_id in through.objects.filter(
-            commune__in=communes.values("pk")
-        ).values_list("project_id", "commune_id")
-        if project_id in by_id
+    # Every link of these communes (also of projects not shown: they are in the key for
+    # nothing but cost no filtering), as two integers, in a stable order.
+    links = list(
+        through.objects.filter(commune__in=communes.values("pk"))
+        .order_by("project_id", "commune_id")
+        .values_list("project_id", "commune_id")
     )
-    key = _digest(outline, title, values, [(p.pk, p.name, p.state) for p in projects], links)
+    key = _digest(
+        outline,
+        title,
+        version,
+        communes.query.sql_with_params(),
+        [(p.pk, p.name, p.state) for p in projects],
+        links,
+    )
     svg = _cache_get(key)
     if svg is None:
-        # Rows and frame from the values the key covers, built only to draw.
-        rows = [Row(*v) for v in values]
-        bbox = _bbox(rows, margin=0.02)
-        paths = dict(communes.values_list("pk", outline)) if bbox else {}
-        svg = _draw(rows, paths, projects, links, bbox, title) if bbox else ""
+        svg = _drawn(projects, communes, links, title, outline)
         _cache_set(key, svg)
     return mark_safe(svg)  # drawn by `render`, which escapes every text
+
+
+def _drawn(projects, communes, links, title, outline) -> str:
+    values = list(communes.values_list(*MAP_FIELDS, outline).order_by("pk"))
+    rows = [Row(*v[:-1]) for v in values]
+    bbox = _bbox(rows, margin=0.02)
+    if bbox is None:
+        return ""
+    by_id = {p.pk: p for p in projects}
+    shown = [(project_id, commune_id) for project_id, commune_id in links if project_id in by_id]
+    paths = {v[0]: v[-1] for v in values}
+    return _draw(rows, paths, projects, shown, bbox, title)
 
 
 def _draw(communes, paths, projects, links, bbox, title) -> str:

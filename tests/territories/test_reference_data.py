@@ -14,13 +14,16 @@ from projects.management.commands.seed_demo import demo_projects
 from projects.models import Project
 from projects.states import State
 from territories.loader import load_reference_data, source_label
-from territories.models import Commune, Departement, Region
+from territories.models import Commune, Departement, ReferenceVersion, Region
 
 pytestmark = pytest.mark.django_db
 
 
 def test_all_communes_with_official_codes_and_populations():
+    before = ReferenceVersion.current()
     counts = load_reference_data()
+    loaded = ReferenceVersion.current()
+    assert loaded != before  # what is drawn from the communes is drawn again (projects.maps)
     assert counts["communes"] == Commune.objects.count()
     assert 34_000 < Commune.objects.count() < 36_000
     assert Region.objects.get(code="75").name == "Nouvelle-Aquitaine"
@@ -33,6 +36,7 @@ def test_all_communes_with_official_codes_and_populations():
     total = Commune.objects.aggregate(total=Sum("population"))["total"]
     assert 60_000_000 < total < 70_000_000
     assert load_reference_data() == {"communes": 0}  # same package version: no-op
+    assert ReferenceVersion.current() == loaded
 
 
 def test_demo_data_covers_every_state_in_two_regions():
