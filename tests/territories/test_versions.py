@@ -43,3 +43,12 @@ def test_a_write_refused_keeps_it():
     with pytest.raises(IntegrityError):  # the INSEE code is unique
         Commune.objects.filter(pk=town.pk).update(insee=other.insee)
     assert ReferenceVersion.current() == before
+
+
+def test_reading_it_writes_nothing_even_when_the_row_is_gone(django_assert_num_queries):
+    ReferenceVersion.objects.all().delete()
+    with django_assert_num_queries(1):
+        assert ReferenceVersion.current() == ""
+    assert not ReferenceVersion.objects.exists()
+    commune(fresh_departement())
+    assert ReferenceVersion.current() != ""
