@@ -179,7 +179,9 @@ def committee_detail(request, pk):
             )
             if is_ars and is_open
             else None,
-            "member_form": MemberForm(committee=committee) if is_ars and is_open else None,
+            "member_form": MemberForm(committee=committee, seats=seats)
+            if is_ars and is_open
+            else None,
             "may_close": committee_services.may_close(user, committee),
         },
     )
