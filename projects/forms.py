@@ -399,9 +399,13 @@ class MemberForm(DsfrBaseForm):
     )
     quality = forms.CharField(label="Sa qualité", max_length=200, required=False)
 
-    def __init__(self, *args, committee, **kwargs):
+    def __init__(self, *args, committee, seats=None, **kwargs):
+        """`seats`: the committee's members (`committees.members`) if the page has read them."""
         super().__init__(*args, **kwargs)
-        seated = committee.participants.exclude(organisation=None).values("organisation")
+        if seats is None:
+            seated = committee.participants.exclude(organisation=None).values("organisation")
+        else:
+            seated = [m.organisation_id for m in seats if m.organisation_id is not None]
         field = self.fields["organisation"]
         field.queryset = committees.member_organisations(committee.departement).exclude(
             pk__in=seated

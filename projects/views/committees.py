@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import has_transition_perm
 
 from common.messages import attempt
 from territories.models import Departement
 
 from .. import committees as committee_services
 from .. import documents
+from .. import permissions as perms
 from ..collaboration import CommitteeKind
 from ..forms import (
     AttendanceForm,
@@ -40,15 +40,30 @@ def committee_list(request):
     committees = list(committee_services.visible_committees(user).prefetch_related(None))
     agendas = committee_services.agenda_names(user, committees)
     url = _with_pk_slot("projects:committee", 0)
+    now = timezone.now()
     return render(
         request,
         "projects/committee_list.html",
         {
-            "rows": [(c, url.format(c.pk), agendas[c.pk]) for c in committees],
+            "rows": [_list_row(c, url.format(c.pk), agendas[c.pk], now) for c in committees],
             "can_create": user.is_ars,
-            "now": timezone.now(),
         },
     )
+
+
+def _list_row(committee, url, agenda, now) -> dict:
+    """A row of the list as plain text, written as the template's filters wrote it: the date
+    as `date:"d/m/Y H:i"` (local time, all digits), the agenda as `join:", "`."""
+    meets_at = committee.meets_at
+    return {
+        "url": url,
+        "date": timezone.localtime(meets_at).strftime("%d/%m/%Y %H:%M"),
+        "upcoming": meets_at > now,
+        "kind": committee.get_kind_display(),
+        "departement": str(committee.departement),
+        "place": committee.place,
+        "agenda": ", ".join(agenda),
+    }
 
 
 @login_required
@@ -101,10 +116,10 @@ def _decisions(user, committee, project, urls):
     """The ARS decision buttons (label, style, address), styled as on the project page
     (rejecting is never the primary button); an LI decision from here names this committee."""
     suffix = f"?comite={committee.pk}" if committee.kind == CommitteeKind.LI else ""
+    names = committee_services.DECISIONS[committee.kind]
     return [
         (*ACTIONS[name], urls[name].format(project.pk) + suffix)
-        for name in committee_services.DECISIONS[committee.kind]
-        if has_transition_perm(getattr(project, name), user)
+        for name in perms.permitted_transitions(project, user, names)
     ]
 
 
@@ -164,7 +179,9 @@ def committee_detail(request, pk):
             )
             if is_ars and is_open
             else None,
-            "member_form": MemberForm(committee=committee) if is_ars and is_open else None,
+            "member_form": MemberForm(committee=committee, seats=seats)
+            if is_ars and is_open
+            else None,
             "may_close": committee_services.may_close(user, committee),
         },
     )

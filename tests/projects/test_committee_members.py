@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from projects import committees
 from projects.collaboration import CommitteeMember, Seat
 from projects.errors import WorkflowError
+from projects.forms import MemberForm
 from tests.world import MINIMAL_PDF, project_in_state
 
 from .committee_world import TwoItems, pdf_upload
@@ -189,3 +190,20 @@ def test_members_added_later_journaled(world, login, time_machine):
     committees.close_committee(two.committee, world.ars_dd)
     with pytest.raises(WorkflowError, match="clos"):
         committees.add_member(two.committee, world.ars_dd, name="Trop tard")
+
+
+def test_the_page_offers_the_organisations_its_post_offers(world):
+    """The committee page's member form reads the seated organisations from the members it has
+    already read; the POST reads them from the database: the same choices."""
+    from tests.world import institution_user
+
+    two = TwoItems(world)
+    institution_user("urps", region=world.dept.region)  # not seated
+    committees.add_member(two.committee, world.ars_dd, name="Paul Roy", quality="invité")
+    seats = committees.members(two.committee)
+    assert any(m.organisation_id is None for m in seats)
+    page = MemberForm(committee=two.committee, seats=seats).fields["organisation"]
+    post = MemberForm(committee=two.committee).fields["organisation"]
+    choices = [str(label) for _, label in page.choices]
+    assert choices == [str(label) for _, label in post.choices]
+    assert len(choices) == 2 and str(world.cpam.organisation) not in "".join(choices)
