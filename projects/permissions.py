@@ -74,22 +74,3 @@ def contract_party(project, user) -> bool:
     if user is None:
         return True
     return user.is_superuser or is_leader(project, user) or ars_or_assurance_maladie(project, user)
-
-
-def permitted_transitions(project, user, names) -> list[str]:
-    """The transitions of `names` (in that order) this person may apply to the project now:
-    django-fsm's `has_transition_perm` for each (from its state, conditions met, permission),
-    but each permission rule asked once: the ARS's three decisions of a state share one."""
-    answers = {}  # permission rule -> its answer for this project and person
-    permitted = []
-    for name in names:
-        meta = getattr(type(project), name)._django_fsm
-        state = meta.field.get_state(project)
-        if not (meta.has_transition(state) and meta.conditions_met(project, state)):
-            continue
-        transition = meta.get_transition(state)
-        if transition.permission not in answers:
-            answers[transition.permission] = transition.has_perm(project, user)
-        if answers[transition.permission]:
-            permitted.append(name)
-    return permitted

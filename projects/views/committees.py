@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_fsm import has_transition_perm
 
 from common.messages import attempt
 from territories.models import Departement
 
 from .. import committees as committee_services
 from .. import documents
-from .. import permissions as perms
 from ..collaboration import CommitteeKind
 from ..forms import (
     AttendanceForm,
@@ -116,10 +116,10 @@ def _decisions(user, committee, project, urls):
     """The ARS decision buttons (label, style, address), styled as on the project page
     (rejecting is never the primary button); an LI decision from here names this committee."""
     suffix = f"?comite={committee.pk}" if committee.kind == CommitteeKind.LI else ""
-    names = committee_services.DECISIONS[committee.kind]
     return [
         (*ACTIONS[name], urls[name].format(project.pk) + suffix)
-        for name in perms.permitted_transitions(project, user, names)
+        for name in committee_services.DECISIONS[committee.kind]
+        if has_transition_perm(getattr(project, name), user)
     ]
 
 
