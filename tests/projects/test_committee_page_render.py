@@ -1,5 +1,5 @@
-"""The committee page renders its opinion form once and gives each agenda item its own copy
-(issue 16): each copy is the form Django renders with the item's prefix, byte for byte."""
+"""The committee page gives each agenda item its own opinion form: the form Django renders with
+the item's prefix, byte for byte; and each document its own link."""
 
 import pytest
 from django.urls import reverse
@@ -12,7 +12,7 @@ from .committee_world import TwoItems, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
-# Text that looks like the prefix written where it is replaced: escaped, it stays as it is.
+# Text that looks like a prefix: it must reach the page escaped and unchanged.
 TRICKY = 'Jeanne ="p0-value" p0-comment'
 
 
