@@ -10,6 +10,8 @@ import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from projects.models import RosterMember
 
 from . import calc
@@ -92,6 +94,20 @@ def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
     shares = _shares(indicators, results)[pk]
     rosters = _rosters([project.pk])
     return _terms(grid_set, row, starts, shares, {pk: in_force(avenants)}, rosters, crises)
+
+
+def missions_of(contract) -> list:
+    """The contract's ContractMission rows with their indicators, in their order within the
+    contract (the models' default ordering would join the contract's project to each query)."""
+    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
+    return list(contract.missions.order_by("pk").prefetch_related(indicators))
+
+
+def read_terms(contract, grid_set: calc.GridSet):
+    """`terms_of` for a page that shows nothing else of the contract's missions and avenants:
+    they are read here, the contract itself not again."""
+    avenants = contract.avenants.order_by("number")
+    return terms_of(contract, grid_set, missions_of(contract), avenants)
 
 
 def _pairs(thresholds, parsed) -> list[tuple[Decimal, Decimal]]:

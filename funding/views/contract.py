@@ -40,6 +40,8 @@ def _schedule_export(contract, payments, fmt):
 
 
 def _years(contract, terms, entitled) -> list[dict]:
+    # One reverse() for the page, not one per year: the results page's URL with a year slot.
+    results_url = reverse("funding:results", args=[contract.pk, 0]).replace("/0/", "/{}/")
     years = []
     for year, lines in entitled.items():
         if lines:
@@ -54,7 +56,7 @@ def _years(contract, terms, entitled) -> list[dict]:
                     "rows": rows,
                     "total": calc.total(lines),
                     "terms": year_terms,
-                    "results_url": reverse("funding:results", args=[contract.pk, year]),
+                    "results_url": results_url.format(year),
                 }
             )
     return years
