@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import OrganisationKind
 from common import bounds
@@ -65,3 +66,21 @@ def crisis_dates_by_departement(departement_ids=None) -> dict[int, list[dt.date]
         for dep_id, region_id in deps.values_list("pk", "region_id"):
             dates[dep_id].extend(by_region[region_id])
     return dates
+
+
+def crisis_dates_of(departement_id: int) -> list[dt.date]:
+    """`crisis_dates_by_departement()[departement_id]` in one query reading only the crises that
+    reach this département (a contract's page): those naming it, then those of its whole
+    région, each in the declarations' order (a crisis both ways is counted both ways there)."""
+    through = CrisisDeclaration.departements.through
+    named = through.objects.filter(
+        crisisdeclaration_id=OuterRef("pk"), departement_id=departement_id
+    )
+    in_region = Departement.objects.filter(pk=departement_id, region_id=OuterRef("region_id"))
+    crises = CrisisDeclaration.objects.annotate(named=Exists(named), regional=Exists(in_region))
+    rows = list(
+        crises.filter(Q(named=True) | Q(regional=True)).values_list(
+            "declared_on", "named", "regional"
+        )
+    )
+    return [day for day, named, _ in rows if named] + [day for day, _, regional in rows if regional]

@@ -16,7 +16,7 @@ from projects.models import RosterMember
 
 from . import calc
 from .avenant_terms import TermsInForce, in_force, in_force_by_contract, optional_of
-from .crises import crisis_dates_by_departement
+from .crises import crisis_dates_by_departement, crisis_dates_of
 from .deadlines import contract_anniversary
 from .grid_store import load_grid_set
 from .models import ContractMission, Indicator, IndicatorResult
@@ -76,8 +76,9 @@ def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
     """`contract_terms` of one signed contract from the rows its page has read: `missions` its
     ContractMission rows with their indicators prefetched, `avenants` its ContractAvenant rows:
     the same terms in three queries (results, roster, crises) instead of seven."""
-    crises = crisis_dates_by_departement() if crises is None else crises
     pk, project = contract.pk, contract.project
+    if crises is None:  # those of its département only
+        crises = {project.departement_id: crisis_dates_of(project.departement_id)}
     row = (
         pk, contract.grid.code, contract.size, contract.members, contract.signed_on,
         contract.snp_dispositif, contract.terminated_on, project.departement_id, project.pk,
