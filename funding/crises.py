@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.models import OrganisationKind
 from common import bounds
@@ -68,19 +68,18 @@ def crisis_dates_by_departement(departement_ids=None) -> dict[int, list[dt.date]
     return dates
 
 
-def crisis_dates_of(departement_id: int) -> list[dt.date]:
-    """`crisis_dates_by_departement()[departement_id]` in one query reading only the crises that
-    reach this département (a contract's page): those naming it, then those of its whole
-    région, each in the declarations' order (a crisis both ways is counted both ways there)."""
-    through = CrisisDeclaration.departements.through
-    named = through.objects.filter(
-        crisisdeclaration_id=OuterRef("pk"), departement_id=departement_id
+def crisis_dates_of(departement) -> list[dt.date]:
+    """`crisis_dates_by_departement()[departement.pk]` reading only the crises that reach this
+    département (a contract's page), in one query: those naming it, then those of its whole
+    région, each in the declarations' order (a crisis declared both ways counts both ways)."""
+    reach = Q(region_id=departement.region_id) | Q(departements=departement.pk)
+    # One row per (crisis, département it names): the filter's join, reused by the select.
+    rows = CrisisDeclaration.objects.filter(reach).values_list(
+        "pk", "declared_on", "region_id", "departements"
     )
-    in_region = Departement.objects.filter(pk=departement_id, region_id=OuterRef("region_id"))
-    crises = CrisisDeclaration.objects.annotate(named=Exists(named), regional=Exists(in_region))
-    rows = list(
-        crises.filter(Q(named=True) | Q(regional=True)).values_list(
-            "declared_on", "named", "regional"
-        )
-    )
-    return [day for day, named, _ in rows if named] + [day for day, _, regional in rows if regional]
+    found = {}  # crisis → (its day, names this département, covers its région)
+    for pk, day, region_id, named in rows:
+        names = named == departement.pk or (pk in found and found[pk][1])
+        found[pk] = (day, names, region_id == departement.region_id)
+    crises = found.values()
+    return [day for day, names, _ in crises if names] + [day for day, _, whole in crises if whole]

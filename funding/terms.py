@@ -78,7 +78,7 @@ def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
     the same terms in three queries (results, roster, crises) instead of seven."""
     pk, project = contract.pk, contract.project
     if crises is None:  # those of its département only
-        crises = {project.departement_id: crisis_dates_of(project.departement_id)}
+        crises = {project.departement_id: crisis_dates_of(project.departement)}
     row = (
         pk, contract.grid.code, contract.size, contract.members, contract.signed_on,
         contract.snp_dispositif, contract.terminated_on, project.departement_id, project.pk,

@@ -126,8 +126,8 @@ def test_a_contracts_crises_are_those_of_its_departement():
         crisis.departements.set(departements)
     everywhere = crisis_dates_by_departement()
     for departement in (here, neighbour, elsewhere, DepartementFactory()):
-        assert crisis_dates_of(departement.pk) == everywhere.get(departement.pk, [])
-    assert crisis_dates_of(here.pk) == [
+        assert crisis_dates_of(departement) == everywhere.get(departement.pk, [])
+    assert crisis_dates_of(here) == [
         dt.date(2024, 3, 1), dt.date(2024, 1, 5), dt.date(2023, 6, 2),
         dt.date(2024, 3, 1), dt.date(2023, 6, 2),
     ]  # fmt: skip
