@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import OrganisationKind
 from common import bounds
@@ -65,3 +66,20 @@ def crisis_dates_by_departement(departement_ids=None) -> dict[int, list[dt.date]
         for dep_id, region_id in deps.values_list("pk", "region_id"):
             dates[dep_id].extend(by_region[region_id])
     return dates
+
+
+def crisis_dates_of(departement) -> list[dt.date]:
+    """`crisis_dates_by_departement()[departement.pk]` reading only the crises that reach this
+    département (a contract's page), in one query: those naming it, then those of its whole
+    région, each in the declarations' order (a crisis declared both ways counts both ways)."""
+    reach = Q(region_id=departement.region_id) | Q(departements=departement.pk)
+    # One row per (crisis, département it names): the filter's join, reused by the select.
+    rows = CrisisDeclaration.objects.filter(reach).values_list(
+        "pk", "declared_on", "region_id", "departements"
+    )
+    found = {}  # crisis → (its day, names this département, covers its région)
+    for pk, day, region_id, named in rows:
+        names = named == departement.pk or (pk in found and found[pk][1])
+        found[pk] = (day, names, region_id == departement.region_id)
+    crises = found.values()
+    return [day for day, names, _ in crises if names] + [day for day, _, whole in crises if whole]

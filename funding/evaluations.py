@@ -61,17 +61,21 @@ def evaluated_before(contract) -> set[int]:
     return set(rows.values_list("year", flat=True))
 
 
-def evaluable_years(contract, today: dt.date) -> list[int]:
+def evaluable_years(contract, today: dt.date, before: set[int] | None = None) -> list[int]:
     """Contract years whose evaluation may be entered today: ended, started before the
-    contract was terminated or ended, and not evaluated before the portal."""
+    contract was terminated or ended, and not evaluated before the portal (`before`: the
+    contract's `evaluated_before`, when its page has read its milestones)."""
     if not contract.is_signed:
         return []
     stop = contract.terminated_on or contract.ended_on
-    before = evaluated_before(contract)
+    before = evaluated_before(contract) if before is None else before
+    # Year n runs from starts[n - 1] to ends[n - 1], its evaluation opening then: the five
+    # anniversaries computed once, not again for each year.
+    ends = evaluation_dates(contract.signed_on)
+    starts = [contract.signed_on, *ends]
     years = []
     for year in range(1, CONTRACT_YEARS + 1):
-        start = calc.contract_year_bounds(contract.signed_on, year)[0]
-        if opens_on(contract, year) <= today and not (stop and start >= stop):
+        if ends[year - 1] <= today and not (stop and starts[year - 1] >= stop):
             if year not in before:
                 years.append(year)
     return years

@@ -162,6 +162,12 @@ def standing(queryset, terms=None) -> dict[int, list[Line]]:
     return {pk: lines_of(calc.schedule(t), records[pk], closed[pk]) for pk, t in terms.items()}
 
 
+def standing_of(contract, terms: calc.ContractTerms, records) -> list[Line]:
+    """`standing` of one contract from its terms and its PaymentRecord rows, which its page has
+    read (it lists the records too)."""
+    return lines_of(calc.schedule(terms), records, _closed([contract.pk])[contract.pk])
+
+
 def late_lines(queryset, today: dt.date) -> list[tuple[int, Line]]:
     """(contract pk, line) of every late payment of the contracts of `queryset`, oldest first."""
     found = [

@@ -10,11 +10,13 @@ import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from projects.models import RosterMember
 
 from . import calc
 from .avenant_terms import TermsInForce, in_force, in_force_by_contract, optional_of
-from .crises import crisis_dates_by_departement
+from .crises import crisis_dates_by_departement, crisis_dates_of
 from .deadlines import contract_anniversary
 from .grid_store import load_grid_set
 from .models import ContractMission, Indicator, IndicatorResult
@@ -74,8 +76,9 @@ def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
     """`contract_terms` of one signed contract from the rows its page has read: `missions` its
     ContractMission rows with their indicators prefetched, `avenants` its ContractAvenant rows:
     the same terms in three queries (results, roster, crises) instead of seven."""
-    crises = crisis_dates_by_departement() if crises is None else crises
     pk, project = contract.pk, contract.project
+    if crises is None:  # those of its département only
+        crises = {project.departement_id: crisis_dates_of(project.departement)}
     row = (
         pk, contract.grid.code, contract.size, contract.members, contract.signed_on,
         contract.snp_dispositif, contract.terminated_on, project.departement_id, project.pk,
@@ -92,6 +95,20 @@ def terms_of(contract, grid_set: calc.GridSet, missions, avenants, crises=None):
     shares = _shares(indicators, results)[pk]
     rosters = _rosters([project.pk])
     return _terms(grid_set, row, starts, shares, {pk: in_force(avenants)}, rosters, crises)
+
+
+def missions_of(contract) -> list:
+    """The contract's ContractMission rows with their indicators, in their order within the
+    contract (the models' default ordering would join the contract's project to each query)."""
+    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
+    return list(contract.missions.order_by("pk").prefetch_related(indicators))
+
+
+def read_terms(contract, grid_set: calc.GridSet):
+    """`terms_of` for a page that shows nothing else of the contract's missions and avenants:
+    they are read here, the contract itself not again."""
+    avenants = contract.avenants.order_by("number")
+    return terms_of(contract, grid_set, missions_of(contract), avenants)
 
 
 def _pairs(thresholds, parsed) -> list[tuple[Decimal, Decimal]]:

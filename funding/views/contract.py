@@ -3,7 +3,6 @@ the actions posted from it: signatures, mission starts, indicators, termination.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,11 +15,10 @@ from common import exports
 from .. import calc, deadlines, documents, services
 from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationForm
 from ..grid_store import load_grid_set
-from ..models import Indicator
 from ..permissions import can_manage_contract, can_view_contract
 from ..presentation import mission_label, payment_kind
 from ..signatures import parties_of
-from ..terms import terms_of
+from ..terms import missions_of, terms_of
 from . import contract_life
 from .avenants import avenants_context
 from .base import contract_or_404, export_format, submit, table_rows, to_contract
@@ -40,6 +38,8 @@ def _schedule_export(contract, payments, fmt):
 
 
 def _years(contract, terms, entitled) -> list[dict]:
+    # One reverse() for the page, not one per year: the results page's URL with a year slot.
+    results_url = reverse("funding:results", args=[contract.pk, 0]).replace("/0/", "/{}/")
     years = []
     for year, lines in entitled.items():
         if lines:
@@ -54,7 +54,7 @@ def _years(contract, terms, entitled) -> list[dict]:
                     "rows": rows,
                     "total": calc.total(lines),
                     "terms": year_terms,
-                    "results_url": reverse("funding:results", args=[contract.pk, year]),
+                    "results_url": results_url.format(year),
                 }
             )
     return years
@@ -87,8 +87,7 @@ def contract_detail(request, pk):
     # and avenants, its terms and entitlements (computed once: the schedule pays them).
     # Rows in their order within the contract: the models' default ordering would join the
     # contract's project (ordered by name) to each query.
-    indicators = Prefetch("indicators", Indicator.objects.order_by("pk"))
-    missions = list(contract.missions.order_by("pk").prefetch_related(indicators))
+    missions = missions_of(contract)
     avenants = list(contract.avenants.select_related("proposed_by").order_by("number"))
     grid_set, payments = load_grid_set(), None
     if contract.is_signed:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import evaluations, payments, renewal, termination
-from ..deadlines import CONTRACT_YEARS, renewal_from
+from ..deadlines import CONTRACT_YEARS, evaluation_dates, renewal_from
 from ..followup_forms import MilestoneForm, TerminationPreviewForm
 from ..followup_models import MilestoneKind
 from ..forms import TerminationForm
@@ -25,28 +25,31 @@ from .base import contract_or_404, submit, to_contract
 
 def _evaluations(contract, found, today, before) -> list[dict]:
     """`found`: year → its evaluation; `before`: the years evaluated before the portal (an
-    imported contract's)."""
-    open_years = evaluations.evaluable_years(contract, today)
+    imported contract's, from the milestones the page has read: `evaluated_before`)."""
+    open_years = evaluations.evaluable_years(
+        contract, today, before if contract.imported else set()
+    )
+    opens = evaluation_dates(contract.signed_on)  # `evaluations.opens_on` of each year
     return [
         {
             "year": year,
-            "opens_on": evaluations.opens_on(contract, year),
+            "opens_on": opens[year - 1],
             "open": year in open_years,
             "url": year in open_years and reverse("funding:evaluation", args=[contract.pk, year]),
             "evaluation": found.get(year),
             "status": found[year].get_status_display() if year in found else
-            _unstarted(contract, year, year in open_years, today, year in before),
+            _unstarted(opens[year - 1], year in open_years, today, year in before),
         }
         for year in range(1, CONTRACT_YEARS + 1)
     ]  # fmt: skip
 
 
-def _unstarted(contract, year, is_open, today, before=False) -> str:
+def _unstarted(opens_on, is_open, today, before=False) -> str:
     if is_open:
         return "à saisir par la CPTS"
     if before:
         return "faite avant le portail (reprise de l'existant)"
-    if evaluations.opens_on(contract, year) <= today:
+    if opens_on <= today:
         return "sans objet (contrat résilié ou échu avant cette année)"
     return "pas encore ouverte"
 

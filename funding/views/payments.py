@@ -10,9 +10,10 @@ from common import exports
 
 from .. import payments
 from ..followup_forms import PaymentForm
-from ..models import Contract
+from ..grid_store import load_grid_set
 from ..permissions import can_follow_payments, can_record_payment, visible_contracts
 from ..presentation import euros, payment_kind
+from ..terms import read_terms
 from .base import contract_or_404, export_format, require_funding_role, submit
 
 LINE_HEADERS = [
@@ -56,7 +57,11 @@ def contract_payments(request, pk):
     if not contract.is_signed:
         return redirect("funding:contract", pk=pk)
     today = timezone.localdate()
-    lines = payments.standing(Contract.objects.filter(pk=pk))[pk]
+    # The contract is read once (not again by `payments.standing`), its records once for its
+    # lines and their list (in the order of their default ordering within one contract).
+    records = list(contract.payments.select_related("recorded_by").order_by("paid_on", "pk"))
+    terms = read_terms(contract, load_grid_set())
+    lines = payments.standing_of(contract, terms, records)
     fmt = export_format(request)
     if fmt:
         rows = (_line_row(x, today) for x in lines)
@@ -80,7 +85,7 @@ def contract_payments(request, pk):
         "contract": contract,
         "rows": [(x, _state(x, today)) for x in lines],
         "years": payments.years_of(lines, today),
-        "records": contract.payments.select_related("recorded_by"),
+        "records": records,
         "form": form if may_record else None,
         "grace_days": payments.GRACE_DAYS,
     }
