@@ -39,20 +39,21 @@ def _setup(database_url: str) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a kept database gets the code's new tables
 
 
 def seed(count: int) -> None:
     from scratch_db import fresh_database
 
     _setup(fresh_database(BENCH_DB))
-    from django.core.management import call_command
     from http_load import insert_projects, plan_projects
     from seed import people, seed_region
 
     from territories.loader import load_reference_data
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     load_reference_data()
     insert_projects(plan_projects(count), 0)
     region, orgs = seed_region()
