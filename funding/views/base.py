@@ -1,9 +1,10 @@
 """What the funding pages share: the funding roles, the contract as the person may see it,
-posted forms run through the one message helper, the export format asked for, entitlement rows."""
+posted forms run through the one message helper, the confirmation of final acts, the export
+format asked for, entitlement rows."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 
 from common import exports
 from common.messages import attempt, form_errors_text
@@ -34,6 +35,25 @@ def submit(request, form, action, success: str = "Enregistré.") -> bool:
         messages.error(request, "Formulaire incomplet : " + form_errors_text(form))
         return False
     return attempt(request, lambda: action(form.cleaned_data), success)
+
+
+def confirming(request, form) -> bool:
+    """A valid form posted without `confirmed`: the act is final, its confirmation page comes
+    first and nothing is written yet."""
+    return form.is_valid() and not request.POST.get("confirmed")
+
+
+def confirmation(request, form, project, title, lines, *, back, button, final=""):
+    """The page asking to confirm a final act: `lines` (label, value) say what will be recorded,
+    the form's fields are posted again, hidden, with `confirmed`; `back`: (label, URL) of the
+    page Cancel returns to; `button`: the id of the confirm button; `final`: why it is final
+    (by default: neither changed nor deleted)."""
+    back_label, back_url = back
+    context = {
+        "project": project, "form": form, "title": title, "lines": lines, "final": final,
+        "back_label": back_label, "back_url": back_url, "button_id": button,
+    }  # fmt: skip
+    return render(request, "funding/confirm.html", context)
 
 
 def export_format(request, default=None) -> str | None:

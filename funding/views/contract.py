@@ -1,5 +1,7 @@
 """One contract's page (entitlements, schedule and its export, missions, journal), its PDF, and
-the actions posted from it: signatures, mission starts, indicators, termination."""
+the actions posted from it: signatures, mission starts, indicators, termination. A signature and
+a mission start cannot be undone: a valid form first shows what will be recorded, and the
+confirmation posts it again with `confirmed`."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,14 +18,31 @@ from .. import calc, deadlines, documents, services
 from ..forms import IndicatorForm, MissionStartForm, SignatureForm, TerminationForm
 from ..grid_store import load_grid_set
 from ..permissions import can_manage_contract, can_view_contract
-from ..presentation import mission_label, payment_kind
-from ..signatures import parties_of
+from ..presentation import mission_label, payment_kind, stored_mission_label
+from ..signatures import PARTIES, PARTY_LABELS, parties_of
 from ..terms import missions_of, terms_of
 from . import contract_life
 from .avenants import avenants_context
-from .base import contract_or_404, export_format, submit, table_rows, to_contract
+from .base import (
+    confirmation,
+    confirming,
+    contract_or_404,
+    export_format,
+    submit,
+    table_rows,
+    to_contract,
+)
 from .contract_years import contract_years_context
 
+SIGNATURE_FINAL = (
+    "La signature est définitive : elle ne pourra être ni modifiée ni retirée depuis le portail."
+)
+# The start date may be entered again (a correction, journalled), but never emptied.
+START_FINAL = (
+    "Le démarrage est définitif : la mission ne pourra plus revenir à « non démarrée ». "
+    "Sa date pourra être corrigée depuis la page du contrat, mais l'échéancier des versements "
+    "en dépend (avance de la part fixe)."
+)
 SCHEDULE_HEADERS = ["Date", "Année du contrat", "Nature", "Libellé", "Montant (€)"]
 
 
@@ -154,6 +173,26 @@ def _act(request, contract, form_class, action):
     return to_contract(contract)
 
 
+def _back(contract):
+    return ("Retour au contrat", reverse("funding:contract", args=[contract.pk]))
+
+
+def _signature_confirmation(request, contract, form):
+    party, signed_on = form.cleaned_data["party"], form.cleaned_data["signed_on"]
+    lines = [("Signataire", PARTY_LABELS[party]), ("Date de signature", f"{signed_on:%d/%m/%Y}")]
+    others = [getattr(contract, f"{p}_signed_on") for p in PARTIES if p != party]
+    if all(others) and not contract.is_signed:  # the third: the contract is signed
+        day = max(signed_on, *others)
+        lines.append(
+            ("Effet", f"troisième signature : le contrat ACI est signé le {day:%d/%m/%Y} pour "
+                      "5 ans et le projet passe à « ACI signé »")
+        )  # fmt: skip
+    return confirmation(
+        request, form, contract.project, "Enregistrer ma signature du contrat ACI", lines,
+        back=_back(contract), button="confirm-signature", final=SIGNATURE_FINAL,
+    )  # fmt: skip
+
+
 @login_required
 @require_POST
 def contract_sign(request, pk):
@@ -162,6 +201,8 @@ def contract_sign(request, pk):
     if not parties:
         raise PermissionDenied("Chaque partie enregistre sa propre signature.")
     form = SignatureForm(request.POST, parties=parties)
+    if confirming(request, form):
+        return _signature_confirmation(request, contract, form)
     submit(
         request, form,
         lambda d: services.record_signature(contract, request.user, d["party"], d["signed_on"]),
@@ -169,13 +210,32 @@ def contract_sign(request, pk):
     return to_contract(contract)
 
 
+def _start_confirmation(request, contract, form):
+    code, started_on = form.cleaned_data["mission"], form.cleaned_data["started_on"]
+    missions = contract.grid.missions if contract.grid_id else {}
+    lines = [("Mission", stored_mission_label(missions, code))]
+    lines.append(("Démarrée le", f"{started_on:%d/%m/%Y}"))
+    row = contract.missions.filter(mission=code).first()
+    if row and row.started_on:  # a correction: say what it replaces
+        lines.append(("Date enregistrée jusqu'ici", f"{row.started_on:%d/%m/%Y}"))
+    return confirmation(
+        request, form, contract.project, "Enregistrer le démarrage d'une mission", lines,
+        back=_back(contract), button="confirm-mission-start", final=START_FINAL,
+    )  # fmt: skip
+
+
 @login_required
 @require_POST
 def mission_start(request, pk):
-    return _act(
-        request, _managed(request, pk), MissionStartForm,
-        lambda c, d: services.start_mission(c, request.user, d["mission"], d["started_on"]),
+    contract = _managed(request, pk)
+    form = MissionStartForm(request.POST)
+    if confirming(request, form):
+        return _start_confirmation(request, contract, form)
+    submit(
+        request, form,
+        lambda d: services.start_mission(contract, request.user, d["mission"], d["started_on"]),
     )  # fmt: skip
+    return to_contract(contract)
 
 
 @login_required

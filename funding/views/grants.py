@@ -4,7 +4,8 @@ shows what will be granted, and the confirmation posts it again with `confirmed`
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from projects.selectors import visible_projects
@@ -13,7 +14,7 @@ from .. import grants
 from ..forms import FirGrantForm, PreAciForm
 from ..permissions import can_grant_fir, can_grant_pre_aci
 from ..presentation import euros
-from .base import require_funding_role, submit
+from .base import confirmation, confirming, require_funding_role, submit
 
 
 def _project(request, project_pk, allowed, refusal):
@@ -25,8 +26,8 @@ def _project(request, project_pk, allowed, refusal):
 
 
 def _confirmation(request, project, form, title, lines):
-    context = {"project": project, "form": form, "title": title, "lines": lines}
-    return render(request, "funding/grant_confirm.html", context)
+    back = ("Retour aux contrats", reverse("funding:contracts"))
+    return confirmation(request, form, project, title, lines, back=back, button="confirm-grant")
 
 
 @login_required
@@ -40,7 +41,7 @@ def pre_aci_grant(request, project_pk):
         grants.grant_pre_aci_support(project, request.user, d["granted_on"])
 
     form = PreAciForm(request.POST)
-    if form.is_valid() and not request.POST.get("confirmed"):
+    if confirming(request, form):
         granted_on = form.cleaned_data["granted_on"]
         amount = grants.pre_aci_amount(project, granted_on)
         return _confirmation(
@@ -66,7 +67,7 @@ def fir_grant(request, project_pk):
         )
 
     form = FirGrantForm(request.POST)
-    if form.is_valid() and not request.POST.get("confirmed"):
+    if confirming(request, form):
         d = form.cleaned_data
         return _confirmation(
             request, project, form, "Enregistrer une subvention FIR",

@@ -1,9 +1,11 @@
-"""Payments: a contract's schedule lines with what was paid (the CPAM records each payment),
-and the late payments of the territory for its Assurance Maladie and its ARS; CSV/XLSX."""
+"""Payments: a contract's schedule lines with what was paid (the CPAM records each payment,
+after a confirmation: a record can be neither changed nor deleted), and the late payments of
+the territory for its Assurance Maladie and its ARS; CSV/XLSX."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from common import exports
@@ -14,7 +16,14 @@ from ..grid_store import load_grid_set
 from ..permissions import can_follow_payments, can_record_payment, visible_contracts
 from ..presentation import euros, payment_kind
 from ..terms import read_terms
-from .base import contract_or_404, export_format, require_funding_role, submit
+from .base import (
+    confirmation,
+    confirming,
+    contract_or_404,
+    export_format,
+    require_funding_role,
+    submit,
+)
 
 LINE_HEADERS = [
     "Année du contrat", "Échéance", "Nature", "Libellé", "Dû (€)", "Versé (€)", "Reste (€)",
@@ -51,6 +60,21 @@ def payable_choices(lines) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def _confirmation(request, contract, form):
+    d = form.cleaned_data
+    lines = [
+        ("Échéance", dict(form.fields["line"].choices)[d["line"]]),
+        ("Montant versé", f"{euros(d['amount'])} €"),
+        ("Versé le", f"{d['paid_on']:%d/%m/%Y}"),
+        ("Référence", d["note"] or "—"),
+    ]
+    back = ("Retour aux versements", reverse("funding:payments", args=[contract.pk]))
+    return confirmation(
+        request, form, contract.project, "Enregistrer un versement", lines,
+        back=back, button="confirm-payment",
+    )  # fmt: skip
+
+
 @login_required
 def contract_payments(request, pk):
     contract = contract_or_404(request, pk)
@@ -79,6 +103,8 @@ def contract_payments(request, pk):
                 amount=d["amount"], note=d["note"],
             )  # fmt: skip
 
+        if confirming(request, form):  # a payment is final: its confirmation first
+            return _confirmation(request, contract, form)
         if submit(request, form, record, "Versement enregistré."):
             return redirect("funding:payments", pk=pk)
     ctx = {

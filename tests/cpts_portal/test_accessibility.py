@@ -67,8 +67,6 @@ NOT_AUDITED = {
     "projects:committee_minutes": "PDF",
     "funding:entitlements_export": "CSV / XLSX",
     "funding:contract_pdf": "PDF",
-    "funding:contract_sign": "POST only (from the contract page)",
-    "funding:mission_start": "POST only (from the contract page)",
     "funding:indicator_add": "POST only (from the contract page)",
     "funding:contract_terminate": "POST only: its confirmation is the termination page (audited)",
     "funding:avenant_propose": "POST only (from the contract page)",
@@ -152,6 +150,29 @@ def _upload(path):
 
 def _nothing(page):
     pass
+
+
+def _signature(page):
+    page.fill("input[name=signed_on]", "2023-03-01")
+
+
+def _payment(page):
+    page.fill("#id_paid_on", "2023-02-10")
+    page.fill("#id_amount", "100")
+
+
+def _mission_start(start):
+    """The first mission's start, from the contract page: its confirmation page."""
+
+    def reach(page, base):
+        page.goto(base + start)
+        form = page.locator("form[action$='/mission/']").first
+        form.locator("input[name=started_on]").fill("2023-09-01")
+        form.get_by_role("button").click()
+        page.wait_for_load_state()
+        assert page.locator("#confirm-mission-start").count() == 1, (start, page.url)
+
+    return reach
 
 
 def test_main_pages_have_no_wcag_violation(live_server, settings, tmp_path):
@@ -293,6 +314,20 @@ def test_main_pages_have_no_wcag_violation(live_server, settings, tmp_path):
             url("funding:contracts"),
             url("funding:grids"),
             url("funding:contract", contract.pk),
+            # A signature, a mission start, a payment are final: their confirmation pages.
+            _post_form(
+                url("funding:contract", contract.pk),
+                _signature,
+                "Enregistrer la signature",
+                "#confirm-signature",
+            ),
+            _mission_start(url("funding:contract", signed.pk)),
+            _post_form(
+                url("funding:payments", signed.pk),
+                _payment,
+                "Enregistrer le versement",
+                "#confirm-payment",
+            ),
             url("funding:contract_create", to_contract.pk),
             # A pre-ACI grant is final: its confirmation page.
             _post_form(url("funding:contracts"), _pre_aci, "Accorder", "#confirm-grant"),

@@ -139,11 +139,15 @@ def test_payments_page_by_role(client, setting):
     lines = payments.standing(Contract.objects.filter(pk=life.contract.pk))[life.contract.pk]
     data = {"line": lines[0].key, "paid_on": "2023-02-10", "amount": "100", "note": "virement"}
     expected = (FORBIDDEN, MISSING, None, MISSING, None, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN)
+    confirmed = {**data, "confirmed": "1"}
     for role, status in zip(ROLES, expected, strict=True):
-        if status is not None:
+        if status is not None:  # the same refusal before and at the confirmation
             assert _as(client, people[role]).post(url, data).status_code == status, role
+            assert _as(client, people[role]).post(url, confirmed).status_code == status, role
     assert not PaymentRecord.objects.exists()
-    assert _as(client, life.cpam).post(url, data).status_code == REDIRECT
+    assert _as(client, life.cpam).post(url, data).status_code == OK  # its confirmation
+    assert not PaymentRecord.objects.exists()
+    assert _as(client, life.cpam).post(url, confirmed).status_code == REDIRECT
     assert PaymentRecord.objects.get().amount == 100
     bad = {**data, "paid_on": (dt.date.today() + dt.timedelta(days=2)).isoformat()}
     assert _as(client, life.cpam).post(url, bad).status_code == OK

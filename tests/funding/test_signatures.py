@@ -140,10 +140,15 @@ def test_signature_page_per_role(client, prepared, role, status):
         offered = page.context.get("signature_form")
         choices = [c for c, _ in offered.fields["party"].choices] if offered else []
         assert choices == parties_of(contract.project, people[role])
-    response = client.post(url, {"party": "ars", "signed_on": "2023-02-06"})
+    data = {"party": "ars", "signed_on": "2023-02-06"}
+    ars = role in ("ars_dd", "ars_siege")
+    # A signature is final: the ARS's first post shows what will be recorded, nothing more.
+    response = client.post(url, data)
+    assert response.status_code == (200 if ars else status)
+    assert Contract.objects.get(pk=contract.pk).ars_signed_on is None
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == status
-    signed = Contract.objects.get(pk=contract.pk).ars_signed_on is not None
-    assert signed == (role in ("ars_dd", "ars_siege"))
+    assert (Contract.objects.get(pk=contract.pk).ars_signed_on is not None) == ars
 
 
 # --- "ACI signé" only at the third signature ----------------------------------------------------

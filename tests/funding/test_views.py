@@ -183,15 +183,16 @@ def test_signature_and_creation_through_the_pages(client, aci_project):
     contract = Contract.objects.get(project=project)
     assert response.status_code == 302 and contract.snp_dispositif
     sign = reverse("funding:contract_sign", args=[contract.pk])
-    client.post(sign, {"party": "cpts", "signed_on": "2023-03-01"})  # not the CPAM's to sign
-    client.post(sign, {"party": "cpam", "signed_on": "2023-03-02"})
-    client.post(sign, {"party": "ars", "signed_on": "2023-03-03"})  # nor this one
+    yes = {"confirmed": "1"}  # each confirmed (the confirmation page: test_confirmations.py)
+    client.post(sign, {"party": "cpts", "signed_on": "2023-03-01", **yes})  # not the CPAM's to sign
+    client.post(sign, {"party": "cpam", "signed_on": "2023-03-02", **yes})
+    client.post(sign, {"party": "ars", "signed_on": "2023-03-03", **yes})  # nor this one
     assert Contract.objects.get(pk=contract.pk).cpts_signed_on is None
     client.force_login(leader)
-    client.post(sign, {"party": "cpts", "signed_on": "2023-03-01"})
+    client.post(sign, {"party": "cpts", "signed_on": "2023-03-01", **yes})
     assert not Contract.objects.get(pk=contract.pk).is_signed
     client.force_login(ars)
-    client.post(sign, {"party": "ars", "signed_on": "2023-03-03"})
+    client.post(sign, {"party": "ars", "signed_on": "2023-03-03", **yes})
     assert Contract.objects.get(pk=contract.pk).signed_on == dt.date(2023, 3, 3)
     assert Project.objects.get(pk=project.pk).state == State.ACI_SIGNE
 

@@ -48,8 +48,9 @@ def test_mission_start_through_the_page(client, signed):
     data = {"mission": "parcours", "started_on": "2023-09-01"}
     client.force_login(ars)
     assert client.post(url, data).status_code == 403
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 403
     client.force_login(cpam)
-    client.post(url, data)
+    client.post(url, {**data, "confirmed": "1"})
     assert contract.missions.get(mission="parcours").started_on == dt.date(2023, 9, 1)
 
 

@@ -55,14 +55,15 @@ def test_refused_actions_come_back_as_messages_and_save_nothing(client, signed):
     contract, cpam, ars, leader = signed
     client.force_login(cpam)
     url = reverse("funding:mission_start", args=[contract.pk])
-    response = client.post(url, {"mission": "parcours", "started_on": "2020-01-01"})
+    data = {"mission": "parcours", "started_on": "2020-01-01", "confirmed": "1"}
+    response = client.post(url, data)
     assert response.status_code == 302
     assert _messages(response) == ["Une mission démarre après la signature du contrat."]
     response = client.post(url, {"mission": "parcours", "started_on": "pas une date"})
     assert _messages(response)[-1].startswith("Formulaire incomplet")
     assert contract.missions.get(mission="parcours").started_on is None
     sign = reverse("funding:contract_sign", args=[contract.pk])
-    response = client.post(sign, {"party": "cpam", "signed_on": "2024-01-01"})
+    response = client.post(sign, {"party": "cpam", "signed_on": "2024-01-01", "confirmed": "1"})
     assert _messages(response)[-1] == "Le contrat est déjà signé par les trois parties."
     assert not AuditEntry.objects.filter(action="funding.mission.start").exists()
 
