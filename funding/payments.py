@@ -38,16 +38,25 @@ def late_after(due_on: dt.date) -> dt.date:
     return due_on + dt.timedelta(days=GRACE_DAYS)
 
 
+def portal_from(imported: bool, created_at: dt.datetime) -> dt.date | None:
+    """The day an imported contract (signed before the portal) was brought in: what fell due
+    before was paid, or not, outside the portal, which cannot call it late. None for the
+    others, whose whole life is in the portal."""
+    return timezone.localtime(created_at).date() if imported else None
+
+
 @dataclass(frozen=True)
 class Line:
     """A schedule line as it stands: amount due (the frozen balance once the year is closed),
-    paid, outstanding; `waiting`: a balance whose evaluation is not closed yet."""
+    paid, outstanding; `waiting`: a balance whose evaluation is not closed yet;
+    `before_portal`: due before an imported contract came into the portal (`portal_from`)."""
 
     payment: calc.Payment
     amount: Decimal
     due_on: dt.date
     paid: Decimal
     waiting: bool
+    before_portal: bool = False
 
     @property
     def key(self) -> str:
@@ -60,6 +69,7 @@ class Line:
     def is_late(self, today: dt.date) -> bool:
         return (
             not self.waiting
+            and not self.before_portal
             and self.amount > 0
             and self.outstanding > 0
             and late_after(self.due_on) < today
@@ -78,9 +88,11 @@ class YearRow:
         return self.due - self.paid
 
 
-def lines_of(schedule, records, closed: dict[int, tuple[Decimal, dt.date]]) -> list[Line]:
+def lines_of(
+    schedule, records, closed: dict[int, tuple[Decimal, dt.date]], since: dt.date | None = None
+) -> list[Line]:
     """`schedule`: the contract's `calc.schedule`; `records`: its PaymentRecord rows; `closed`:
-    year → (balance, closing day), as `closed_years` gives them."""
+    year → (balance, closing day), as `closed_years` gives them; `since`: its `portal_from`."""
     paid = defaultdict(lambda: calc.ZERO)
     for r in records:
         paid[f"{r.year}|{r.kind}|{r.due_on.isoformat()}"] += r.amount
@@ -93,7 +105,8 @@ def lines_of(schedule, records, closed: dict[int, tuple[Decimal, dt.date]]) -> l
                 due_on = max(due_on, closed_on)
             else:
                 waiting = True
-        out.append(Line(p, amount, due_on, paid[line_key(p)], waiting))
+        before = since is not None and due_on < since
+        out.append(Line(p, amount, due_on, paid[line_key(p)], waiting, before))
     return out
 
 
@@ -159,13 +172,19 @@ def standing(queryset, terms=None) -> dict[int, list[Line]]:
     for r in PaymentRecord.objects.filter(contract_id__in=list(terms)):
         records[r.contract_id].append(r)
     closed = _closed(list(terms))
-    return {pk: lines_of(calc.schedule(t), records[pk], closed[pk]) for pk, t in terms.items()}
+    imported = queryset.filter(pk__in=list(terms), imported=True)
+    since = {pk: portal_from(True, at) for pk, at in imported.values_list("pk", "created_at")}
+    return {
+        pk: lines_of(calc.schedule(t), records[pk], closed[pk], since.get(pk))
+        for pk, t in terms.items()
+    }
 
 
 def standing_of(contract, terms: calc.ContractTerms, records) -> list[Line]:
     """`standing` of one contract from its terms and its PaymentRecord rows, which its page has
     read (it lists the records too)."""
-    return lines_of(calc.schedule(terms), records, _closed([contract.pk])[contract.pk])
+    since = portal_from(contract.imported, contract.created_at)
+    return lines_of(calc.schedule(terms), records, _closed([contract.pk])[contract.pk], since)
 
 
 def late_lines(queryset, today: dt.date) -> list[tuple[int, Line]]:

@@ -76,7 +76,8 @@ def context(contract, user, grid_set, schedule, missions) -> dict:
     # No default ordering on the contract's rows below: it would join the contract's project.
     found = {e.year: e for e in contract.evaluations.order_by()}
     records = contract.payments.order_by()
-    lines = payments.lines_of(schedule, records, payments.closed_years(found.values()))
+    since = payments.portal_from(contract.imported, contract.created_at)
+    lines = payments.lines_of(schedule, records, payments.closed_years(found.values()), since)
     contracts = Contract.objects.filter(project_id=contract.project_id).order_by()
     siblings = {c.sequence: c for c in contracts}
     life = {

@@ -39,7 +39,9 @@ def _state(line, today) -> str:
         return "en retard"
     if line.amount < 0:
         return "à récupérer auprès de la CPTS"
-    return "soldé" if line.outstanding <= 0 else "à verser"
+    if line.outstanding <= 0:
+        return "soldé"
+    return "échue avant le portail (reprise de l'existant)" if line.before_portal else "à verser"
 
 
 def _line_row(line, today) -> list:

@@ -144,3 +144,44 @@ def test_amounts_shown_to_the_cpam_are_written_the_french_way(life):
     assert "(reste 60\xa0000,00 €)" in label and "60000.00" not in label
     with pytest.raises(FundingError, match="60\xa0000,00 €"):
         payments.record_payment(c, life.cpam, line=signature.key, paid_on=SIGNED, amount="60000.01")
+
+
+def _imported(contract, brought_in: dt.date):
+    """The contract as brought in from the existing on `brought_in` (noon, Paris)."""
+    at = timezone.make_aware(dt.datetime.combine(brought_in, dt.time(12)))
+    Contract.objects.filter(pk=contract.pk).update(imported=True, created_at=at)
+    return Contract.objects.get(pk=contract.pk)
+
+
+def test_an_imported_contract_is_late_only_for_what_fell_due_in_the_portal(life, client):
+    today = timezone.localdate()
+    before = [x for x in _lines(life.contract) if x.is_late(today)]
+    assert len(before) >= 2  # the signature's and parcours' advance, unpaid since 2023
+    brought_in = max(x.due_on for x in before)  # the last of them fell due in the portal
+    contract = _imported(life.contract, brought_in)
+    lines = _lines(contract)
+    late = [x for x in lines if x.is_late(today)]
+    assert [x.key for x in late] == [x.key for x in before if x.due_on == brought_in]
+    earlier = [x for x in lines if x.due_on < brought_in and x.amount > 0]
+    assert earlier and all(x.before_portal and not x.is_late(today) for x in earlier)
+    assert {pk for pk, _ in payments.late_lines(Contract.objects.all(), today)} == {contract.pk}
+    # The payments page and the contract page say the same, line by line.
+    client.force_login(life.cpam)
+    html = client.get(f"/financement/contrats/{contract.pk}/versements/").content.decode()
+    owed = [x for x in earlier if not x.waiting]  # a balance awaiting its evaluation says so
+    assert owed and html.count("échue avant le portail (reprise de l&#x27;existant)") == len(owed)
+    assert html.count("en retard</td>") == len(late)
+    page = client.get(f"/financement/contrats/{contract.pk}/").content.decode()
+    assert f"{len(late)} versement{'s' if len(late) > 1 else ''} en retard" in page
+    # What fell due before can still be recorded, and is then settled.
+    payments.record_payment(
+        contract, life.cpam, line=owed[0].key, paid_on=SIGNED, amount=owed[0].amount
+    )
+    assert next(x for x in _lines(contract) if x.key == owed[0].key).outstanding == 0
+
+
+def test_a_contract_signed_in_the_portal_keeps_its_late_lines(life):
+    contract = Contract.objects.get(pk=life.contract.pk)
+    assert not contract.imported
+    assert payments.portal_from(contract.imported, contract.created_at) is None
+    assert all(not x.before_portal for x in _lines(contract))
